@@ -1,0 +1,164 @@
+import type { RoomOperation } from './capabilities.js';
+
+/**
+ * The base of every error the service means to show. `message` is safe for clients: it never
+ * holds a credential, a minted token or an upstream URL. Anything that is not an AppError is a
+ * bug, and Yoga masks it.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface ValidationIssue {
+  /** Path of the offending field, from the argument root (e.g. `['input', 'name']`). */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Our own input checks failed; nothing was sent upstream. Not retryable. */
+export class InputValidationError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(
+      issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ') ||
+        'Invalid input',
+    );
+  }
+}
+
+/** The room does not exist at its provider (404, or a body that means "unknown room"). */
+export class RoomNotFoundError extends AppError {
+  readonly code = 'ROOM_NOT_FOUND';
+  constructor(
+    readonly provider: string,
+    readonly roomId: string,
+  ) {
+    super(`Room ${roomId} was not found at provider ${provider}`);
+  }
+}
+
+/** No provider account is configured under this key. */
+export class ProviderNotFoundError extends AppError {
+  readonly code = 'PROVIDER_NOT_FOUND';
+  constructor(readonly provider: string) {
+    super(`No provider is configured with key ${provider}`);
+  }
+}
+
+/** The provider cannot do this operation. Decided before any HTTP call. */
+export class UnsupportedOperationError extends AppError {
+  readonly code = 'UNSUPPORTED_OPERATION';
+  constructor(
+    readonly provider: string,
+    readonly operation: RoomOperation,
+    reason?: string,
+  ) {
+    super(
+      `Provider ${provider} does not support ${operation}${reason ? `: ${reason}` : ''}`,
+    );
+  }
+}
+
+export interface ProviderErrorDetails {
+  /** Account key of the provider. */
+  readonly provider: string;
+  /** What we were doing, e.g. `createRoom`. */
+  readonly operation: string;
+  /** HTTP status from upstream, when there was a response. */
+  readonly status?: number | null;
+  /** The provider's own error code from its body (e.g. `invalid_parameter`). */
+  readonly providerCode?: string | null;
+  /** The provider's request id header, for support tickets. */
+  readonly requestId?: string | null;
+  /** How long the provider asked us to wait, in milliseconds. */
+  readonly retryAfterMs?: number | null;
+  readonly cause?: unknown;
+}
+
+/** An upstream call failed. Subclasses say how; `retryable` says whether trying again may help. */
+export abstract class ProviderError extends AppError {
+  abstract readonly retryable: boolean;
+  readonly provider: string;
+  readonly operation: string;
+  readonly status: number | null;
+  readonly providerCode: string | null;
+  readonly requestId: string | null;
+  readonly retryAfterMs: number | null;
+  /** Number of attempts made before giving up (1 when there was no retry). */
+  attempts = 1;
+
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(message, { cause: details.cause });
+    this.provider = details.provider;
+    this.operation = details.operation;
+    this.status = details.status ?? null;
+    this.providerCode = details.providerCode ?? null;
+    this.requestId = details.requestId ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+  }
+}
+
+/** 400 or 422: the provider refused our input. Not retryable. */
+export class ProviderRejectedError extends ProviderError {
+  readonly code = 'UPSTREAM_REJECTED';
+  readonly retryable = false;
+}
+
+/** 401 or 403: the configured credentials are wrong. An operator problem. Not retryable. */
+export class ProviderAuthError extends ProviderError {
+  readonly code = 'UPSTREAM_AUTH_FAILED';
+  readonly retryable = false;
+}
+
+/** 429: the provider asks us to slow down. Retryable after `retryAfterMs`. */
+export class ProviderRateLimitedError extends ProviderError {
+  readonly code = 'UPSTREAM_RATE_LIMITED';
+  readonly retryable = true;
+}
+
+/** 5xx, timeout or connection failure. Retryable for safe reads. */
+export class ProviderUnavailableError extends ProviderError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** The provider answered 2xx with a body we cannot read. Not retryable. */
+export class ProviderResponseError extends ProviderError {
+  readonly code = 'UPSTREAM_BAD_RESPONSE';
+  readonly retryable = false;
+}
+
+/** Any other unexpected upstream status (an unexpected 404 on a non-room path, 405, 409). Not retryable. */
+export class ProviderRequestError extends ProviderError {
+  readonly code = 'UPSTREAM_ERROR';
+  readonly retryable = false;
+}
+
+/**
+ * The one status-to-class mapping. A provider's `-errors.ts` parses its body for the message and
+ * code, then calls this; it may pick another class where the body says more than the status.
+ */
+export function providerErrorFromStatus(
+  status: number,
+  message: string,
+  details: ProviderErrorDetails,
+): ProviderError {
+  const withStatus = { ...details, status };
+  if (status === 429) {
+    return new ProviderRateLimitedError(message, withStatus);
+  }
+  if (status === 401 || status === 403) {
+    return new ProviderAuthError(message, withStatus);
+  }
+  if (status === 400 || status === 422) {
+    return new ProviderRejectedError(message, withStatus);
+  }
+  if (status === 408 || status >= 500) {
+    return new ProviderUnavailableError(message, withStatus);
+  }
+  return new ProviderRequestError(message, withStatus);
+}

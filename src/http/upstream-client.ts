@@ -1,0 +1,223 @@
+import { type Dispatcher, errors as undiciErrors, request } from 'undici';
+import type { z } from 'zod';
+import {
+  ProviderError,
+  ProviderResponseError,
+  ProviderUnavailableError,
+  providerErrorFromStatus,
+} from '../domain/errors.js';
+import { describeRoute, redact } from './redact.js';
+import { parseRetryAfter } from './retry-after.js';
+import { type RetryPolicy, withRetry } from './with-retry.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a provider's `-errors.ts` reads from a failed response. */
+export interface UpstreamFailure {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly bodyText: string;
+}
+
+/** The safe parts of an error body: a message for clients and the provider's code. */
+export interface ParsedErrorBody {
+  readonly message: string;
+  readonly providerCode: string | null;
+}
+
+export interface UpstreamClientOptions {
+  /** Account key, carried by every error. */
+  readonly provider: string;
+  /** Origin plus any base path, e.g. `https://acme.signalwire.com/api/video`. */
+  readonly baseUrl: string;
+  readonly dispatcher: Dispatcher;
+  /** Headers for every call (auth); a function so tokens can be renewed. */
+  readonly headers: () => Record<string, string> | Promise<Record<string, string>>;
+  /** The provider's error-body reader. */
+  readonly parseError: (failure: UpstreamFailure) => ParsedErrorBody;
+  /** Overall deadline of one call, retries included, in milliseconds. */
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  /** Header carrying the provider's request id, if it has one. */
+  readonly requestIdHeader?: string;
+  readonly now?: () => number;
+  /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
+  readonly onAttempt?: (event: { route: string; status: number | null; durationMs: number }) => void;
+}
+
+export interface UpstreamCall<T> {
+  readonly method: HttpMethod;
+  /** Path below `baseUrl`, starting with `/`, with any query already encoded. */
+  readonly path: string;
+  readonly body?: unknown;
+  /** Checks the 2xx body; null when no body is expected (204). */
+  readonly schema: z.ZodType<T> | null;
+  /** For error messages: the operation being served, e.g. `createRoom`. */
+  readonly operation: string;
+  readonly signal?: AbortSignal;
+  /** A write that is safe to repeat (an upsert), citing the fact sheet at the call site. */
+  readonly idempotent?: boolean;
+  readonly extraHeaders?: Record<string, string>;
+}
+
+export interface UpstreamClient {
+  readonly provider: string;
+  send<T>(call: UpstreamCall<T>): Promise<T>;
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const now = options.now ?? Date.now;
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/$/, '');
+
+  async function attempt<T>(call: UpstreamCall<T>, signal: AbortSignal): Promise<T> {
+    const route = describeRoute(call.method, call.path);
+    const details = { provider: options.provider, operation: call.operation };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(await options.headers()),
+      ...call.extraHeaders,
+    };
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(call.body);
+    }
+    const started = now();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(new URL(basePath + call.path, base.origin), {
+        dispatcher: options.dispatcher,
+        method: call.method,
+        headers,
+        body,
+        signal,
+      });
+    } catch (error) {
+      options.onAttempt?.({ route, status: null, durationMs: now() - started });
+      throw connectionError(error, signal, details, options.timeoutMs);
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      options.onAttempt?.({ route, status: response.statusCode, durationMs: now() - started });
+      throw connectionError(error, signal, details, options.timeoutMs);
+    }
+    options.onAttempt?.({ route, status: response.statusCode, durationMs: now() - started });
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) {
+      return parseBody(call, text, details);
+    }
+    const parsed = safeParseError(options.parseError, {
+      status,
+      headers: response.headers,
+      bodyText: text,
+    });
+    const requestIdHeader = options.requestIdHeader;
+    const requestId = requestIdHeader ? headerValue(response.headers[requestIdHeader]) : null;
+    throw providerErrorFromStatus(status, redact(parsed.message), {
+      ...details,
+      providerCode: parsed.providerCode,
+      requestId,
+      retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), now()),
+    });
+  }
+
+  return {
+    provider: options.provider,
+    async send<T>(call: UpstreamCall<T>): Promise<T> {
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+      const deadlineAt = now() + options.timeoutMs;
+      const safe = call.method === 'GET' || call.idempotent === true;
+      return withRetry(() => attempt(call, signal), {
+        policy: options.retry,
+        safe,
+        signal,
+        deadlineAt,
+        now,
+      });
+    },
+  };
+}
+
+function parseBody<T>(
+  call: UpstreamCall<T>,
+  text: string,
+  details: { provider: string; operation: string },
+): T {
+  if (call.schema === null) {
+    return undefined as T;
+  }
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch (error) {
+    throw new ProviderResponseError(`Provider ${details.provider} returned a body that is not JSON`, {
+      ...details,
+      cause: error,
+    });
+  }
+  const result = call.schema.safeParse(json);
+  if (!result.success) {
+    throw new ProviderResponseError(
+      `Provider ${details.provider} returned an unexpected body for ${details.operation}`,
+      { ...details, cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+function safeParseError(
+  parse: (failure: UpstreamFailure) => ParsedErrorBody,
+  failure: UpstreamFailure,
+): ParsedErrorBody {
+  try {
+    return parse(failure);
+  } catch {
+    return { message: `HTTP ${failure.status}`, providerCode: null };
+  }
+}
+
+function connectionError(
+  error: unknown,
+  signal: AbortSignal,
+  details: { provider: string; operation: string },
+  timeoutMs: number,
+): ProviderError {
+  if (error instanceof ProviderError) {
+    return error;
+  }
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+    return new ProviderUnavailableError(
+      `Provider ${details.provider} did not answer within ${timeoutMs} ms`,
+      { ...details, providerCode: 'TIMEOUT', cause: error },
+    );
+  }
+  if (signal.aborted) {
+    return new ProviderUnavailableError(`The call to provider ${details.provider} was cancelled`, {
+      ...details,
+      providerCode: 'CANCELLED',
+      cause: error,
+    });
+  }
+  const timeout =
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError;
+  return new ProviderUnavailableError(
+    timeout
+      ? `Provider ${details.provider} timed out`
+      : `Provider ${details.provider} could not be reached`,
+    { ...details, providerCode: timeout ? 'TIMEOUT' : 'CONNECTION_FAILED', cause: error },
+  );
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) {
+    return value[0] ?? null;
+  }
+  return value ?? null;
+}

@@ -1,0 +1,68 @@
+import { ProviderError, ProviderRateLimitedError } from '../domain/errors.js';
+
+export interface RetryPolicy {
+  /** Extra attempts after the first. */
+  readonly maxRetries: number;
+  /** First backoff, doubled each time, with full jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+interface RetryContext {
+  readonly policy: RetryPolicy;
+  /** GET, or a write the adapter marked idempotent from the fact sheet. */
+  readonly safe: boolean;
+  readonly signal: AbortSignal;
+  /** Epoch ms after which no retry starts. */
+  readonly deadlineAt: number;
+  readonly now: () => number;
+  readonly random?: () => number;
+}
+
+/**
+ * Runs `operation`, retrying what is safe to retry: a safe call after a retryable failure
+ * (5xx, 408, connection), and any call after a 429, since the provider rejected it before
+ * doing anything. A `Retry-After` that does not fit before the deadline ends the attempts at
+ * once. The last error is rethrown unchanged, with `attempts` set.
+ */
+export async function withRetry<T>(operation: () => Promise<T>, context: RetryContext): Promise<T> {
+  const random = context.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!(error instanceof ProviderError)) {
+        throw error;
+      }
+      error.attempts = attempt;
+      const rateLimited = error instanceof ProviderRateLimitedError;
+      const retryable = rateLimited || (context.safe && error.retryable);
+      if (!retryable || attempt > context.policy.maxRetries || context.signal.aborted) {
+        throw error;
+      }
+      const backoff = Math.min(
+        context.policy.maxDelayMs,
+        context.policy.baseDelayMs * 2 ** (attempt - 1),
+      );
+      const delay = error.retryAfterMs ?? Math.round(random() * backoff);
+      if (context.now() + delay >= context.deadlineAt) {
+        throw error;
+      }
+      await sleep(delay, context.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,87 @@
+import type { ProviderCapabilities } from '../domain/capabilities.js';
+import type { RoomNotFoundError } from '../domain/errors.js';
+import type { ProviderKind } from '../domain/provider-kind.js';
+import type { CreateRoomInput, Room, UpdateRoomInput } from '../domain/room.js';
+import type { CreateRoomTokenInput, RoomToken } from '../domain/room-token.js';
+
+/** Every operation takes one of these. */
+export interface CallOptions {
+  /**
+   * Aborts the upstream call: the GraphQL request's signal, so a client that disconnects
+   * cancels the work it started.
+   */
+  readonly signal?: AbortSignal;
+}
+
+export interface ListRoomsOptions extends CallOptions {
+  /** The opaque cursor from a previous page's `edges[i].cursor`, or null for the first page. */
+  readonly cursor: string | null;
+  /** Most rooms to return; the adapter clamps it to `capabilities.maxPageSize`. */
+  readonly limit: number;
+}
+
+export interface RoomEdge {
+  readonly room: Room;
+  /** Resumes the listing right after this room. Opaque to callers. */
+  readonly cursor: string;
+}
+
+export interface RoomPage {
+  readonly edges: readonly RoomEdge[];
+  /** False only when the provider said this was the last page. */
+  readonly hasNextPage: boolean;
+}
+
+/**
+ * THE contract between the GraphQL layer and a provider account. One instance per configured
+ * account. Methods return only domain types and throw only `AppError`s (see `domain/errors.ts`);
+ * raw HTTP and schema errors never leave the adapter.
+ *
+ * An operation whose capability is UNSUPPORTED throws `UnsupportedOperationError` before any
+ * HTTP call; it is never a silent no-op.
+ */
+export interface RoomProvider {
+  readonly kind: ProviderKind;
+  /** The account key from config, e.g. `signalwire` or `signalwire-eu`. Unique per service. */
+  readonly key: string;
+  readonly displayName: string;
+  readonly capabilities: ProviderCapabilities;
+
+  /**
+   * Fetches rooms by adapter handle (`Room.nativeId`). Returns exactly one entry per handle,
+   * in order: the room, or a `RoomNotFoundError` for that handle alone (the DataLoader
+   * contract). Without a batch endpoint the adapter makes single GETs with bounded concurrency.
+   * Throws only when the whole batch failed (auth, outage).
+   */
+  getRooms(nativeIds: readonly string[], options?: CallOptions): Promise<(Room | RoomNotFoundError)[]>;
+
+  /** One page of rooms in the provider's own order. Native paging stays inside the cursor. */
+  listRooms(options: ListRoomsOptions): Promise<RoomPage>;
+
+  createRoom(input: CreateRoomInput, options?: CallOptions): Promise<Room>;
+
+  /** Partial update: fields left out keep their values. */
+  updateRoom(nativeId: string, input: UpdateRoomInput, options?: CallOptions): Promise<Room>;
+
+  /** Stops new joins; `capabilities.disableEffect` says what happens to people inside. */
+  disableRoom(nativeId: string, options?: CallOptions): Promise<Room>;
+
+  /** Undoes `disableRoom` where `capabilities.enableUndoesDisable`. */
+  enableRoom(nativeId: string, options?: CallOptions): Promise<Room>;
+
+  /** Deletes the room for good. */
+  deleteRoom(nativeId: string, options?: CallOptions): Promise<void>;
+
+  /** Mints (or fetches) a join token for one person. `expiresAt` is always set. */
+  createRoomToken(
+    nativeId: string,
+    input: CreateRoomTokenInput,
+    options?: CallOptions,
+  ): Promise<RoomToken>;
+
+  /**
+   * Tokens the provider keeps for a room (SignalWire conference tokens). An empty list where
+   * the provider keeps none for this room; UNSUPPORTED where it keeps none at all.
+   */
+  listRoomTokens(nativeId: string, options?: CallOptions): Promise<RoomToken[]>;
+}
