@@ -1,4 +1,15 @@
+import type { HmsCreateSettings, HmsRoomSettings, HmsUpdateSettings } from './hms-room-settings.js';
+import type {
+  NetlessCreateSettings,
+  NetlessRoomSettings,
+  NetlessUpdateSettings,
+} from './netless-room-settings.js';
 import type { ProviderKind } from './provider-kind.js';
+import type {
+  VideskCreateSettings,
+  VideskRoomSettings,
+  VideskUpdateSettings,
+} from './videsk-room-settings.js';
 
 export const ROOM_STATUSES = ['ACTIVE', 'DISABLED', 'ENDED', 'EXPIRED', 'UNKNOWN'] as const;
 /**
@@ -29,8 +40,12 @@ export interface SignalWireRoomSettings {
   readonly removeAfterSecondsElapsed: number | null;
 }
 
-/** Provider-specific settings, keyed by kind. Other kinds join this union with their adapters. */
-export type ProviderRoomSettings = SignalWireRoomSettings;
+/** Provider-specific settings, keyed by kind. */
+export type ProviderRoomSettings =
+  | SignalWireRoomSettings
+  | NetlessRoomSettings
+  | HmsRoomSettings
+  | VideskRoomSettings;
 
 /** A room as the service sees it, whatever provider keeps it. */
 export interface Room {
@@ -72,6 +87,9 @@ export interface CreateRoomInput {
   readonly recordingEnabled?: boolean | null;
   readonly region?: string | null;
   readonly signalwire?: SignalWireCreateSettings | null;
+  readonly netless?: NetlessCreateSettings | null;
+  readonly hms?: HmsCreateSettings | null;
+  readonly videsk?: VideskCreateSettings | null;
 }
 
 export interface SignalWireCreateSettings {
@@ -93,4 +111,7 @@ export interface UpdateRoomInput {
   readonly maxParticipants?: number | null;
   readonly recordingEnabled?: boolean | null;
   readonly signalwire?: Omit<SignalWireCreateSettings, 'roomType'> | null;
+  readonly netless?: NetlessUpdateSettings | null;
+  readonly hms?: HmsUpdateSettings | null;
+  readonly videsk?: VideskUpdateSettings | null;
 }

@@ -1,0 +1,21 @@
+import type { Dispatcher } from 'undici';
+import type { RetryPolicy } from '../http/with-retry.js';
+
+/** What every adapter factory receives besides its own credentials. */
+export interface BaseProviderOptions {
+  /** Account key from config; unique per service. */
+  readonly key: string;
+  /** Shown as `Provider.displayName`; the adapter picks a default when absent. */
+  readonly displayName?: string;
+  /** Origin (plus base path where the provider has one) of the API or its emulator. */
+  readonly baseUrl: string;
+  /** The undici dispatcher: a Pool in production, a MockAgent in unit tests. */
+  readonly dispatcher: Dispatcher;
+  /** Deadline of one upstream call, retries included, in milliseconds. */
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  /** Lifetime of minted tokens when the caller gives none, in seconds. */
+  readonly defaultTokenTtlSeconds: number;
+  /** Injectable clock, epoch milliseconds. */
+  readonly now?: () => number;
+}
