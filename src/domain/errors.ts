@@ -57,9 +57,7 @@ export class UnsupportedOperationError extends AppError {
     readonly operation: RoomOperation,
     reason?: string,
   ) {
-    super(
-      `Provider ${provider} does not support ${operation}${reason ? `: ${reason}` : ''}`,
-    );
+    super(`Provider ${provider} does not support ${operation}${reason ? `: ${reason}` : ''}`);
   }
 }
 
@@ -79,9 +77,13 @@ export interface ProviderErrorDetails {
   readonly cause?: unknown;
 }
 
-/** An upstream call failed. Subclasses say how; `retryable` says whether trying again may help. */
-export abstract class ProviderError extends AppError {
-  abstract readonly retryable: boolean;
+/**
+ * An upstream call failed. Subclasses say how; `retryable` says whether trying again may help.
+ * Used as is for an unexpected status that no subclass covers (405, 409, a 404 off a room path).
+ */
+export class ProviderError extends AppError {
+  readonly code: string = 'UPSTREAM_ERROR';
+  readonly retryable: boolean = false;
   readonly provider: string;
   readonly operation: string;
   readonly status: number | null;
@@ -104,38 +106,32 @@ export abstract class ProviderError extends AppError {
 
 /** 400 or 422: the provider refused our input. Not retryable. */
 export class ProviderRejectedError extends ProviderError {
-  readonly code = 'UPSTREAM_REJECTED';
-  readonly retryable = false;
+  override readonly code = 'UPSTREAM_REJECTED';
+  override readonly retryable = false;
 }
 
 /** 401 or 403: the configured credentials are wrong. An operator problem. Not retryable. */
 export class ProviderAuthError extends ProviderError {
-  readonly code = 'UPSTREAM_AUTH_FAILED';
-  readonly retryable = false;
+  override readonly code = 'UPSTREAM_AUTH_FAILED';
+  override readonly retryable = false;
 }
 
 /** 429: the provider asks us to slow down. Retryable after `retryAfterMs`. */
 export class ProviderRateLimitedError extends ProviderError {
-  readonly code = 'UPSTREAM_RATE_LIMITED';
-  readonly retryable = true;
+  override readonly code = 'UPSTREAM_RATE_LIMITED';
+  override readonly retryable = true;
 }
 
 /** 5xx, timeout or connection failure. Retryable for safe reads. */
 export class ProviderUnavailableError extends ProviderError {
-  readonly code = 'UPSTREAM_UNAVAILABLE';
-  readonly retryable = true;
+  override readonly code = 'UPSTREAM_UNAVAILABLE';
+  override readonly retryable = true;
 }
 
 /** The provider answered 2xx with a body we cannot read. Not retryable. */
 export class ProviderResponseError extends ProviderError {
-  readonly code = 'UPSTREAM_BAD_RESPONSE';
-  readonly retryable = false;
-}
-
-/** Any other unexpected upstream status (an unexpected 404 on a non-room path, 405, 409). Not retryable. */
-export class ProviderRequestError extends ProviderError {
-  readonly code = 'UPSTREAM_ERROR';
-  readonly retryable = false;
+  override readonly code = 'UPSTREAM_BAD_RESPONSE';
+  override readonly retryable = false;
 }
 
 /**
@@ -160,5 +156,5 @@ export function providerErrorFromStatus(
   if (status === 408 || status >= 500) {
     return new ProviderUnavailableError(message, withStatus);
   }
-  return new ProviderRequestError(message, withStatus);
+  return new ProviderError(message, withStatus);
 }

@@ -5,7 +5,10 @@
 export function redact(text: string): string {
   return text
     .replace(/\b(https?:\/\/)[^\s/@]+@/gi, '$1[redacted]@')
-    .replace(/\b(authorization|token|api[_-]?key|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',&]+/gi, '$1$2[redacted]')
+    .replace(
+      /\b(authorization|token|api[_-]?key|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',&]+/gi,
+      '$1$2[redacted]',
+    )
     .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+/g, '$1 [redacted]')
     .replace(/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]')
     .replace(/\bvpt_[0-9a-f]{8,}\b/gi, '[redacted-token]');

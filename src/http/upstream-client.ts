@@ -1,4 +1,4 @@
-import { type Dispatcher, errors as undiciErrors, request } from 'undici';
+import { type Dispatcher, request, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import {
   ProviderError,
@@ -42,7 +42,11 @@ export interface UpstreamClientOptions {
   readonly requestIdHeader?: string;
   readonly now?: () => number;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
-  readonly onAttempt?: (event: { route: string; status: number | null; durationMs: number }) => void;
+  readonly onAttempt?: (event: {
+    route: string;
+    status: number | null;
+    durationMs: number;
+  }) => void;
 }
 
 export interface UpstreamCall<T> {
@@ -154,10 +158,13 @@ function parseBody<T>(
   try {
     json = text === '' ? undefined : JSON.parse(text);
   } catch (error) {
-    throw new ProviderResponseError(`Provider ${details.provider} returned a body that is not JSON`, {
-      ...details,
-      cause: error,
-    });
+    throw new ProviderResponseError(
+      `Provider ${details.provider} returned a body that is not JSON`,
+      {
+        ...details,
+        cause: error,
+      },
+    );
   }
   const result = call.schema.safeParse(json);
   if (!result.success) {

@@ -113,7 +113,11 @@ export function createEmulator(definition: EmulatorDefinition): Emulator {
       if (fault.retryAfterSeconds !== undefined) {
         headers['retry-after'] = String(fault.retryAfterSeconds);
       }
-      result = { status: fault.status, body: fault.body ?? definition.errorBody(fault.status), headers };
+      result = {
+        status: fault.status,
+        body: fault.body ?? definition.errorBody(fault.status),
+        headers,
+      };
     } else {
       result = await definition.handle(emulatorRequest);
     }
@@ -123,28 +127,33 @@ export function createEmulator(definition: EmulatorDefinition): Emulator {
 
   function admin(method: string, path: string, rawBody: string, response: ServerResponse): void {
     const route = `${method.toUpperCase()} ${path.slice(ADMIN_PREFIX.length)}`;
+    const [status, body] = adminAction(route, rawBody);
+    sendJson(response, status, body);
+  }
+
+  function adminAction(route: string, rawBody: string): [number, unknown] {
     switch (route) {
       case 'GET /requests':
-        return sendJson(response, 200, log.all());
+        return [200, log.all()];
       case 'DELETE /requests':
         log.clear();
-        return sendJson(response, 204, undefined);
+        return [204, undefined];
       case 'POST /faults': {
         const fault = parseJsonLenient(rawBody);
         if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
-          return sendJson(response, 400, { error: 'body must be a JSON fault object' });
+          return [400, { error: 'body must be a JSON fault object' }];
         }
         faults.add(fault as Fault);
-        return sendJson(response, 204, undefined);
+        return [204, undefined];
       }
       case 'DELETE /faults':
         faults.clear();
-        return sendJson(response, 204, undefined);
+        return [204, undefined];
       case 'POST /reset':
         reset();
-        return sendJson(response, 204, undefined);
+        return [204, undefined];
       default:
-        return sendJson(response, 404, { error: `unknown admin route ${route}` });
+        return [404, { error: `unknown admin route ${route}` }];
     }
   }
 

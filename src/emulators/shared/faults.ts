@@ -44,7 +44,10 @@ export class FaultPlan {
     const slot = this.#faults.find(
       (candidate) =>
         candidate.remaining > 0 &&
-        matches(request, { method: candidate.fault.method, pathPrefix: candidate.fault.pathPrefix }),
+        matches(request, {
+          method: candidate.fault.method,
+          pathPrefix: candidate.fault.pathPrefix,
+        }),
     );
     if (!slot) {
       return null;

@@ -1,0 +1,52 @@
+import {
+  DISABLE_EFFECTS,
+  ROOM_OPERATIONS,
+  SUPPORT_LEVELS,
+  TOKEN_SOURCES,
+} from '../../domain/capabilities.js';
+import { PROVIDER_KINDS } from '../../domain/provider-kind.js';
+import { ROOM_STATUSES, SIGNALWIRE_ROOM_TYPES } from '../../domain/room.js';
+import { ROOM_TOKEN_ROLES } from '../../domain/room-token.js';
+import { builder } from '../builder.js';
+
+// Built from the domain constants, so the schema enums and the TypeScript unions cannot drift.
+
+export const ProviderKindEnum = builder.enumType('ProviderKind', {
+  description: 'The kind of video provider an account belongs to.',
+  values: PROVIDER_KINDS,
+});
+
+export const RoomStatusEnum = builder.enumType('RoomStatus', {
+  description:
+    'ACTIVE accepts joins; DISABLED blocks new joins (disableRoom); ENDED is closed for good; EXPIRED is past its expiry; UNKNOWN could not be mapped.',
+  values: ROOM_STATUSES,
+});
+
+export const RoomTokenRoleEnum = builder.enumType('RoomTokenRole', {
+  description:
+    'HOST manages the room and others; PARTICIPANT sends and receives; VIEWER only receives.',
+  values: ROOM_TOKEN_ROLES,
+});
+
+export const SupportLevelEnum = builder.enumType('SupportLevel', {
+  description:
+    'NATIVE: one documented upstream call. EMULATED: built from other calls (see notes). UNSUPPORTED: fails fast.',
+  values: SUPPORT_LEVELS,
+});
+
+export const RoomOperationEnum = builder.enumType('RoomOperation', { values: ROOM_OPERATIONS });
+
+export const DisableEffectEnum = builder.enumType('DisableEffect', {
+  description: 'What disableRoom does to people already in the room.',
+  values: DISABLE_EFFECTS,
+});
+
+export const TokenSourceEnum = builder.enumType('TokenSource', {
+  description: 'Whether room tokens are signed by the service or fetched from the provider.',
+  values: TOKEN_SOURCES,
+});
+
+export const SignalWireRoomTypeEnum = builder.enumType('SignalWireRoomType', {
+  description: "CONFERENCE: a room with SignalWire's prebuilt UI. ROOM: a room without UI.",
+  values: SIGNALWIRE_ROOM_TYPES,
+});

@@ -1,0 +1,112 @@
+import {
+  type AppError,
+  InputValidationError,
+  ProviderError,
+  ProviderNotFoundError,
+  ProviderRateLimitedError,
+  RoomNotFoundError,
+  UnsupportedOperationError,
+  type ValidationIssue,
+} from '../../domain/errors.js';
+import { builder } from '../builder.js';
+import { RoomOperationEnum } from './enums.js';
+
+export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+  description: 'Every typed error: a safe message and a stable SCREAMING_SNAKE code.',
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.exposeString('code'),
+  }),
+});
+
+const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+  description: 'One failed rule: the path of the field from the argument root, and what was wrong.',
+  fields: (t) => ({
+    path: t.stringList({ resolve: (issue) => issue.path.map(String) }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(InputValidationError, {
+  name: 'InputValidationError',
+  description: 'The input broke a rule; nothing was changed and no provider was called.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    issues: t.field({ type: [ValidationIssueRef], resolve: (error) => [...error.issues] }),
+  }),
+});
+
+builder.objectType(RoomNotFoundError, {
+  name: 'RoomNotFoundError',
+  description: 'No such room at its provider.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+  }),
+});
+
+builder.objectType(ProviderNotFoundError, {
+  name: 'ProviderNotFoundError',
+  description: 'No provider account is configured under that key.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+  }),
+});
+
+builder.objectType(UnsupportedOperationError, {
+  name: 'UnsupportedOperationError',
+  description:
+    'The provider cannot do this; decided before any upstream call (see Provider.capabilities).',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+    operation: t.field({ type: RoomOperationEnum, resolve: (error) => error.operation }),
+  }),
+});
+
+builder.objectType(ProviderRateLimitedError, {
+  name: 'ProviderRateLimitedError',
+  description: 'The provider asked us to slow down. Try again after retryAfterSeconds, when given.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+    retryAfterSeconds: t.int({
+      nullable: true,
+      resolve: (error) =>
+        error.retryAfterMs === null ? null : Math.ceil(error.retryAfterMs / 1000),
+    }),
+  }),
+});
+
+builder.objectType(ProviderError, {
+  name: 'ProviderError',
+  description:
+    'Any other upstream failure: code UPSTREAM_REJECTED (400/422), UPSTREAM_AUTH_FAILED (401/403), UPSTREAM_UNAVAILABLE (5xx, timeout, connection), UPSTREAM_BAD_RESPONSE (unreadable body) or UPSTREAM_ERROR.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider'),
+    status: t.exposeInt('status', {
+      nullable: true,
+      description: "The provider's HTTP status, when it answered.",
+    }),
+    providerCode: t.exposeString('providerCode', {
+      nullable: true,
+      description: "The provider's own error code.",
+    }),
+    retryable: t.exposeBoolean('retryable'),
+  }),
+});
+
+/**
+ * The error types every mutation result can hold. Subclasses come before `ProviderError`,
+ * so a rate limit resolves to its own type.
+ */
+export const MUTATION_ERROR_TYPES = [
+  InputValidationError,
+  RoomNotFoundError,
+  ProviderNotFoundError,
+  UnsupportedOperationError,
+  ProviderRateLimitedError,
+  ProviderError,
+] as const;

@@ -1,0 +1,123 @@
+import { GraphQLError } from 'graphql';
+import type {
+  ProviderCapabilities,
+  RoomOperation,
+  SupportLevel,
+} from '../../domain/capabilities.js';
+import { ROOM_OPERATIONS } from '../../domain/capabilities.js';
+
+import { builder } from '../builder.js';
+import { ProviderRef, RoomRef } from '../refs.js';
+import {
+  DisableEffectEnum,
+  ProviderKindEnum,
+  RoomOperationEnum,
+  SupportLevelEnum,
+  TokenSourceEnum,
+} from './enums.js';
+
+const OperationSupportRef = builder
+  .objectRef<{ operation: RoomOperation; support: SupportLevel }>('OperationSupport')
+  .implement({
+    fields: (t) => ({
+      operation: t.field({ type: RoomOperationEnum, resolve: (entry) => entry.operation }),
+      support: t.field({ type: SupportLevelEnum, resolve: (entry) => entry.support }),
+    }),
+  });
+
+const CapabilitiesRef = builder.objectRef<ProviderCapabilities>('ProviderCapabilities').implement({
+  description:
+    'What this provider account can do, and how. Unsupported operations fail fast with UnsupportedOperationError.',
+  fields: (t) => ({
+    operations: t.field({
+      type: [OperationSupportRef],
+      resolve: (capabilities) =>
+        ROOM_OPERATIONS.map((operation) => ({
+          operation,
+          support: capabilities.operations[operation],
+        })),
+    }),
+    disableEffect: t.field({
+      type: DisableEffectEnum,
+      nullable: true,
+      description: 'What disableRoom does to people inside; null when disable is unsupported.',
+      resolve: (capabilities) => capabilities.disableEffect,
+    }),
+    enableUndoesDisable: t.exposeBoolean('enableUndoesDisable'),
+    tokenSource: t.field({
+      type: TokenSourceEnum,
+      resolve: (capabilities) => capabilities.tokenSource,
+    }),
+    maxPageSize: t.exposeInt('maxPageSize', {
+      description: 'Largest page one upstream list call returns.',
+    }),
+    maxBatchSize: t.exposeInt('maxBatchSize', { description: 'Most rooms fetched in one batch.' }),
+    notes: t.exposeStringList('notes', {
+      description: 'How emulated or partial operations behave.',
+    }),
+  }),
+});
+
+builder.node(ProviderRef, {
+  description: 'One configured provider account, e.g. a SignalWire space.',
+  id: { resolve: (provider) => provider.key },
+  isTypeOf: (value) =>
+    typeof value === 'object' && value !== null && 'capabilities' in value && 'listRooms' in value,
+  loadOne: (key, context) => context.registry.get(key) ?? null,
+  fields: (t) => ({
+    key: t.exposeString('key', { description: 'The account key from configuration.' }),
+    kind: t.field({ type: ProviderKindEnum, resolve: (provider) => provider.kind }),
+    displayName: t.exposeString('displayName'),
+    capabilities: t.field({ type: CapabilitiesRef, resolve: (provider) => provider.capabilities }),
+    rooms: t.connection({
+      type: RoomRef,
+      description:
+        "Rooms of this account in the provider's own order. Forward paging only (first/after).",
+      resolve: async (provider, args, context) => {
+        if (args.last != null || args.before != null) {
+          throw new GraphQLError('Provider.rooms pages forward only: use first and after', {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        const first = args.first ?? 20;
+        if (first < 1 || first > context.maxPageSize) {
+          throw new GraphQLError(`first must be between 1 and ${context.maxPageSize}`, {
+            extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+          });
+        }
+        const page = await provider.listRooms({
+          cursor: args.after ?? null,
+          limit: first,
+          signal: context.signal,
+        });
+        for (const edge of page.edges) {
+          context.loaders.prime(edge.room);
+        }
+        return {
+          edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.room })),
+          pageInfo: {
+            hasNextPage: page.hasNextPage,
+            hasPreviousPage: args.after != null,
+            startCursor: page.edges[0]?.cursor ?? null,
+            endCursor: page.edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  providers: t.field({
+    type: [ProviderRef],
+    description: 'Every configured provider account, in configuration order.',
+    resolve: (_root, _args, context) => context.registry.all(),
+  }),
+  provider: t.field({
+    type: ProviderRef,
+    nullable: true,
+    description: 'One provider account by its configuration key; null when there is none.',
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (_root, args, context) => context.registry.get(args.key) ?? null,
+  }),
+}));

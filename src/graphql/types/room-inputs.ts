@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { builder } from '../builder.js';
+import { RoomTokenRoleEnum, SignalWireRoomTypeEnum } from './enums.js';
+
+// Rules that hold for every provider; a provider's own limits (SignalWire's name pattern, say)
+// are checked by its adapter, which reports them the same way, before any upstream call.
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
+
+const ROOM_ID_DESCRIPTION = 'Global id of the room (Room.id).';
+
+export const SignalWireRoomOptionsInput = builder.inputType('SignalWireRoomOptionsInput', {
+  description:
+    'Settings only SignalWire has. Ignored for no other provider: sending them elsewhere is an error.',
+  fields: (t) => ({
+    roomType: t.field({
+      type: SignalWireRoomTypeEnum,
+      description: 'Create only. Defaults to ROOM (no UI).',
+    }),
+    quality: t.string({ validate: { schema: z.enum(['720p', '1080p'], 'must be 720p or 1080p') } }),
+    layout: t.string({ validate: { schema: text(64) } }),
+    size: t.string({
+      validate: { schema: z.enum(['small', 'medium', 'large'], 'must be small, medium or large') },
+    }),
+    enableChat: t.boolean(),
+    enableRoomPreviews: t.boolean(),
+  }),
+});
+
+const windowRule = (input: { notBefore?: Date | null; expiresAt?: Date | null }) =>
+  !input.notBefore || !input.expiresAt || input.expiresAt.getTime() > input.notBefore.getTime();
+const windowMessage = { message: 'expiresAt must be later than notBefore', path: ['expiresAt'] };
+
+export const CreateRoomInput = builder.inputType('CreateRoomInput', {
+  fields: (t) => ({
+    providerKey: t.string({
+      required: true,
+      description: 'Key of the provider account (Provider.key).',
+      validate: { schema: text(64).min(1, 'must not be empty') },
+    }),
+    name: t.string({
+      required: true,
+      description: 'Unique name at the provider.',
+      validate: { schema: text(128).min(1, 'must not be empty') },
+    }),
+    displayName: t.string({ validate: { schema: text(200) } }),
+    description: t.string({ validate: { schema: text(3000) } }),
+    notBefore: t.field({ type: 'DateTime' }),
+    expiresAt: t.field({ type: 'DateTime' }),
+    maxParticipants: t.int({
+      validate: {
+        schema: z
+          .number()
+          .int()
+          .min(1, 'must be at least 1')
+          .max(100_000, 'must be at most 100000'),
+      },
+    }),
+    recordingEnabled: t.boolean(),
+    region: t.string({ validate: { schema: text(32) } }),
+    signalwire: t.field({ type: SignalWireRoomOptionsInput }),
+  }),
+  validate: [windowRule, windowMessage],
+});
+
+export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
+  description: 'A partial update: fields left out or null keep their values.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: ROOM_ID_DESCRIPTION }),
+    displayName: t.string({ validate: { schema: text(200) } }),
+    description: t.string({ validate: { schema: text(3000) } }),
+    notBefore: t.field({ type: 'DateTime' }),
+    expiresAt: t.field({ type: 'DateTime' }),
+    maxParticipants: t.int({
+      validate: {
+        schema: z
+          .number()
+          .int()
+          .min(1, 'must be at least 1')
+          .max(100_000, 'must be at most 100000'),
+      },
+    }),
+    recordingEnabled: t.boolean(),
+    signalwire: t.field({ type: SignalWireRoomOptionsInput }),
+  }),
+  validate: [windowRule, windowMessage],
+});
+
+export const RoomIdInput = builder.inputType('RoomIdInput', {
+  description: 'Names one room.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: ROOM_ID_DESCRIPTION }),
+  }),
+});
+
+export const CreateRoomTokenInput = builder.inputType('CreateRoomTokenInput', {
+  fields: (t) => ({
+    roomId: t.id({ required: true, description: ROOM_ID_DESCRIPTION }),
+    role: t.field({ type: RoomTokenRoleEnum, required: true }),
+    identity: t.string({
+      description: 'Who the token is for (user name or id).',
+      validate: { schema: text(256).min(1, 'must not be empty') },
+    }),
+    permissions: t.stringList({
+      description: "Provider permission strings; the role's defaults when left out.",
+      validate: { schema: z.array(text(128)).max(100, 'must list at most 100 permissions') },
+    }),
+    ttlSeconds: t.int({
+      description: 'Lifetime in seconds (60 to 2592000); the service default when left out.',
+      validate: {
+        schema: z
+          .number()
+          .int()
+          .min(60, 'must be at least 60')
+          .max(2_592_000, 'must be at most 2592000 (30 days)'),
+      },
+    }),
+  }),
+});

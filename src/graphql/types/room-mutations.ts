@@ -1,0 +1,176 @@
+import type { Context } from '../../context.js';
+import type { RoomOperation } from '../../domain/capabilities.js';
+import {
+  InputValidationError,
+  ProviderNotFoundError,
+  UnsupportedOperationError,
+} from '../../domain/errors.js';
+import { roomKeyString } from '../../loaders/room-key.js';
+import type { RoomProvider } from '../../providers/room-provider.js';
+import { builder } from '../builder.js';
+import { roomKeyFromGlobalId } from '../global-id.js';
+import { RoomRef, RoomTokenRef } from '../refs.js';
+import { MUTATION_ERROR_TYPES } from './errors.js';
+import {
+  CreateRoomInput,
+  CreateRoomTokenInput,
+  RoomIdInput,
+  UpdateRoomInput,
+} from './room-inputs.js';
+
+/** The result union, success type and data field names of one mutation. */
+function resultNames(name: string, dataField: string) {
+  return {
+    types: [...MUTATION_ERROR_TYPES],
+    union: { name: `${name}Result` },
+    result: { name: `${name}Success` },
+    dataField: { name: dataField },
+  };
+}
+
+/**
+ * Finds the account behind a room id and checks the operation is supported there, before any
+ * upstream call: an unsupported operation never reaches the provider.
+ */
+function target(context: Context, globalId: string, path: string[], operation: RoomOperation) {
+  const key = roomKeyFromGlobalId(globalId);
+  if (!key) {
+    throw new InputValidationError([{ path, message: 'is not a Room id issued by this API' }]);
+  }
+  const provider = context.registry.get(key.providerKey);
+  if (!provider) {
+    throw new ProviderNotFoundError(key.providerKey);
+  }
+  assertSupported(provider, operation);
+  return { provider, nativeId: key.nativeId };
+}
+
+function assertSupported(provider: RoomProvider, operation: RoomOperation): void {
+  if (provider.capabilities.operations[operation] === 'UNSUPPORTED') {
+    throw new UnsupportedOperationError(provider.key, operation);
+  }
+}
+
+/** Strips GraphQL's explicit nulls on provider option objects, which adapters read as "absent". */
+function orUndefined<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
+builder.mutationFields((t) => ({
+  createRoom: t.field({
+    type: RoomRef,
+    description: 'Creates a room at one provider account.',
+    errors: resultNames('CreateRoom', 'room'),
+    args: { input: t.arg({ type: CreateRoomInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const provider = context.registry.require(input.providerKey);
+      assertSupported(provider, 'createRoom');
+      const room = await provider.createRoom(
+        {
+          name: input.name,
+          displayName: input.displayName,
+          description: input.description,
+          notBefore: input.notBefore,
+          expiresAt: input.expiresAt,
+          maxParticipants: input.maxParticipants,
+          recordingEnabled: input.recordingEnabled,
+          region: input.region,
+          signalwire: orUndefined(input.signalwire),
+        },
+        { signal: context.signal },
+      );
+      context.loaders.prime(room);
+      return room;
+    },
+  }),
+
+  updateRoom: t.field({
+    type: RoomRef,
+    description: 'Changes a room; fields left out keep their values.',
+    errors: resultNames('UpdateRoom', 'room'),
+    args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'updateRoom');
+      const room = await provider.updateRoom(
+        nativeId,
+        {
+          displayName: input.displayName,
+          description: input.description,
+          notBefore: input.notBefore,
+          expiresAt: input.expiresAt,
+          maxParticipants: input.maxParticipants,
+          recordingEnabled: input.recordingEnabled,
+          signalwire: orUndefined(input.signalwire),
+        },
+        { signal: context.signal },
+      );
+      context.loaders.prime(room);
+      return room;
+    },
+  }),
+
+  disableRoom: t.field({
+    type: RoomRef,
+    description:
+      'Stops new joins. Provider.capabilities.disableEffect says what happens to people inside.',
+    errors: resultNames('DisableRoom', 'room'),
+    args: { input: t.arg({ type: RoomIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'disableRoom');
+      const room = await provider.disableRoom(nativeId, { signal: context.signal });
+      context.loaders.prime(room);
+      return room;
+    },
+  }),
+
+  enableRoom: t.field({
+    type: RoomRef,
+    description: 'Lets people join again after disableRoom, where the provider can undo it.',
+    errors: resultNames('EnableRoom', 'room'),
+    args: { input: t.arg({ type: RoomIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'enableRoom');
+      const room = await provider.enableRoom(nativeId, { signal: context.signal });
+      context.loaders.prime(room);
+      return room;
+    },
+  }),
+
+  deleteRoom: t.field({
+    type: 'ID',
+    description: "Deletes a room for good. Returns the deleted room's id.",
+    errors: resultNames('DeleteRoom', 'deletedRoomId'),
+    args: { input: t.arg({ type: RoomIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'deleteRoom');
+      await provider.deleteRoom(nativeId, { signal: context.signal });
+      context.loaders.room.clear(roomKeyString({ providerKey: provider.key, nativeId }));
+      return input.id;
+    },
+  }),
+
+  createRoomToken: t.field({
+    type: RoomTokenRef,
+    description: 'Mints a join token for one person.',
+    errors: resultNames('CreateRoomToken', 'roomToken'),
+    args: { input: t.arg({ type: CreateRoomTokenInput, required: true }) },
+    resolve: (_root, { input }, context) => {
+      const { provider, nativeId } = target(
+        context,
+        input.roomId,
+        ['input', 'roomId'],
+        'createRoomToken',
+      );
+      return provider.createRoomToken(
+        nativeId,
+        {
+          role: input.role,
+          identity: input.identity,
+          permissions: input.permissions,
+          ttlSeconds: input.ttlSeconds,
+        },
+        { signal: context.signal },
+      );
+    },
+  }),
+}));

@@ -1,0 +1,24 @@
+import DataLoader from 'dataloader';
+import type { Room } from '../domain/room.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { loadRooms } from './load-rooms.js';
+import { roomKeyString } from './room-key.js';
+
+export interface Loaders {
+  /** Room by room key (`providerKey:nativeId`); null when it does not exist. */
+  readonly room: DataLoader<string, Room | null>;
+  /** Makes later lookups of a room we already hold cost nothing. */
+  prime(room: Room): void;
+}
+
+/** New loaders for each GraphQL request: nothing is cached across requests or credentials. */
+export function createLoaders(registry: ProviderRegistry, signal: AbortSignal): Loaders {
+  const room = new DataLoader<string, Room | null>((keys) => loadRooms(registry, keys, signal));
+  return {
+    room,
+    prime(value) {
+      const key = roomKeyString(value);
+      room.clear(key).prime(key, value);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { Dispatcher } from 'undici';
+import type { Config, ProviderConfig } from '../config.js';
+import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
+import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
+import type { BaseProviderOptions } from './provider-options.js';
+import { ProviderRegistry } from './registry.js';
+import type { RoomProvider } from './room-provider.js';
+import { createSignalWireProvider } from './signalwire/signalwire-provider.js';
+
+export interface RegistryHandle {
+  readonly registry: ProviderRegistry;
+  /** Closes every upstream pool. */
+  close(): Promise<void>;
+}
+
+/** The one place that knows every adapter: builds one per configured account, each with its own pool. */
+export function createRegistry(config: Config): RegistryHandle {
+  const dispatchers: Dispatcher[] = [];
+  const providers = config.providers.map((account) => {
+    const dispatcher = createDispatcher(account.baseUrl, {
+      ...DEFAULT_DISPATCHER_OPTIONS,
+      connections: config.upstreamConnections,
+    });
+    dispatchers.push(dispatcher);
+    const base: BaseProviderOptions = {
+      key: account.key,
+      displayName: account.displayName,
+      baseUrl: account.baseUrl,
+      dispatcher,
+      timeoutMs: config.upstreamTimeoutMs,
+      retry: { ...DEFAULT_RETRY_POLICY, maxRetries: config.upstreamRetries },
+      defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
+    };
+    return createProvider(account, base);
+  });
+  return {
+    registry: new ProviderRegistry(providers),
+    close: async () => {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
+    },
+  };
+}
+
+function createProvider(account: ProviderConfig, base: BaseProviderOptions): RoomProvider {
+  switch (account.kind) {
+    case 'signalwire':
+      return createSignalWireProvider({
+        ...base,
+        projectId: account.projectId,
+        apiToken: account.apiToken,
+      });
+  }
+}

@@ -1,0 +1,15 @@
+/** The credentials of one SignalWire space (`signalwire.md` §1). */
+export interface SignalWireCredentials {
+  /** Project ID (a UUID): the Basic auth user name. */
+  readonly projectId: string;
+  /** API token with the Video scope: the Basic auth password. */
+  readonly apiToken: string;
+}
+
+/** HTTP Basic with project id and API token. Built once; the value is a secret. */
+export function signalWireAuthHeaders(credentials: SignalWireCredentials): Record<string, string> {
+  const basic = Buffer.from(`${credentials.projectId}:${credentials.apiToken}`, 'utf8').toString(
+    'base64',
+  );
+  return { authorization: `Basic ${basic}` };
+}

@@ -1,0 +1,179 @@
+import type { z } from 'zod';
+import type { UpstreamClient } from '../../http/upstream-client.js';
+import {
+  type SignalWireConference,
+  type SignalWireConferenceToken,
+  type SignalWireRoom,
+  signalWireConferenceSchema,
+  signalWireConferenceTokenSchema,
+  signalWireListSchema,
+  signalWireRoomSchema,
+  signalWireRoomTokenSchema,
+} from './signalwire-schemas.js';
+
+/** The two room collections, by their path segment. */
+export type SignalWireCollection = 'conferences' | 'rooms';
+
+export interface SignalWireListPage<T> {
+  readonly data: T[];
+  /** Path and query of `links.next` below `/api/video`, or null on the last page. */
+  readonly next: string | null;
+}
+
+const conferenceList = signalWireListSchema(signalWireConferenceSchema);
+const roomList = signalWireListSchema(signalWireRoomSchema);
+const conferenceTokenList = signalWireListSchema(signalWireConferenceTokenSchema);
+
+/** Paths, methods and query encoding of the SignalWire Video API. Base URL ends in `/api/video`. */
+export function createSignalWireClient(http: UpstreamClient, basePath: string) {
+  function listPage<T>(
+    schema: z.ZodType<{ data: T[]; links?: { next?: string | null } | undefined }>,
+    path: string,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<SignalWireListPage<T>> {
+    return http
+      .send({ method: 'GET', path, schema, operation, signal })
+      .then((page) => ({ data: page.data, next: relativeNext(page.links?.next, basePath) }));
+  }
+
+  return {
+    getConference: (id: string, signal?: AbortSignal) =>
+      http.send({
+        method: 'GET',
+        path: `/conferences/${id}`,
+        schema: signalWireConferenceSchema,
+        operation: 'getRoom',
+        signal,
+      }),
+    getRoom: (id: string, signal?: AbortSignal) =>
+      http.send({
+        method: 'GET',
+        path: `/rooms/${id}`,
+        schema: signalWireRoomSchema,
+        operation: 'getRoom',
+        signal,
+      }),
+
+    /** `path` is a previous page's `next`, or null for the first page. */
+    listConferences: (path: string | null, pageSize: number, signal?: AbortSignal) =>
+      listPage<SignalWireConference>(
+        conferenceList,
+        withPageSize(path ?? '/conferences', pageSize),
+        'listRooms',
+        signal,
+      ),
+    listRooms: (path: string | null, pageSize: number, signal?: AbortSignal) =>
+      listPage<SignalWireRoom>(
+        roomList,
+        withPageSize(path ?? '/rooms', pageSize),
+        'listRooms',
+        signal,
+      ),
+
+    createConference: (body: Record<string, unknown>, signal?: AbortSignal) =>
+      http.send({
+        method: 'POST',
+        path: '/conferences',
+        body,
+        schema: signalWireConferenceSchema,
+        operation: 'createRoom',
+        signal,
+      }),
+    createRoom: (body: Record<string, unknown>, signal?: AbortSignal) =>
+      http.send({
+        method: 'POST',
+        path: '/rooms',
+        body,
+        schema: signalWireRoomSchema,
+        operation: 'createRoom',
+        signal,
+      }),
+
+    /** PUT, never PATCH; omitted fields keep their values (`signalwire.md` §2 notes). */
+    updateConference: (
+      id: string,
+      body: Record<string, unknown>,
+      operation: string,
+      signal?: AbortSignal,
+    ) =>
+      http.send({
+        method: 'PUT',
+        path: `/conferences/${id}`,
+        body,
+        schema: signalWireConferenceSchema,
+        operation,
+        signal,
+      }),
+    updateRoom: (
+      id: string,
+      body: Record<string, unknown>,
+      operation: string,
+      signal?: AbortSignal,
+    ) =>
+      http.send({
+        method: 'PUT',
+        path: `/rooms/${id}`,
+        body,
+        schema: signalWireRoomSchema,
+        operation,
+        signal,
+      }),
+
+    /** 204 with no body. */
+    delete: (collection: SignalWireCollection, id: string, signal?: AbortSignal) =>
+      http.send({
+        method: 'DELETE',
+        path: `/${collection}/${id}`,
+        schema: null,
+        operation: 'deleteRoom',
+        signal,
+      }),
+
+    listConferenceTokens: (id: string, path: string | null, signal?: AbortSignal) =>
+      listPage<SignalWireConferenceToken>(
+        conferenceTokenList,
+        path ?? `/conferences/${id}/conference_tokens`,
+        'listRoomTokens',
+        signal,
+      ),
+
+    createRoomToken: (body: Record<string, unknown>, signal?: AbortSignal) =>
+      http.send({
+        method: 'POST',
+        path: '/room_tokens',
+        body,
+        schema: signalWireRoomTokenSchema,
+        operation: 'createRoomToken',
+        signal,
+      }),
+  };
+}
+
+export type SignalWireClient = ReturnType<typeof createSignalWireClient>;
+
+/**
+ * SignalWire tells clients to follow `links.next` rather than build URLs (`signalwire.md` §6).
+ * We keep its path and query (so `page_token` and `page_number` stay as given), dropping the
+ * origin and the `/api/video` prefix so the call goes through our own pool.
+ */
+function relativeNext(next: string | null | undefined, basePath: string): string | null {
+  if (!next) {
+    return null;
+  }
+  const url = new URL(next, 'http://placeholder');
+  const path = url.pathname.startsWith(basePath)
+    ? url.pathname.slice(basePath.length)
+    : url.pathname;
+  return `${path}${url.search}`;
+}
+
+/**
+ * Sets `page_size` on a list path. The page tokens address a record (`PA<id>`, "after this
+ * one"), not a page number, so a different size still resumes at the same place.
+ */
+function withPageSize(path: string, pageSize: number): string {
+  const url = new URL(path, 'http://placeholder');
+  url.searchParams.set('page_size', String(pageSize));
+  return `${url.pathname}${url.search}`;
+}

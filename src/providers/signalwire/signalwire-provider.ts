@@ -1,0 +1,428 @@
+import type { ProviderCapabilities } from '../../domain/capabilities.js';
+import {
+  InputValidationError,
+  ProviderError,
+  RoomNotFoundError,
+  type ValidationIssue,
+} from '../../domain/errors.js';
+import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
+import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
+import { createUpstreamClient } from '../../http/upstream-client.js';
+import { type NativePage, pageWithCursors } from '../paging.js';
+import type { BaseProviderOptions } from '../provider-options.js';
+import type { CallOptions, RoomProvider } from '../room-provider.js';
+import { type SignalWireCredentials, signalWireAuthHeaders } from './signalwire-auth.js';
+import { createSignalWireClient, type SignalWireClient } from './signalwire-client.js';
+import { parseSignalWireError } from './signalwire-errors.js';
+import {
+  CONFERENCE_SIZE_CAPS,
+  formatTime,
+  mapConference,
+  mapConferenceToken,
+  mapRoom,
+  OPEN_ENDED_JOIN_UNTIL,
+  parseNativeId,
+  type SignalWireHandle,
+} from './signalwire-mappers.js';
+import { defaultPermissions, SIGNALWIRE_PERMISSIONS } from './signalwire-permissions.js';
+
+export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredentials;
+
+/** `page_size` is 1–1000 on every video list (`signalwire.md` §6). */
+const MAX_PAGE_SIZE = 1000;
+const GET_CONCURRENCY = 8;
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
+  operations: {
+    createRoom: 'NATIVE',
+    getRoom: 'NATIVE',
+    listRooms: 'NATIVE',
+    updateRoom: 'NATIVE',
+    disableRoom: 'EMULATED',
+    enableRoom: 'EMULATED',
+    deleteRoom: 'NATIVE',
+    createRoomToken: 'NATIVE',
+    listRoomTokens: 'NATIVE',
+  },
+  disableEffect: 'BLOCKS_NEW_JOINS',
+  enableUndoesDisable: true,
+  tokenSource: 'PROVIDER_API',
+  maxPageSize: MAX_PAGE_SIZE,
+  maxBatchSize: 50,
+  notes: [
+    'disableRoom sets join_until to now: new joins stop, a live session goes on.',
+    'enableRoom lifts join_until again; a join_until set before disableRoom is not restored.',
+    'Rooms list conferences (with the prebuilt UI) first, then rooms without UI.',
+    'Room.tokens lists the two conference tokens SignalWire keeps for each conference.',
+    'Minted room tokens never expire at SignalWire; the service sets join_until to the token expiry.',
+  ],
+};
+
+/** SignalWire Video: conferences (with UI) and rooms (without), behind Basic auth. */
+export function createSignalWireProvider(options: SignalWireProviderOptions): RoomProvider {
+  const now = options.now ?? Date.now;
+  const key = options.key;
+  const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
+  const authHeaders = signalWireAuthHeaders(options);
+  const client: SignalWireClient = createSignalWireClient(
+    createUpstreamClient({
+      provider: key,
+      baseUrl: options.baseUrl,
+      dispatcher: options.dispatcher,
+      headers: () => authHeaders,
+      parseError: parseSignalWireError,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      now,
+    }),
+    basePath,
+  );
+
+  function handleOf(nativeId: string): SignalWireHandle {
+    const handle = parseNativeId(nativeId);
+    if (!handle) {
+      throw new RoomNotFoundError(key, nativeId);
+    }
+    return handle;
+  }
+
+  /** Turns a 404 on a room path into the room's own error. */
+  async function forRoom<T>(nativeId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ProviderError && error.status === 404) {
+        throw new RoomNotFoundError(key, nativeId);
+      }
+      throw error;
+    }
+  }
+
+  async function fetchOne(nativeId: string, signal?: AbortSignal): Promise<Room> {
+    const handle = handleOf(nativeId);
+    return forRoom(nativeId, async () =>
+      handle.roomType === 'CONFERENCE'
+        ? mapConference(key, await client.getConference(handle.id, signal), now())
+        : mapRoom(key, await client.getRoom(handle.id, signal), now()),
+    );
+  }
+
+  /** Sends a PUT; conferences need `display_name` on every PUT (`signalwire.md` §3.3). */
+  async function put(
+    nativeId: string,
+    body: Record<string, unknown>,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<Room> {
+    const handle = handleOf(nativeId);
+    return forRoom(nativeId, async () => {
+      if (handle.roomType === 'ROOM') {
+        return mapRoom(key, await client.updateRoom(handle.id, body, operation, signal), now());
+      }
+      const displayName =
+        body.display_name ?? (await client.getConference(handle.id, signal)).display_name;
+      const full = { ...body, display_name: displayName ?? '' };
+      return mapConference(
+        key,
+        await client.updateConference(handle.id, full, operation, signal),
+        now(),
+      );
+    });
+  }
+
+  async function fetchPage(
+    position: string | null,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<NativePage> {
+    // Position `c:<path>` is a conference page, `r:<path>` a room page; null is the very start.
+    const phase = position?.startsWith('r:') ? 'rooms' : 'conferences';
+    const path = position ? position.slice(2) || null : null;
+    if (phase === 'rooms') {
+      const page = await client.listRooms(path, limit, signal);
+      return {
+        rooms: page.data.map((room) => mapRoom(key, room, now())),
+        next: page.next ? `r:${page.next}` : null,
+      };
+    }
+    const page = await client.listConferences(path, limit, signal);
+    const rooms = page.data.map((conference) => mapConference(key, conference, now()));
+    if (page.next) {
+      return { rooms, next: `c:${page.next}` };
+    }
+    if (rooms.length >= limit) {
+      return { rooms, next: 'r:' };
+    }
+    // The conferences ran out mid-page: fill the page from the rooms, so a listing with few
+    // conferences does not hand back short or empty pages.
+    const rest = await client.listRooms(null, limit - rooms.length, signal);
+    return {
+      rooms: [...rooms, ...rest.data.map((room) => mapRoom(key, room, now()))],
+      next: rest.next ? `r:${rest.next}` : null,
+    };
+  }
+
+  return {
+    kind: 'SIGNALWIRE',
+    key,
+    displayName: options.displayName ?? `SignalWire (${key})`,
+    capabilities: SIGNALWIRE_CAPABILITIES,
+
+    async getRooms(nativeIds, callOptions?: CallOptions) {
+      return mapWithConcurrency(nativeIds, GET_CONCURRENCY, async (nativeId) => {
+        try {
+          return await fetchOne(nativeId, callOptions?.signal);
+        } catch (error) {
+          if (error instanceof RoomNotFoundError) {
+            return error;
+          }
+          throw error;
+        }
+      });
+    },
+
+    listRooms(listOptions) {
+      return pageWithCursors(listOptions, MAX_PAGE_SIZE, (position, limit) =>
+        fetchPage(position, limit, listOptions.signal),
+      );
+    },
+
+    async createRoom(input: CreateRoomInput, callOptions?: CallOptions) {
+      const roomType = input.signalwire?.roomType ?? 'ROOM';
+      const body = createBody(input, roomType === 'CONFERENCE');
+      return roomType === 'CONFERENCE'
+        ? mapConference(key, await client.createConference(body, callOptions?.signal), now())
+        : mapRoom(key, await client.createRoom(body, callOptions?.signal), now());
+    },
+
+    updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
+      const handle = handleOf(nativeId);
+      return put(
+        nativeId,
+        updateBody(input, handle.roomType === 'CONFERENCE'),
+        'updateRoom',
+        callOptions?.signal,
+      );
+    },
+
+    disableRoom(nativeId, callOptions?: CallOptions) {
+      return put(
+        nativeId,
+        { join_until: formatTime(new Date(now())) },
+        'disableRoom',
+        callOptions?.signal,
+      );
+    },
+
+    enableRoom(nativeId, callOptions?: CallOptions) {
+      return put(
+        nativeId,
+        { join_until: OPEN_ENDED_JOIN_UNTIL },
+        'enableRoom',
+        callOptions?.signal,
+      );
+    },
+
+    async deleteRoom(nativeId, callOptions?: CallOptions) {
+      const handle = handleOf(nativeId);
+      await forRoom(nativeId, () =>
+        client.delete(
+          handle.roomType === 'CONFERENCE' ? 'conferences' : 'rooms',
+          handle.id,
+          callOptions?.signal,
+        ),
+      );
+    },
+
+    async createRoomToken(
+      nativeId,
+      input: CreateRoomTokenInput,
+      callOptions?: CallOptions,
+    ): Promise<RoomToken> {
+      const permissions = input.permissions
+        ? [...input.permissions]
+        : defaultPermissions(input.role);
+      const unknown = permissions.flatMap((permission, index) =>
+        SIGNALWIRE_PERMISSIONS.has(permission)
+          ? []
+          : [
+              {
+                path: ['input', 'permissions', index],
+                message: `${permission} is not a SignalWire permission`,
+              },
+            ],
+      );
+      if (unknown.length > 0) {
+        throw new InputValidationError(unknown);
+      }
+      if (input.identity != null && input.identity.length > 100) {
+        throw new InputValidationError([
+          { path: ['input', 'identity'], message: 'must be at most 100 characters at SignalWire' },
+        ]);
+      }
+      // Tokens need the room's name, and `auto_create_room: false` makes SignalWire refuse to
+      // join a room that was deleted meanwhile rather than quietly making a new one.
+      const room = await fetchOne(nativeId, callOptions?.signal);
+      const issuedAt = new Date(Math.floor(now() / 1000) * 1000);
+      const expiresAt = new Date(
+        issuedAt.getTime() + (input.ttlSeconds ?? options.defaultTokenTtlSeconds) * 1000,
+      );
+      const joinAs = input.role === 'VIEWER' ? 'audience' : 'member';
+      const body: Record<string, unknown> = {
+        room_name: room.name,
+        permissions: joinAs === 'audience' ? [] : permissions,
+        // SignalWire tokens never expire by default (§5.2); join_until is the expiry we impose.
+        join_until: formatTime(expiresAt),
+        auto_create_room: false,
+        join_as: joinAs,
+      };
+      if (input.identity != null) {
+        body.user_name = input.identity;
+      }
+      const minted = await client.createRoomToken(body, callOptions?.signal);
+      return {
+        token: minted.token,
+        providerKey: key,
+        roomNativeId: nativeId,
+        role: input.role,
+        providerRole: joinAs,
+        permissions: joinAs === 'audience' ? [] : permissions,
+        identity: input.identity ?? null,
+        issuedAt,
+        expiresAt,
+        providerTokenId: null,
+      };
+    },
+
+    async listRoomTokens(nativeId, callOptions?: CallOptions) {
+      const handle = handleOf(nativeId);
+      if (handle.roomType === 'ROOM') {
+        return [];
+      }
+      return forRoom(nativeId, async () => {
+        const tokens: RoomToken[] = [];
+        let next: string | null = null;
+        do {
+          const page = await client.listConferenceTokens(handle.id, next, callOptions?.signal);
+          tokens.push(...page.data.map((token) => mapConferenceToken(key, nativeId, token)));
+          next = page.next;
+        } while (next);
+        return tokens;
+      });
+    },
+  };
+}
+
+function createBody(input: CreateRoomInput, conference: boolean): Record<string, unknown> {
+  const issues: ValidationIssue[] = [];
+  if (!NAME_PATTERN.test(input.name) || input.name.length > 100) {
+    issues.push({
+      path: ['input', 'name'],
+      message: 'must be 1-100 letters, digits, "_" or "-" at SignalWire',
+    });
+  }
+  if (input.region != null) {
+    issues.push({ path: ['input', 'region'], message: 'is not supported by SignalWire' });
+  }
+  const settings = input.signalwire ?? {};
+  const body: Record<string, unknown> = {
+    name: input.name,
+    ...commonFields(input, settings, conference, issues),
+  };
+  if (conference) {
+    // display_name is required for conferences (§3.1); the room name is the natural fallback.
+    body.display_name = input.displayName ?? input.name;
+  }
+  if (issues.length > 0) {
+    throw new InputValidationError(issues);
+  }
+  return body;
+}
+
+function updateBody(input: UpdateRoomInput, conference: boolean): Record<string, unknown> {
+  const issues: ValidationIssue[] = [];
+  const body = commonFields(input, input.signalwire ?? {}, conference, issues);
+  if (issues.length > 0) {
+    throw new InputValidationError(issues);
+  }
+  return body;
+}
+
+/** Fields shared by create and update; null and absent both mean "leave as is". */
+function commonFields(
+  input: UpdateRoomInput,
+  settings: NonNullable<CreateRoomInput['signalwire']>,
+  conference: boolean,
+  issues: ValidationIssue[],
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const set = (field: string, value: unknown) => {
+    if (value !== null && value !== undefined) {
+      body[field] = value;
+    }
+  };
+  set('display_name', input.displayName);
+  set('description', input.description);
+  set('join_from', input.notBefore ? formatTime(input.notBefore) : null);
+  set('join_until', input.expiresAt ? formatTime(input.expiresAt) : null);
+  set('record_on_start', input.recordingEnabled);
+  set('quality', settings.quality);
+  set('layout', settings.layout);
+  set('enable_room_previews', settings.enableRoomPreviews);
+  if (conference) {
+    set('enable_chat', settings.enableChat);
+    set('size', settings.size ?? sizeFor(input.maxParticipants, issues));
+  } else {
+    set('max_members', input.maxParticipants);
+    if (settings.size != null) {
+      issues.push({
+        path: ['input', 'signalwire', 'size'],
+        message: 'applies to conferences only',
+      });
+    }
+    if (settings.enableChat != null) {
+      issues.push({
+        path: ['input', 'signalwire', 'enableChat'],
+        message: 'applies to conferences only',
+      });
+    }
+  }
+  return body;
+}
+
+/** Conferences have no member cap, only sizes; pick the smallest size that fits. */
+function sizeFor(
+  maxParticipants: number | null | undefined,
+  issues: ValidationIssue[],
+): string | null {
+  if (maxParticipants == null) {
+    return null;
+  }
+  const fit = Object.entries(CONFERENCE_SIZE_CAPS).find(([, cap]) => maxParticipants <= cap);
+  if (!fit) {
+    issues.push({
+      path: ['input', 'maxParticipants'],
+      message: 'must be at most 300 for a SignalWire conference',
+    });
+    return null;
+  }
+  return fit[0];
+}
+
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,85 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { AppError, ProviderError } from './domain/errors.js';
+import { schema } from './graphql/schema.js';
+import { redact } from './http/redact.js';
+import { createLoaders } from './loaders/create-loaders.js';
+import type { ProviderRegistry } from './providers/registry.js';
+
+export interface AppOptions {
+  readonly config: Pick<Config, 'maxPageSize'>;
+  readonly registry: ProviderRegistry;
+  /** Where unexpected errors are reported; never given secrets. */
+  readonly logError?: (message: string, error: unknown) => void;
+}
+
+export const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Every configured provider, what it can do, and its first rooms.
+query Overview {
+  providers {
+    key
+    kind
+    displayName
+    capabilities {
+      operations { operation support }
+      disableEffect
+      notes
+    }
+    rooms(first: 5) {
+      edges { node { id name displayName status expiresAt } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+`;
+
+/** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
+export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // GraphiQL assets come from the installed package, so it works with no internet access.
+    renderGraphiQL,
+    graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
+    context: ({ request }) => ({
+      registry: options.registry,
+      loaders: createLoaders(options.registry, request.signal),
+      signal: request.signal,
+      maxPageSize: options.config.maxPageSize,
+    }),
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof AppError) {
+          // A typed error outside a result union (room(id), Provider.rooms): shown with its code.
+          const graphQLError = error instanceof GraphQLError ? error : null;
+          return new GraphQLError(original.message, {
+            nodes: graphQLError?.nodes,
+            path: graphQLError?.path,
+            extensions: {
+              code: original.code,
+              ...(original instanceof ProviderError
+                ? {
+                    provider: original.provider,
+                    status: original.status,
+                    providerCode: original.providerCode,
+                  }
+                : {}),
+            },
+          });
+        }
+        if (!(original instanceof GraphQLError) && original !== undefined) {
+          logError(
+            'Unexpected error while executing a GraphQL operation',
+            redact(String((original as Error)?.stack ?? original)),
+          );
+        }
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+  });
+}
