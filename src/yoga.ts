@@ -14,6 +14,8 @@ export interface AppOptions {
   readonly registry: ProviderRegistry;
   /** Where unexpected errors are reported; never given secrets. */
   readonly logError?: (message: string, error: unknown) => void;
+  /** Yoga's own request logging; off in tests. Defaults to on. */
+  readonly logging?: boolean;
 }
 
 export const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Every configured provider, what it can do, and its first rooms.
@@ -41,6 +43,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    logging: options.logging ?? true,
     landingPage: false,
     // GraphiQL assets come from the installed package, so it works with no internet access.
     renderGraphiQL,

@@ -40,7 +40,9 @@ export async function pageWithCursors(
     const index = state.s + offset;
     const isLastOfPage = index === fetched.rooms.length - 1;
     const resume: CursorState =
-      isLastOfPage && fetched.next !== null ? { p: fetched.next, s: 0 } : { p: state.p, s: index + 1 };
+      isLastOfPage && fetched.next !== null
+        ? { p: fetched.next, s: 0 }
+        : { p: state.p, s: index + 1 };
     return { room, cursor: encodeCursor(resume) };
   });
   const moreInPage = state.s + taken.length < fetched.rooms.length;

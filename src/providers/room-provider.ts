@@ -53,7 +53,10 @@ export interface RoomProvider {
    * contract). Without a batch endpoint the adapter makes single GETs with bounded concurrency.
    * Throws only when the whole batch failed (auth, outage).
    */
-  getRooms(nativeIds: readonly string[], options?: CallOptions): Promise<(Room | RoomNotFoundError)[]>;
+  getRooms(
+    nativeIds: readonly string[],
+    options?: CallOptions,
+  ): Promise<(Room | RoomNotFoundError)[]>;
 
   /** One page of rooms in the provider's own order. Native paging stays inside the cursor. */
   listRooms(options: ListRoomsOptions): Promise<RoomPage>;
@@ -72,11 +75,14 @@ export interface RoomProvider {
   /** Deletes the room for good. */
   deleteRoom(nativeId: string, options?: CallOptions): Promise<void>;
 
-  /** Mints (or fetches) a join token for one person. `expiresAt` is always set. */
+  /**
+   * Mints (or fetches) a join token for one person. `expiresAt` is always set. When the caller
+   * already holds the room (`options.room`), the adapter uses it instead of fetching it again.
+   */
   createRoomToken(
     nativeId: string,
     input: CreateRoomTokenInput,
-    options?: CallOptions,
+    options?: CallOptions & { readonly room?: Room },
   ): Promise<RoomToken>;
 
   /**

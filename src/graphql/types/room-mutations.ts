@@ -3,6 +3,7 @@ import type { RoomOperation } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderNotFoundError,
+  RoomNotFoundError,
   UnsupportedOperationError,
 } from '../../domain/errors.js';
 import { roomKeyString } from '../../loaders/room-key.js';
@@ -154,13 +155,21 @@ builder.mutationFields((t) => ({
     description: 'Mints a join token for one person.',
     errors: resultNames('CreateRoomToken', 'roomToken'),
     args: { input: t.arg({ type: CreateRoomTokenInput, required: true }) },
-    resolve: (_root, { input }, context) => {
+    resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(
         context,
         input.roomId,
         ['input', 'roomId'],
         'createRoomToken',
       );
+      // Through the loader: a missing room is a typed error before anything is minted, and the
+      // token's own `room` field then costs nothing.
+      const room = await context.loaders.room.load(
+        roomKeyString({ providerKey: provider.key, nativeId }),
+      );
+      if (!room) {
+        throw new RoomNotFoundError(provider.key, input.roomId);
+      }
       return provider.createRoomToken(
         nativeId,
         {
@@ -169,7 +178,7 @@ builder.mutationFields((t) => ({
           permissions: input.permissions,
           ttlSeconds: input.ttlSeconds,
         },
-        { signal: context.signal },
+        { signal: context.signal, room },
       );
     },
   }),

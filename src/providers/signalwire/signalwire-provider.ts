@@ -238,7 +238,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     async createRoomToken(
       nativeId,
       input: CreateRoomTokenInput,
-      callOptions?: CallOptions,
+      callOptions?: CallOptions & { readonly room?: Room },
     ): Promise<RoomToken> {
       const permissions = input.permissions
         ? [...input.permissions]
@@ -263,7 +263,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       }
       // Tokens need the room's name, and `auto_create_room: false` makes SignalWire refuse to
       // join a room that was deleted meanwhile rather than quietly making a new one.
-      const room = await fetchOne(nativeId, callOptions?.signal);
+      const room = callOptions?.room ?? (await fetchOne(nativeId, callOptions?.signal));
       const issuedAt = new Date(Math.floor(now() / 1000) * 1000);
       const expiresAt = new Date(
         issuedAt.getTime() + (input.ttlSeconds ?? options.defaultTokenTtlSeconds) * 1000,

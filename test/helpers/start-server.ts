@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
+import { type Config, configSchema, type ProviderConfig } from '../../src/config.js';
+import { createRegistry } from '../../src/providers/create-registry.js';
+import { createApp } from '../../src/yoga.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly fleet: EmulatorFleet;
+  /** Sends a typed operation as HTTP POST and returns the whole response body. */
+  execute<Result, Variables>(
+    document: TypedDocumentNode<Result, Variables>,
+    variables?: Variables,
+  ): Promise<{
+    data?: Result | null;
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      extensions?: Record<string, unknown>;
+    }[];
+  }>;
+  /** Sends a raw body, for malformed requests. */
+  post(body: string, headers?: Record<string, string>): Promise<Response>;
+  /** The emulator of a provider kind, for its request log and faults. */
+  emulator(kind: string): EmulatorFleet['running'][number]['emulator'];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Settings over the defaults (timeouts, retries, page size). */
+  readonly config?: Partial<Omit<Config, 'providers'>>;
+  /** Changes the accounts pointing at the emulators (bad credentials, a second account). */
+  readonly providers?: (emulated: ProviderConfig[]) => ProviderConfig[];
+}
+
+/**
+ * The app on port 0, pointed over real undici pools at every emulator on port 0. Closing
+ * destroys open sockets, so a test file never waits on keep-alive.
+ */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const fleet = await startEmulatorFleet({ fixedPorts: false });
+  const providers = options.providers ? options.providers(fleet.providers) : fleet.providers;
+  const config = configSchema.parse({ upstreamRetries: 0, ...options.config, providers });
+  const { registry, close: closeRegistry } = createRegistry(config);
+  const app = createApp({ config, registry, logError: () => {}, logging: false });
+  const server: Server = createServer(app);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body,
+    });
+
+  return {
+    url,
+    fleet,
+    post,
+    async execute(document, variables) {
+      const response = await post(JSON.stringify({ query: print(document), variables }));
+      return response.json();
+    },
+    emulator(kind) {
+      const running = fleet.running.find((candidate) => candidate.emulator.name === kind);
+      if (!running) {
+        throw new Error(`no emulator for ${kind}`);
+      }
+      return running.emulator;
+    },
+    async close() {
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeRegistry();
+      await fleet.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CreateRoomDocument,
+  CreateRoomTokenDocument,
+  NodesDocument,
+  RoomTwiceByAliasDocument,
+} from '../__generated__/graphql.js';
+import { startTestServer, type TestServer } from '../helpers/start-server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.emulator('signalwire').reset();
+});
+
+async function create(name: string, roomType: 'ROOM' | 'CONFERENCE' = 'ROOM'): Promise<string> {
+  const result = await server.execute(CreateRoomDocument, {
+    input: { providerKey: 'signalwire', name, signalwire: { roomType } },
+  });
+  if (result.data?.createRoom.__typename !== 'CreateRoomSuccess') {
+    throw new Error(JSON.stringify(result));
+  }
+  return result.data.createRoom.room.id;
+}
+
+function calls(method: string, pathPrefix?: string) {
+  return server.emulator('signalwire').log.count({ method, pathPrefix });
+}
+
+describe('upstream calls per operation', () => {
+  it('makes one call for the same room asked for twice by alias and once through node', async () => {
+    const id = await create('alias_room');
+    server.emulator('signalwire').log.clear();
+    const result = await server.execute(RoomTwiceByAliasDocument, { id });
+    expect(result.data).toMatchObject({ first: { id }, second: { id }, asNode: { id } });
+    // Three fields, one distinct room: one GET.
+    expect(calls('GET')).toBe(1);
+  });
+
+  it('fetches each distinct room in nodes once, and nothing for repeated ids', async () => {
+    const ids = [await create('n1'), await create('n2'), await create('n3', 'CONFERENCE')];
+    server.emulator('signalwire').log.clear();
+    const result = await server.execute(NodesDocument, { ids: [...ids, ids[0]!, ids[1]!] });
+    expect(result.data?.nodes.map((node) => (node && 'name' in node ? node.name : null))).toEqual([
+      'n1',
+      'n2',
+      'n3',
+      'n1',
+      'n2',
+    ]);
+    // SignalWire has no batch GET: three distinct rooms are three GETs, the two repeats cost nothing.
+    expect(calls('GET')).toBe(3);
+  });
+
+  it('counts the minimum for a nested listing with providers and conference tokens', async () => {
+    await create('c1', 'CONFERENCE');
+    await create('c2', 'CONFERENCE');
+    await create('plain');
+    server.emulator('signalwire').log.clear();
+    const response = await server.post(
+      JSON.stringify({
+        query: /* GraphQL */ `
+          {
+            provider(key: "signalwire") {
+              rooms(first: 10) {
+                edges { node { id name provider { key } tokens { role } } }
+              }
+            }
+          }
+        `,
+      }),
+    );
+    const body = (await response.json()) as { data: { provider: { rooms: { edges: unknown[] } } } };
+    expect(body.data.provider.rooms.edges).toHaveLength(3);
+    // One conferences page (2 of 10, no next link) + one rooms page to fill it = 2 list calls;
+    // `provider` is local; tokens: one call per conference (c1, c2), none for the plain room.
+    const paths = server
+      .emulator('signalwire')
+      .log.all()
+      .map((entry) => `${entry.method} ${entry.path}`);
+    expect(paths.filter((path) => path === 'GET /api/video/conferences')).toHaveLength(1);
+    expect(paths.filter((path) => path === 'GET /api/video/rooms')).toHaveLength(1);
+    expect(paths.filter((path) => path.endsWith('/conference_tokens'))).toHaveLength(2);
+    expect(paths).toHaveLength(4);
+  });
+
+  it("mints a token with one room lookup, shared with the token's room field", async () => {
+    const id = await create('mint_room');
+    server.emulator('signalwire').log.clear();
+    const result = await server.execute(CreateRoomTokenDocument, {
+      input: { roomId: id, role: 'HOST' },
+    });
+    expect(result.data?.createRoomToken.__typename).toBe('CreateRoomTokenSuccess');
+    // The room (its name goes into the token request), then the token itself.
+    expect(calls('GET')).toBe(1);
+    expect(calls('POST', '/api/video/room_tokens')).toBe(1);
+  });
+});
