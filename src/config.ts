@@ -23,17 +23,68 @@ const signalWireAccount = z.object({
   apiToken: z.string().min(1, 'is required'),
 });
 
-/** One provider account. `kind` picks the adapter; `key` names the account. */
-export const providerConfigSchema = z.discriminatedUnion('kind', [signalWireAccount], {
-  error: 'must be one of: signalwire',
+/** Regions of the Agora whiteboard API (`agora-whiteboard.md` §1). */
+const NETLESS_REGIONS = ['us-sv', 'sg', 'in-mum', 'eu', 'cn-hz'] as const;
+
+const netlessAccount = z
+  .object({
+    kind: z.literal('netless'),
+    ...baseProvider,
+    region: z.enum(NETLESS_REGIONS, `must be one of ${NETLESS_REGIONS.join(', ')}`).optional(),
+    sdkToken: z
+      .string()
+      .startsWith('NETLESSSDK_', 'must be an SDK token (NETLESSSDK_...)')
+      .optional(),
+    accessKey: z.string().min(1).optional(),
+    secretKey: z.string().min(1).optional(),
+  })
+  .superRefine((account, context) => {
+    if ((account.accessKey === undefined) !== (account.secretKey === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [account.accessKey === undefined ? 'accessKey' : 'secretKey'],
+        message: 'is required with the other half of the key pair',
+      });
+    } else if (account.accessKey === undefined && account.sdkToken === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sdkToken'],
+        message: 'is required unless accessKey and secretKey are given',
+      });
+    }
+  });
+
+const hmsAccount = z.object({
+  kind: z.literal('hms'),
+  ...baseProvider,
+  appAccessKey: z.string().min(1, 'is required'),
+  appSecret: z.string().min(1, 'is required'),
 });
+
+const videskAccount = z.object({
+  kind: z.literal('videsk'),
+  ...baseProvider,
+  apiToken: z.string().min(1, 'is required'),
+});
+
+/** One provider account. `kind` picks the adapter; `key` names the account. */
+export const providerConfigSchema = z.discriminatedUnion(
+  'kind',
+  [signalWireAccount, netlessAccount, hmsAccount, videskAccount],
+  { error: 'must be one of: signalwire, netless, hms, videsk' },
+);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
-const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+/** A whole number in a range, from a string (env) or a number (file), with one clear rule. */
+const intSetting = (min: number, max: number) => {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+};
+const positiveInt = (max: number) => intSetting(1, max);
 
 export const configSchema = z
   .object({
-    port: z.coerce.number().int().min(0).max(65_535).default(4000),
+    port: intSetting(0, 65_535).default(4000),
     host: z.string().min(1).default('0.0.0.0'),
     /** Deadline of one upstream call, retries included (ms). */
     upstreamTimeoutMs: positiveInt(120_000).default(10_000),
@@ -42,7 +93,7 @@ export const configSchema = z
     /** Largest `first` a connection accepts. */
     maxPageSize: positiveInt(1_000).default(100),
     /** Retries of safe upstream calls after the first attempt. */
-    upstreamRetries: z.coerce.number().int().min(0).max(5).default(2),
+    upstreamRetries: intSetting(0, 5).default(2),
     /** Sockets per upstream origin. */
     upstreamConnections: positiveInt(256).default(16),
     providers: z.array(providerConfigSchema).default([]),
@@ -83,7 +134,7 @@ const ENV_NAMES = {
 /**
  * Reads config from `CONFIG_FILE` (JSON) if set, then the environment, which wins for the
  * top-level settings. Provider accounts come from the file's `providers` array and from the
- * single-account variables (`SIGNALWIRE_*`).
+ * single-account variables of each kind (`SIGNALWIRE_*`, `NETLESS_*`, `HMS_*`, `VIDESK_*`).
  */
 export function loadConfig(env: Env = process.env): Config {
   const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
@@ -94,19 +145,17 @@ export function loadConfig(env: Env = process.env): Config {
       raw[setting] = value;
     }
   }
-  const fromFile = Array.isArray(file.providers)
-    ? file.providers
-    : file.providers === undefined
-      ? []
-      : file.providers;
-  raw.providers = Array.isArray(fromFile) ? [...fromFile, ...providersFromEnv(env)] : fromFile;
+  const fileProviders = file.providers ?? [];
+  const envAccounts = providersFromEnv(env);
+  raw.providers = Array.isArray(fileProviders)
+    ? [...fileProviders, ...envAccounts.map((entry) => entry.account)]
+    : fileProviders;
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue?.path ?? [];
-    throw new ConfigError(
-      `Invalid configuration: ${settingName(path, env)}: ${issue?.message ?? 'is invalid'}`,
-    );
+    const fileCount = Array.isArray(fileProviders) ? fileProviders.length : 0;
+    const name = settingName(issue?.path ?? [], fileCount, envAccounts);
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'is invalid'}`);
   }
   return result.data;
 }
@@ -130,21 +179,94 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** The single-account shortcut: `SIGNALWIRE_SPACE_URL` with `SIGNALWIRE_PROJECT_ID` and `SIGNALWIRE_API_TOKEN`. */
-function providersFromEnv(env: Env): unknown[] {
-  const providers: unknown[] = [];
-  const anySignalWire =
-    env.SIGNALWIRE_SPACE_URL ?? env.SIGNALWIRE_PROJECT_ID ?? env.SIGNALWIRE_API_TOKEN;
-  if (anySignalWire !== undefined) {
-    providers.push({
-      kind: 'signalwire',
-      key: env.SIGNALWIRE_KEY ?? 'signalwire',
-      baseUrl: signalWireBaseUrl(env.SIGNALWIRE_SPACE_URL),
-      projectId: env.SIGNALWIRE_PROJECT_ID ?? '',
-      apiToken: env.SIGNALWIRE_API_TOKEN ?? '',
-    });
+interface EnvAccountSpec {
+  readonly kind: ProviderConfig['kind'];
+  readonly keyVariable: string;
+  /** Account field -> environment variable. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Fields sent as '' when missing, so validation names their variable. */
+  readonly required: readonly string[];
+  readonly baseUrl: (value: string | undefined) => string;
+}
+
+/**
+ * The single-account shortcuts: one account per kind from environment variables. An account is
+ * configured as soon as any of its variables is set; a missing one then fails by its name.
+ */
+const ENV_ACCOUNTS: readonly EnvAccountSpec[] = [
+  {
+    kind: 'signalwire',
+    keyVariable: 'SIGNALWIRE_KEY',
+    fields: {
+      baseUrl: 'SIGNALWIRE_SPACE_URL',
+      projectId: 'SIGNALWIRE_PROJECT_ID',
+      apiToken: 'SIGNALWIRE_API_TOKEN',
+    },
+    required: ['projectId', 'apiToken'],
+    baseUrl: signalWireBaseUrl,
+  },
+  {
+    kind: 'netless',
+    keyVariable: 'NETLESS_KEY',
+    fields: {
+      baseUrl: 'NETLESS_BASE_URL',
+      region: 'NETLESS_REGION',
+      sdkToken: 'NETLESS_SDK_TOKEN',
+      accessKey: 'NETLESS_ACCESS_KEY',
+      secretKey: 'NETLESS_SECRET_KEY',
+    },
+    required: [],
+    baseUrl: (value) => value ?? 'https://api.netless.link/v5',
+  },
+  {
+    kind: 'hms',
+    keyVariable: 'HMS_KEY',
+    fields: {
+      baseUrl: 'HMS_BASE_URL',
+      appAccessKey: 'HMS_APP_ACCESS_KEY',
+      appSecret: 'HMS_APP_SECRET',
+    },
+    required: ['appAccessKey', 'appSecret'],
+    baseUrl: (value) => value ?? 'https://api.100ms.live/v2',
+  },
+  {
+    kind: 'videsk',
+    keyVariable: 'VIDESK_KEY',
+    fields: { baseUrl: 'VIDESK_BASE_URL', apiToken: 'VIDESK_API_TOKEN' },
+    required: ['apiToken'],
+    baseUrl: (value) => value ?? 'https://api.videsk.io',
+  },
+];
+
+interface EnvAccount {
+  readonly account: Record<string, unknown>;
+  /** Account field -> the variable it came from, for error messages. */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+function providersFromEnv(env: Env): EnvAccount[] {
+  const accounts: EnvAccount[] = [];
+  for (const spec of ENV_ACCOUNTS) {
+    const present = (name: string) => env[name] !== undefined && env[name] !== '';
+    if (!Object.values(spec.fields).some(present)) {
+      continue;
+    }
+    const account: Record<string, unknown> = {
+      kind: spec.kind,
+      key: env[spec.keyVariable] || spec.kind,
+    };
+    for (const [field, name] of Object.entries(spec.fields)) {
+      if (present(name)) {
+        account[field] = env[name];
+      } else if (spec.required.includes(field)) {
+        account[field] = '';
+      }
+    }
+    const baseUrlVariable = spec.fields.baseUrl ?? '';
+    account.baseUrl = spec.baseUrl(present(baseUrlVariable) ? env[baseUrlVariable] : undefined);
+    accounts.push({ account, variables: { ...spec.fields, key: spec.keyVariable } });
   }
-  return providers;
+  return accounts;
 }
 
 /** Accepts `acme.signalwire.com` or a full URL; the video API lives under `/api/video`. */
@@ -152,43 +274,31 @@ function signalWireBaseUrl(space: string | undefined): string {
   if (!space) {
     return '';
   }
-  const withScheme = /^https?:\/\//.test(space) ? space : `https://${space}`;
-  return withScheme.replace(/\/+$/, '').endsWith('/api/video')
-    ? withScheme
-    : `${withScheme.replace(/\/+$/, '')}/api/video`;
+  const withScheme = (/^https?:\/\//.test(space) ? space : `https://${space}`).replace(/\/+$/, '');
+  return withScheme.endsWith('/api/video') ? withScheme : `${withScheme}/api/video`;
 }
 
-const SIGNALWIRE_ENV: Record<string, string> = {
-  baseUrl: 'SIGNALWIRE_SPACE_URL',
-  projectId: 'SIGNALWIRE_PROJECT_ID',
-  apiToken: 'SIGNALWIRE_API_TOKEN',
-  key: 'SIGNALWIRE_KEY',
-};
-
 /** Names a failing setting the way the operator wrote it: an env variable or a file path. */
-function settingName(path: readonly PropertyKey[], env: Env): string {
+function settingName(
+  path: readonly PropertyKey[],
+  fileProviderCount: number,
+  envAccounts: readonly EnvAccount[],
+): string {
   const [head, index, field] = path;
   if (head === 'providers' && typeof index === 'number') {
-    const fileCount = env.CONFIG_FILE ? countFileProviders(env.CONFIG_FILE) : 0;
-    if (index >= fileCount && typeof field === 'string' && SIGNALWIRE_ENV[field]) {
-      return SIGNALWIRE_ENV[field];
+    const fromEnv = envAccounts[index - fileProviderCount];
+    const variable = fromEnv && typeof field === 'string' ? fromEnv.variables[field] : undefined;
+    if (variable) {
+      return variable;
     }
-    return `providers[${index}]${path
+    const rest = path
       .slice(2)
       .map((part) => `.${String(part)}`)
-      .join('')} (in CONFIG_FILE)`;
+      .join('');
+    return `providers[${index}]${rest} (in CONFIG_FILE)`;
   }
   if (typeof head === 'string' && head in ENV_NAMES) {
     return ENV_NAMES[head as keyof typeof ENV_NAMES];
   }
   return path.map(String).join('.') || 'config';
-}
-
-function countFileProviders(path: string): number {
-  try {
-    const file = readConfigFile(path);
-    return Array.isArray(file.providers) ? file.providers.length : 0;
-  } catch {
-    return 0;
-  }
 }

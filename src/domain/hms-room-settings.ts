@@ -1,11 +1,45 @@
 /**
- * 100ms room settings and create/update options. Owned by the hms adapter's author:
- * fields are added here as the adapter maps them (see `../shared/providers/`).
+ * 100ms room settings and create/update options (`../shared/providers/hms.md` §3).
+ * Common room fields (name, description, maxParticipants → `size`, recordingEnabled →
+ * `recording_info.enabled`, region) live on the common inputs; only 100ms-only knobs live here.
  */
 export interface HmsRoomSettings {
   readonly kind: 'HMS';
+  /** The template the room follows (24-hex id); it defines the roles tokens may name. */
+  readonly templateId: string | null;
+  /** The template's name, from the deprecated `template` field; null when not sent. */
+  readonly templateName: string | null;
+  /** Large rooms allow up to 20000 peers instead of 2500. */
+  readonly largeRoom: boolean | null;
+  /** Longest session in the room, in seconds (120..43200); null when not set. */
+  readonly maxDurationSeconds: number | null;
+  /**
+   * True while the room's recording settings follow its template (`recording_source_template`);
+   * false once a create or update sent `recording_info`.
+   */
+  readonly recordingFollowsTemplate: boolean | null;
 }
 
-export interface HmsCreateSettings {}
+/** 100ms-only options for `createRoom`. */
+export interface HmsCreateSettings {
+  /** Template to use (24-hex id); the workspace default when absent. */
+  readonly templateId?: string | null;
+  /** Allows `maxParticipants` up to 20000 (default false: up to 2500). */
+  readonly largeRoom?: boolean | null;
+  /** Longest session, in seconds: 120..43200. */
+  readonly maxDurationSeconds?: number | null;
+}
 
-export interface HmsUpdateSettings {}
+/**
+ * 100ms-only options for `updateRoom`. `templateId` is absent on purpose: the update call does
+ * not document it (§3.5); change the template through create-by-name instead.
+ */
+export interface HmsUpdateSettings {
+  /** Renames the room (allowed characters `a-z A-Z 0-9 . - : _`). */
+  readonly name?: string | null;
+  /** `in`, `us`, `eu` or `auto`. */
+  readonly region?: string | null;
+  readonly largeRoom?: boolean | null;
+  /** Longest session, in seconds: 120..43200. */
+  readonly maxDurationSeconds?: number | null;
+}

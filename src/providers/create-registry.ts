@@ -2,10 +2,13 @@ import type { Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
+import { createHmsProvider } from './hms/hms-provider.js';
+import { createNetlessProvider } from './netless/netless-provider.js';
 import type { BaseProviderOptions } from './provider-options.js';
 import { ProviderRegistry } from './registry.js';
 import type { RoomProvider } from './room-provider.js';
 import { createSignalWireProvider } from './signalwire/signalwire-provider.js';
+import { createVideskProvider } from './videsk/videsk-provider.js';
 
 export interface RegistryHandle {
   readonly registry: ProviderRegistry;
@@ -49,5 +52,21 @@ function createProvider(account: ProviderConfig, base: BaseProviderOptions): Roo
         projectId: account.projectId,
         apiToken: account.apiToken,
       });
+    case 'netless':
+      return createNetlessProvider({
+        ...base,
+        region: account.region,
+        sdkToken: account.sdkToken,
+        accessKey: account.accessKey,
+        secretKey: account.secretKey,
+      });
+    case 'hms':
+      return createHmsProvider({
+        ...base,
+        appAccessKey: account.appAccessKey,
+        appSecret: account.appSecret,
+      });
+    case 'videsk':
+      return createVideskProvider({ ...base, apiToken: account.apiToken });
   }
 }

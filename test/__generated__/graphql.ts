@@ -7,6 +7,7 @@ export type CreateRoomInput = {
   description?: string | null | undefined;
   displayName?: string | null | undefined;
   expiresAt?: string | null | undefined;
+  hms?: HmsRoomOptionsInput | null | undefined;
   maxParticipants?: number | null | undefined;
   /** Unique name at the provider. */
   name: string;
@@ -35,6 +36,25 @@ export type DisableEffect =
   | 'BLOCKS_NEW_JOINS'
   | 'EJECTS_EVERYONE'
   | 'ENDS_ROOM';
+
+/** Settings only 100ms has, on create. */
+export type HmsRoomOptionsInput = {
+  /** Allows up to 20000 peers instead of 2500. */
+  largeRoom?: boolean | null | undefined;
+  maxDurationSeconds?: number | null | undefined;
+  /** Template to use (24-hex id); the workspace default when left out. */
+  templateId?: string | null | undefined;
+};
+
+/** Settings only 100ms has, on update. */
+export type HmsRoomUpdateOptionsInput = {
+  largeRoom?: boolean | null | undefined;
+  maxDurationSeconds?: number | null | undefined;
+  /** Renames the room. */
+  name?: string | null | undefined;
+  /** in, us, eu or auto. */
+  region?: string | null | undefined;
+};
 
 /** The kind of video provider an account belongs to. */
 export type ProviderKind =
@@ -106,6 +126,7 @@ export type UpdateRoomInput = {
   description?: string | null | undefined;
   displayName?: string | null | undefined;
   expiresAt?: string | null | undefined;
+  hms?: HmsRoomUpdateOptionsInput | null | undefined;
   /** Global id of the room (Room.id). */
   id: string;
   maxParticipants?: number | null | undefined;
@@ -133,9 +154,15 @@ export type ProviderRoomsQueryVariables = Exact<{
 }>;
 
 
-export type ProviderRoomsQuery = { provider: { key: string, rooms: { edges: Array<{ cursor: string, node: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings: { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
+export type ProviderRoomsQuery = { provider: { key: string, rooms: { edges: Array<{ cursor: string, node: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings:
+            | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
+            | Record<PropertyKey, never>
+           | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
 
-export type RoomFieldsFragment = { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings: { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null } | null };
+export type RoomFieldsFragment = { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings:
+    | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
+    | Record<PropertyKey, never>
+   | null };
 
 type ErrorFields_InputValidationError_Fragment = { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> };
 
@@ -164,7 +191,10 @@ export type CreateRoomMutationVariables = Exact<{
 
 
 export type CreateRoomMutation = { createRoom:
-    | { __typename: 'CreateRoomSuccess', room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings: { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null } | null } }
+    | { __typename: 'CreateRoomSuccess', room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings:
+          | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
+          | Record<PropertyKey, never>
+         | null } }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -185,7 +215,10 @@ export type UpdateRoomMutation = { updateRoom:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
-    | { __typename: 'UpdateRoomSuccess', room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings: { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null } | null } }
+    | { __typename: 'UpdateRoomSuccess', room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings:
+          | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
+          | Record<PropertyKey, never>
+         | null } }
    };
 
 export type DisableRoomMutationVariables = Exact<{
@@ -253,7 +286,10 @@ export type RoomQueryVariables = Exact<{
 }>;
 
 
-export type RoomQuery = { room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings: { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null } | null } | null };
+export type RoomQuery = { room: { id: string, providerRoomId: string, name: string, displayName: string | null, description: string | null, status: RoomStatus, createdAt: string | null, updatedAt: string | null, notBefore: string | null, expiresAt: string | null, maxParticipants: number | null, recordingEnabled: boolean | null, region: string | null, provider: { key: string, kind: ProviderKind }, settings:
+      | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
+      | Record<PropertyKey, never>
+     | null } | null };
 
 export type RoomWithTokensQueryVariables = Exact<{
   id: string;

@@ -13,6 +13,11 @@ import { RoomOperationEnum } from './enums.js';
 
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
   description: 'Every typed error: a safe message and a stable SCREAMING_SNAKE code.',
+  // Most specific class first: a rate limit is also a ProviderError, and must resolve as itself.
+  resolveType: (error) => {
+    const match = MUTATION_ERROR_TYPES.find((type) => error instanceof type);
+    return match ? match.name : 'ProviderError';
+  },
   fields: (t) => ({
     message: t.exposeString('message'),
     code: t.exposeString('code'),

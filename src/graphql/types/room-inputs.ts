@@ -31,6 +31,50 @@ export const SignalWireRoomOptionsInput = builder.inputType('SignalWireRoomOptio
   }),
 });
 
+export const HmsRoomOptionsInput = builder.inputType('HmsRoomOptionsInput', {
+  description: 'Settings only 100ms has, on create.',
+  fields: (t) => ({
+    templateId: t.string({
+      description: 'Template to use (24-hex id); the workspace default when left out.',
+      validate: { schema: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id') },
+    }),
+    largeRoom: t.boolean({ description: 'Allows up to 20000 peers instead of 2500.' }),
+    maxDurationSeconds: t.int({
+      validate: {
+        schema: z
+          .number()
+          .int()
+          .min(120, 'must be at least 120')
+          .max(43_200, 'must be at most 43200'),
+      },
+    }),
+  }),
+});
+
+export const HmsRoomUpdateOptionsInput = builder.inputType('HmsRoomUpdateOptionsInput', {
+  description: 'Settings only 100ms has, on update.',
+  fields: (t) => ({
+    name: t.string({
+      description: 'Renames the room.',
+      validate: { schema: text(128).min(1, 'must not be empty') },
+    }),
+    region: t.string({
+      description: 'in, us, eu or auto.',
+      validate: { schema: z.enum(['in', 'us', 'eu', 'auto'], 'must be in, us, eu or auto') },
+    }),
+    largeRoom: t.boolean(),
+    maxDurationSeconds: t.int({
+      validate: {
+        schema: z
+          .number()
+          .int()
+          .min(120, 'must be at least 120')
+          .max(43_200, 'must be at most 43200'),
+      },
+    }),
+  }),
+});
+
 const windowRule = (input: { notBefore?: Date | null; expiresAt?: Date | null }) =>
   !input.notBefore || !input.expiresAt || input.expiresAt.getTime() > input.notBefore.getTime();
 const windowMessage = { message: 'expiresAt must be later than notBefore', path: ['expiresAt'] };
@@ -63,6 +107,7 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
     recordingEnabled: t.boolean(),
     region: t.string({ validate: { schema: text(32) } }),
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
+    hms: t.field({ type: HmsRoomOptionsInput }),
   }),
   validate: [windowRule, windowMessage],
 });
@@ -86,6 +131,7 @@ export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
     }),
     recordingEnabled: t.boolean(),
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
+    hms: t.field({ type: HmsRoomUpdateOptionsInput }),
   }),
   validate: [windowRule, windowMessage],
 });

@@ -52,6 +52,28 @@ function assertSupported(provider: RoomProvider, operation: RoomOperation): void
   }
 }
 
+/** Which account kind each provider-options field of the inputs belongs to. */
+const OPTIONS_KIND = { signalwire: 'SIGNALWIRE', hms: 'HMS' } as const;
+
+/** Options for another provider kind are a mistake worth naming, not something to drop quietly. */
+function assertOptionsFit(
+  provider: RoomProvider,
+  input: Partial<Record<keyof typeof OPTIONS_KIND, unknown>>,
+): void {
+  const issues = Object.entries(OPTIONS_KIND)
+    .filter(
+      ([field, kind]) =>
+        input[field as keyof typeof OPTIONS_KIND] != null && provider.kind !== kind,
+    )
+    .map(([field, kind]) => ({
+      path: ['input', field],
+      message: `applies to ${kind} accounts only; ${provider.key} is ${provider.kind}`,
+    }));
+  if (issues.length > 0) {
+    throw new InputValidationError(issues);
+  }
+}
+
 /** Strips GraphQL's explicit nulls on provider option objects, which adapters read as "absent". */
 function orUndefined<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined;
@@ -66,6 +88,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const provider = context.registry.require(input.providerKey);
       assertSupported(provider, 'createRoom');
+      assertOptionsFit(provider, input);
       const room = await provider.createRoom(
         {
           name: input.name,
@@ -77,6 +100,7 @@ builder.mutationFields((t) => ({
           recordingEnabled: input.recordingEnabled,
           region: input.region,
           signalwire: orUndefined(input.signalwire),
+          hms: orUndefined(input.hms),
         },
         { signal: context.signal },
       );
@@ -92,6 +116,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'updateRoom');
+      assertOptionsFit(provider, input);
       const room = await provider.updateRoom(
         nativeId,
         {
@@ -102,6 +127,7 @@ builder.mutationFields((t) => ({
           maxParticipants: input.maxParticipants,
           recordingEnabled: input.recordingEnabled,
           signalwire: orUndefined(input.signalwire),
+          hms: orUndefined(input.hms),
         },
         { signal: context.signal },
       );

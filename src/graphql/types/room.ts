@@ -1,49 +1,9 @@
-import type { SignalWireRoomSettings } from '../../domain/room.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import { builder } from '../builder.js';
 import { roomKeyFromGlobalId } from '../global-id.js';
 import { ProviderRef, RoomRef, RoomTokenRef } from '../refs.js';
-import { RoomStatusEnum, SignalWireRoomTypeEnum } from './enums.js';
-
-const SignalWireRoomSettingsRef = builder
-  .objectRef<SignalWireRoomSettings>('SignalWireRoomSettings')
-  .implement({
-    description: 'Settings only SignalWire rooms and conferences have.',
-    isTypeOf: (value) => (value as { kind?: string }).kind === 'SIGNALWIRE',
-    fields: (t) => ({
-      roomType: t.field({ type: SignalWireRoomTypeEnum, resolve: (settings) => settings.roomType }),
-      quality: t.exposeString('quality', { nullable: true, description: '720p or 1080p.' }),
-      layout: t.exposeString('layout', { nullable: true }),
-      size: t.exposeString('size', {
-        nullable: true,
-        description: 'Conferences: small, medium or large (10, 50, 300 people).',
-      }),
-      enableChat: t.exposeBoolean('enableChat', {
-        nullable: true,
-        description: 'Conferences only.',
-      }),
-      enableRoomPreviews: t.exposeBoolean('enableRoomPreviews', { nullable: true }),
-      removeAt: t.expose('removeAt', {
-        type: 'DateTime',
-        nullable: true,
-        description: 'Rooms only: everyone is removed at this time.',
-      }),
-      removeAfterSecondsElapsed: t.exposeInt('removeAfterSecondsElapsed', { nullable: true }),
-    }),
-  });
-
-export const RoomSettingsUnion = builder.unionType('RoomSettings', {
-  description: 'Provider-specific settings, one type per provider kind.',
-  types: [SignalWireRoomSettingsRef],
-  resolveType: (settings) => {
-    switch (settings.kind) {
-      case 'SIGNALWIRE':
-        return SignalWireRoomSettingsRef;
-      default:
-        return null;
-    }
-  },
-});
+import { RoomStatusEnum } from './enums.js';
+import { RoomSettingsUnion } from './room-settings.js';
 
 builder.node(RoomRef, {
   description: 'A video room at one provider account.',
@@ -82,7 +42,7 @@ builder.node(RoomRef, {
     settings: t.field({
       type: RoomSettingsUnion,
       nullable: true,
-      resolve: (room) => (room.settings?.kind === 'SIGNALWIRE' ? room.settings : null),
+      resolve: (room) => room.settings,
     }),
     tokens: t.field({
       type: [RoomTokenRef],

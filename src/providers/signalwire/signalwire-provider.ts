@@ -8,6 +8,7 @@ import {
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
+import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
@@ -169,17 +170,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     displayName: options.displayName ?? `SignalWire (${key})`,
     capabilities: SIGNALWIRE_CAPABILITIES,
 
-    async getRooms(nativeIds, callOptions?: CallOptions) {
-      return mapWithConcurrency(nativeIds, GET_CONCURRENCY, async (nativeId) => {
-        try {
-          return await fetchOne(nativeId, callOptions?.signal);
-        } catch (error) {
-          if (error instanceof RoomNotFoundError) {
-            return error;
-          }
-          throw error;
-        }
-      });
+    getRooms(nativeIds, callOptions?: CallOptions) {
+      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, (nativeId) =>
+        fetchOne(nativeId, callOptions?.signal),
+      );
     },
 
     listRooms(listOptions) {
@@ -408,21 +402,4 @@ function sizeFor(
     return null;
   }
   return fit[0];
-}
-
-async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -27,7 +27,7 @@ describe('printed schema', () => {
     }
     const query = schema.getQueryType()?.getFields() ?? {};
     expect(Object.keys(query).sort()).toEqual(
-      ['node', 'nodes', 'provider', 'providers', 'room'].sort(),
+      ['node', 'nodes', 'provider', 'providers', 'room', 'rooms'].sort(),
     );
     const mutation = schema.getMutationType()?.getFields() ?? {};
     expect(Object.keys(mutation).sort()).toEqual(

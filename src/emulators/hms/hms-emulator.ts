@@ -1,0 +1,119 @@
+import { createEmulator, type Emulator } from '../shared/emulator-host.js';
+import { verifyHmsJwt } from './hms-jwt.js';
+import { createHmsRoutes, hmsErrorBody } from './hms-routes.js';
+import { HmsStore, type HmsTemplate } from './hms-store.js';
+
+/** Dev credentials of the emulated app; any other pair fails the token check. */
+export const HMS_EMULATOR_CREDENTIALS = {
+  accessKey: '65f0a1b2c3d4e5f601234567',
+  secret: 'hms-emulator-app-secret-not-for-production',
+} as const;
+
+/**
+ * The default template. Its role names are the emulator's own choice: the fact sheet names no
+ * default roles (hms.md §2.3), so these follow 100ms's starter templates.
+ */
+export const HMS_EMULATOR_DEFAULT_TEMPLATE: HmsTemplate = {
+  id: '65f0a1b2c3d4e5f600000003',
+  name: 'default-video-conferencing',
+  region: 'in',
+  roles: ['host', 'guest', 'viewer-realtime'],
+  recordingEnabled: false,
+};
+
+export interface HmsEmulatorOptions {
+  readonly accessKey?: string;
+  readonly secret?: string;
+  /** The workspace's templates; the first is the default. */
+  readonly templates?: readonly HmsTemplate[];
+  readonly customerId?: string;
+  readonly appId?: string;
+  /** Injected clock, epoch ms: room timestamps and token windows. */
+  readonly now?: () => number;
+}
+
+/** Why an app token would (not) let its holder join, as the 100ms join service would judge. */
+export type HmsAppTokenCheck =
+  | {
+      readonly ok: true;
+      readonly roomId: string;
+      readonly role: string;
+      readonly userId: string | null;
+      readonly claims: Record<string, unknown>;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+export type HmsEmulator = Emulator & {
+  readonly store: HmsStore;
+  readonly credentials: { readonly accessKey: string; readonly secret: string };
+  /**
+   * Checks an app (join) token in-process: signature, `type: app`, `version: 2`, time window,
+   * an existing and enabled room (a disabled room refuses new joins, §3.6), and a role of the
+   * room's template. The join service itself (`prod-init`) is out of scope (§1).
+   */
+  verifyAppToken(token: string): HmsAppTokenCheck;
+};
+
+/** An emulator of the 100ms `/v2/rooms` API (hms.md), management tokens checked. */
+export function createHmsEmulator(options: HmsEmulatorOptions = {}): HmsEmulator {
+  const now = options.now ?? Date.now;
+  const credentials = {
+    accessKey: options.accessKey ?? HMS_EMULATOR_CREDENTIALS.accessKey,
+    secret: options.secret ?? HMS_EMULATOR_CREDENTIALS.secret,
+  };
+  const secretFor = (accessKey: string) =>
+    accessKey === credentials.accessKey ? credentials.secret : undefined;
+  const store = new HmsStore({
+    customerId: options.customerId ?? '65f0a1b2c3d4e5f600000001',
+    appId: options.appId ?? '65f0a1b2c3d4e5f600000002',
+    templates: options.templates ?? [HMS_EMULATOR_DEFAULT_TEMPLATE],
+    now,
+  });
+  const handle = createHmsRoutes({ store, secretFor, now });
+  const emulator = createEmulator({
+    name: 'hms',
+    handle,
+    errorBody: (status) => hmsErrorBody(status, STATUS_MESSAGES[status] ?? `HTTP ${status}`),
+    reset: () => store.reset(),
+  });
+
+  function verifyAppToken(token: string): HmsAppTokenCheck {
+    const check = verifyHmsJwt(token, secretFor, Math.floor(now() / 1000));
+    if (!check.ok) {
+      return check;
+    }
+    const { claims } = check;
+    if (claims.type !== 'app') {
+      return { ok: false, reason: 'token type is not app' };
+    }
+    const room = typeof claims.room_id === 'string' ? store.get(claims.room_id) : undefined;
+    if (!room) {
+      return { ok: false, reason: 'room not found' };
+    }
+    if (!room.enabled) {
+      return { ok: false, reason: 'room is disabled' };
+    }
+    const template = store.template(room.templateId);
+    if (typeof claims.role !== 'string' || !template?.roles.includes(claims.role)) {
+      return { ok: false, reason: 'role not found' };
+    }
+    // The official SDK leaves `user_id` out when it has none (§2.3), so it is optional here.
+    const userId = typeof claims.user_id === 'string' ? claims.user_id : null;
+    return { ok: true, roomId: room.id, role: claims.role, userId, claims };
+  }
+
+  return Object.assign(emulator, { store, credentials, verifyAppToken });
+}
+
+/** Messages for injected faults. 429's text follows the one documented for analytics (§5). */
+const STATUS_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'Invalid body param',
+  401: 'Token validation error',
+  403: 'Forbidden',
+  404: 'Not found',
+  429: 'rate limit exceeded',
+  500: 'Internal server error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+  504: 'Gateway timeout',
+};

@@ -1,0 +1,120 @@
+import { AppError, InputValidationError, ProviderError } from '../domain/errors.js';
+import type { Room } from '../domain/room.js';
+import type { RoomProvider } from '../providers/room-provider.js';
+
+/** Where each account's listing stands: its adapter cursor, null at the start, or done. */
+type Positions = Record<string, string | null | { done: true }>;
+
+export interface AcrossEdge {
+  readonly room: Room;
+  readonly cursor: string;
+}
+
+export interface AcrossPage {
+  readonly edges: readonly AcrossEdge[];
+  readonly hasNextPage: boolean;
+  /** One error per account whose page failed; its rooms are missing from this page only. */
+  readonly errors: readonly AppError[];
+}
+
+/**
+ * One page of rooms across several accounts. Every account still listing is asked for a page at
+ * once, and the answers are joined in configuration order up to `limit`. The cursor records each
+ * account's own position after the last room taken from it, so rooms fetched but not taken are
+ * fetched again on the next page, never skipped, and a failed account is tried again there.
+ */
+export async function listRoomsAcross(
+  providers: readonly RoomProvider[],
+  options: { cursor: string | null; limit: number; signal?: AbortSignal },
+): Promise<AcrossPage> {
+  const start: Positions = options.cursor === null ? {} : decodePositions(options.cursor);
+  const active = providers.filter((provider) => !isDone(start[provider.key]));
+  const settled = await Promise.all(
+    active.map(async (provider) => {
+      try {
+        const cursor = start[provider.key];
+        const page = await provider.listRooms({
+          cursor: typeof cursor === 'string' ? cursor : null,
+          limit: options.limit,
+          signal: options.signal,
+        });
+        return { provider, page, error: null };
+      } catch (error) {
+        return { provider, page: null, error: asAppError(error, provider.key) };
+      }
+    }),
+  );
+
+  const positions: Positions = { ...start };
+  const edges: AcrossEdge[] = [];
+  const errors: AppError[] = [];
+  let moreToCome = false;
+  for (const { provider, page, error } of settled) {
+    if (error) {
+      errors.push(error);
+      continue;
+    }
+    if (!page) {
+      continue;
+    }
+    const room = options.limit - edges.length;
+    const taken = page.edges.slice(0, Math.max(0, room));
+    for (const edge of taken) {
+      positions[provider.key] = edge.cursor;
+      edges.push({ room: edge.room, cursor: encodePositions(positions) });
+    }
+    const finished = taken.length === page.edges.length && !page.hasNextPage;
+    if (finished) {
+      positions[provider.key] = { done: true };
+      const last = edges.at(-1);
+      if (last && taken.length > 0) {
+        // The last room of a finished account also marks it done, so resuming skips it.
+        edges[edges.length - 1] = { room: last.room, cursor: encodePositions(positions) };
+      }
+    } else {
+      moreToCome = true;
+    }
+  }
+  return { edges, hasNextPage: moreToCome, errors };
+}
+
+function isDone(position: Positions[string] | undefined): boolean {
+  return typeof position === 'object' && position !== null;
+}
+
+function asAppError(error: unknown, provider: string): AppError {
+  if (error instanceof AppError) {
+    return error;
+  }
+  return new ProviderError(`Listing rooms at ${provider} failed`, {
+    provider,
+    operation: 'listRooms',
+    cause: error,
+  });
+}
+
+function encodePositions(positions: Positions): string {
+  return Buffer.from(JSON.stringify(positions), 'utf8').toString('base64url');
+}
+
+function decodePositions(cursor: string): Positions {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const entries = Object.entries(parsed);
+      if (
+        entries.every(
+          ([, value]) =>
+            value === null ||
+            typeof value === 'string' ||
+            (typeof value === 'object' && value?.done === true),
+        )
+      ) {
+        return Object.fromEntries(entries) as Positions;
+      }
+    }
+  } catch {
+    // reported below
+  }
+  throw new InputValidationError([{ path: ['after'], message: 'is not a cursor this API issued' }]);
+}

@@ -1,0 +1,32 @@
+import { RoomNotFoundError } from '../domain/errors.js';
+import type { Room } from '../domain/room.js';
+
+/**
+ * `getRooms` for providers without a batch endpoint: one GET per handle, at most `concurrency`
+ * in flight, answers in input order. A missing room becomes its own `RoomNotFoundError` entry;
+ * any other failure fails the whole batch, as the contract says.
+ */
+export async function getRoomsOneByOne(
+  nativeIds: readonly string[],
+  concurrency: number,
+  fetchOne: (nativeId: string) => Promise<Room>,
+): Promise<(Room | RoomNotFoundError)[]> {
+  const results = new Array<Room | RoomNotFoundError>(nativeIds.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < nativeIds.length) {
+      const index = next++;
+      const nativeId = nativeIds[index] as string;
+      try {
+        results[index] = await fetchOne(nativeId);
+      } catch (error) {
+        if (!(error instanceof RoomNotFoundError)) {
+          throw error;
+        }
+        results[index] = error;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, nativeIds.length) }, worker));
+  return results;
+}

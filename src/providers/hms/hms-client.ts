@@ -1,0 +1,150 @@
+import { ProviderAuthError } from '../../domain/errors.js';
+import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
+import type { BaseProviderOptions } from '../provider-options.js';
+import type { ManagementTokenSource } from './hms-auth.js';
+import { parseHmsError } from './hms-errors.js';
+import {
+  type HmsRoomListPayload,
+  type HmsRoomPayload,
+  hmsRoomListSchema,
+  hmsRoomSchema,
+} from './hms-schemas.js';
+
+/** The create / update body we send (hms.md §3.1, §3.5, §3.6); only fields we set. */
+export interface HmsRoomBody {
+  name?: string;
+  description?: string;
+  template_id?: string;
+  recording_info?: { enabled: boolean };
+  region?: string;
+  large_room?: boolean;
+  size?: number;
+  max_duration_seconds?: number;
+  enabled?: boolean;
+}
+
+/** `limit` bounds of `GET /v2/rooms` (§3.3); outside them the behaviour is undocumented. */
+export const HMS_PAGE_LIMITS = { min: 10, max: 100 } as const;
+
+export interface HmsListQuery {
+  /** The `last` id of the previous page; the page starts after it. */
+  readonly start: string | null;
+  /** 10..100 (§3.3). */
+  readonly limit: number;
+  readonly enabled: boolean;
+}
+
+/** The 100ms room endpoints, each returning a schema-checked payload. */
+export interface HmsClient {
+  createRoom(body: HmsRoomBody, signal?: AbortSignal): Promise<HmsRoomPayload>;
+  getRoom(id: string, operation: string, signal?: AbortSignal): Promise<HmsRoomPayload>;
+  listRooms(query: HmsListQuery, signal?: AbortSignal): Promise<HmsRoomListPayload>;
+  /** Update and enable/disable share `POST /rooms/{id}` (§3.5, §3.6). */
+  postRoom(
+    id: string,
+    body: HmsRoomBody,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<HmsRoomPayload>;
+}
+
+export function createHmsClient(
+  options: BaseProviderOptions & { readonly tokens: ManagementTokenSource },
+): HmsClient {
+  const upstream = createUpstreamClient({
+    provider: options.key,
+    baseUrl: withVersionPath(options.baseUrl),
+    dispatcher: options.dispatcher,
+    // The bearer token is added per call, so a 401 retry knows which token to drop.
+    headers: () => ({}),
+    parseError: parseHmsError,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    now: options.now,
+  });
+
+  /**
+   * Sends with the cached management token; on 401/403 mints a fresh one and tries once more,
+   * as the official SDK does (§2.2). Both tries share one deadline.
+   */
+  async function send<T>(call: UpstreamCall<T>): Promise<T> {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+    const token = await options.tokens.token();
+    try {
+      return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
+    } catch (error) {
+      if (!(error instanceof ProviderAuthError)) {
+        throw error;
+      }
+      options.tokens.invalidate(token);
+      const fresh = await options.tokens.token();
+      return upstream.send({ ...call, signal, extraHeaders: bearer(fresh) });
+    }
+  }
+
+  return {
+    createRoom(body, signal) {
+      return send({
+        method: 'POST',
+        path: '/rooms',
+        body,
+        schema: hmsRoomSchema,
+        operation: 'createRoom',
+        signal,
+        // Create is an upsert keyed on the name (§3.2): repeating it returns the same room with
+        // the same settings, so a retry after a lost answer cannot make a duplicate.
+        idempotent: true,
+      });
+    },
+    getRoom(id, operation, signal) {
+      return send({ method: 'GET', path: roomPath(id), schema: hmsRoomSchema, operation, signal });
+    },
+    listRooms(query, signal) {
+      const params = new URLSearchParams({
+        limit: String(query.limit),
+        enabled: String(query.enabled),
+      });
+      if (query.start !== null) {
+        params.set('start', query.start);
+      }
+      return send({
+        method: 'GET',
+        path: `/rooms?${params.toString()}`,
+        schema: hmsRoomListSchema,
+        operation: 'listRooms',
+        signal,
+      });
+    },
+    postRoom(id, body, operation, signal) {
+      return send({
+        method: 'POST',
+        path: roomPath(id),
+        body,
+        schema: hmsRoomSchema,
+        operation,
+        signal,
+        // Enable/disable set a flag to an absolute value (§3.6): repeating is harmless. A
+        // general update stays unmarked, since a rename may race another.
+        idempotent: 'enabled' in body && Object.keys(body).length === 1,
+      });
+    },
+  };
+}
+
+function roomPath(id: string): string {
+  return `/rooms/${encodeURIComponent(id)}`;
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * The API lives under `/v2` (§1). A bare origin (the emulator's URL, say) gets it added; a base
+ * that already carries a path is taken as given.
+ */
+function withVersionPath(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return url.pathname === '/' ? `${url.origin}/v2` : baseUrl;
+}

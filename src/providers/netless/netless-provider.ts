@@ -1,0 +1,219 @@
+import type { ProviderCapabilities } from '../../domain/capabilities.js';
+import { RoomNotFoundError, UnsupportedOperationError } from '../../domain/errors.js';
+import type { Room } from '../../domain/room.js';
+import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
+import { type NativePage, pageWithCursors } from '../paging.js';
+import type { BaseProviderOptions } from '../provider-options.js';
+import type { RoomProvider } from '../room-provider.js';
+import { createNetlessAuth } from './netless-auth.js';
+import { createNetlessClient } from './netless-client.js';
+import { isRoomNotFound } from './netless-errors.js';
+import {
+  NETLESS_ROLES,
+  toCreateRoomBody,
+  toRoom,
+  toRoomToken,
+  toTokenLifespanMs,
+} from './netless-mappers.js';
+import { NETLESS_ASSUMPTIONS } from './netless-schemas.js';
+
+/** The documented v5 root (agora-whiteboard.md §1); `baseUrl` includes `/v5`. */
+export const NETLESS_DEFAULT_BASE_URL = 'https://api.netless.link/v5';
+
+/** Credentials and placement of one Netless account. Give `sdkToken`, or `accessKey` + `secretKey`. */
+export interface NetlessCredentials {
+  /**
+   * An SDK token (`NETLESSSDK_…`) sent as the `token` header. Used only without an access key
+   * pair; room tokens are then minted through the token API, up to this token's own role.
+   */
+  readonly sdkToken?: string;
+  /** Access Key (AK); with `secretKey`, SDK and room tokens are signed locally. */
+  readonly accessKey?: string;
+  /** Secret Key (SK) paired with `accessKey`. */
+  readonly secretKey?: string;
+  /** Data centre (`us-sv`, `sg`, `in-mum`, `eu`, `cn-hz`); defaults to `us-sv`. */
+  readonly region?: string;
+  /** Nonce source for locally signed tokens; a random UUID by default. A test seam. */
+  readonly nonce?: () => string;
+}
+
+const MAX_PAGE_SIZE = 1000;
+const GET_CONCURRENCY = 4;
+const DISPLAY_NAME = 'Agora Interactive Whiteboard';
+
+/**
+ * Builds the adapter for one Netless account. Throws an Error when the credentials or region
+ * cannot work, so a misconfiguration fails at start-up rather than on the first call.
+ */
+export function createNetlessProvider(
+  options: BaseProviderOptions & NetlessCredentials,
+): RoomProvider {
+  const key = options.key;
+  const now = options.now ?? Date.now;
+  const region = options.region ?? NETLESS_ASSUMPTIONS.defaultRegion;
+  if (!(NETLESS_ASSUMPTIONS.regions as readonly string[]).includes(region)) {
+    throw new Error(
+      `Netless provider ${key}: region must be one of ${NETLESS_ASSUMPTIONS.regions.join(', ')}`,
+    );
+  }
+  const auth = createNetlessAuth({ ...options, now });
+  const client = createNetlessClient({
+    provider: key,
+    baseUrl: options.baseUrl,
+    dispatcher: options.dispatcher,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    now,
+    region,
+    restToken: auth.restToken,
+  });
+  const capabilities = netlessCapabilities(auth.tokenSource);
+  const map = (payload: Parameters<typeof toRoom>[0]): Room =>
+    toRoom(payload, { providerKey: key, region });
+
+  /** An empty id would turn `GET /rooms/{uuid}` into the list route, so it is simply unknown. */
+  function requireId(nativeId: string): string {
+    if (nativeId === '') {
+      throw new RoomNotFoundError(key, nativeId);
+    }
+    return nativeId;
+  }
+
+  async function notFoundAware<T>(nativeId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw isRoomNotFound(error) ? new RoomNotFoundError(key, nativeId) : error;
+    }
+  }
+
+  function unsupported(operation: 'updateRoom' | 'deleteRoom', reason: string): never {
+    throw new UnsupportedOperationError(key, operation, reason);
+  }
+
+  return {
+    kind: 'AGORA_WHITEBOARD',
+    key,
+    displayName: options.displayName ?? DISPLAY_NAME,
+    capabilities,
+
+    getRooms(nativeIds, callOptions) {
+      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, async (id) =>
+        map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.signal))),
+      );
+    },
+
+    listRooms(listOptions) {
+      // A position is the uuid of the last room already returned ("after X"): asking from X and
+      // dropping X if it comes back addresses the same place whatever the limit (see
+      // NETLESS_ASSUMPTIONS on §2.4). One extra row tells whether anything follows.
+      return pageWithCursors(
+        listOptions,
+        MAX_PAGE_SIZE,
+        async (after, limit): Promise<NativePage> => {
+          const asked = Math.min(limit + (after === null ? 1 : 2), MAX_PAGE_SIZE);
+          const raw = await client.listRooms(
+            { beginUUID: after, limit: asked },
+            listOptions.signal,
+          );
+          const rows = after !== null && raw[0]?.uuid === after ? raw.slice(1) : raw;
+          const rooms = rows.slice(0, limit).map(map);
+          const more = rows.length > limit || raw.length === asked;
+          const last = rooms.at(-1);
+          return { rooms, next: more && last ? last.nativeId : null };
+        },
+      );
+    },
+
+    async createRoom(input, callOptions) {
+      return map(await client.createRoom(toCreateRoomBody(input, region), callOptions?.signal));
+    },
+
+    async updateRoom() {
+      return unsupported('updateRoom', 'the Netless API has no room update; only a ban can be set');
+    },
+
+    async disableRoom(nativeId, callOptions) {
+      const id = requireId(nativeId);
+      return map(
+        await notFoundAware(id, () => client.setBan(id, true, 'disableRoom', callOptions?.signal)),
+      );
+    },
+
+    async enableRoom(nativeId, callOptions) {
+      const id = requireId(nativeId);
+      return map(
+        await notFoundAware(id, () => client.setBan(id, false, 'enableRoom', callOptions?.signal)),
+      );
+    },
+
+    async deleteRoom() {
+      return unsupported('deleteRoom', 'the Netless API cannot delete rooms');
+    },
+
+    async createRoomToken(nativeId, input, callOptions) {
+      const id = requireId(nativeId);
+      const lifespanMs = toTokenLifespanMs(input, options.defaultTokenTtlSeconds);
+      const role = NETLESS_ROLES[input.role];
+      const context = {
+        providerKey: key,
+        roomNativeId: id,
+        role: input.role,
+        identity: input.identity ?? null,
+      };
+      if (auth.tokenSource === 'LOCAL_SIGNER') {
+        return toRoomToken(auth.mintRoomToken(id, role, lifespanMs), context);
+      }
+      const issuedAt = now();
+      const token = await notFoundAware(id, () =>
+        client.createRoomToken(id, { lifespan: lifespanMs, role }, callOptions?.signal),
+      );
+      return toRoomToken(
+        { token, issuedAt: new Date(issuedAt), expiresAt: new Date(issuedAt + lifespanMs) },
+        context,
+      );
+    },
+
+    async listRoomTokens() {
+      throw new UnsupportedOperationError(
+        key,
+        'listRoomTokens',
+        'Netless keeps no tokens: they are signed, not stored',
+      );
+    },
+  };
+}
+
+/** What this adapter can do; the token source depends on the configured credentials. */
+export function netlessCapabilities(
+  tokenSource: ProviderCapabilities['tokenSource'],
+): ProviderCapabilities {
+  return {
+    operations: {
+      createRoom: 'NATIVE',
+      getRoom: 'NATIVE',
+      listRooms: 'NATIVE',
+      updateRoom: 'UNSUPPORTED',
+      disableRoom: 'NATIVE',
+      enableRoom: 'NATIVE',
+      deleteRoom: 'UNSUPPORTED',
+      createRoomToken: 'NATIVE',
+      listRoomTokens: 'UNSUPPORTED',
+    },
+    disableEffect: 'EJECTS_EVERYONE',
+    enableUndoesDisable: true,
+    tokenSource,
+    maxPageSize: MAX_PAGE_SIZE,
+    maxBatchSize: 50,
+    notes: [
+      'disableRoom bans the room (PATCH isBan=true): everyone inside is removed and nobody can join until enableRoom lifts the ban.',
+      'Rooms have no name, display name, description or schedule: a room is named by its uuid, and the name given on create is not stored.',
+      'maxParticipants is the room limit, which counts only users holding writer or admin tokens; readers are not counted.',
+      "Rooms live in the account's data centre (its region); another region needs another account.",
+      'Rooms can be neither updated nor deleted through the API.',
+      tokenSource === 'LOCAL_SIGNER'
+        ? 'Room tokens are signed locally with the access key pair (HMAC-SHA256), with no upstream call.'
+        : 'Room tokens come from POST /v5/tokens/rooms/{uuid} with the configured SDK token, which must hold at least the requested role.',
+    ],
+  };
+}

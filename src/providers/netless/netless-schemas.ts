@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * A room as the v5 API returns it (agora-whiteboard.md §2.1). Only the fields we read are checked;
+ * all but `uuid` and `isBan` are optional because 2020-era rooms lacked `appUUID` and the docs
+ * never promise the rest on every response.
+ */
+export const netlessRoomSchema = z.object({
+  uuid: z.string().min(1),
+  teamUUID: z.string().optional(),
+  appUUID: z.string().optional(),
+  isRecord: z.boolean().optional(),
+  isBan: z.boolean(),
+  createdAt: z.string().optional(),
+  limit: z.number().int().nonnegative().optional(),
+  /** Legacy (2020) rooms carried a name; whether today's do is UNCONFIRMED (§2.1). */
+  name: z.string().optional(),
+});
+export type NetlessRoom = z.infer<typeof netlessRoomSchema>;
+
+/** GET /v5/rooms answers a bare array, no envelope (§2.4). */
+export const netlessRoomListSchema = z.array(netlessRoomSchema);
+
+/** The token endpoints answer a bare JSON string (§3). */
+export const netlessRoomTokenSchema = z.string().startsWith('NETLESSROOM_');
+
+/** Every failure carries `{ message }` and nothing else documented (§6). */
+export const netlessErrorBodySchema = z.object({ message: z.string() });
+
+/**
+ * Every UNCONFIRMED or PROPOSAL point of agora-whiteboard.md the adapter depends on, decided once:
+ * - §1 region: documented as required, with no default; every docs example sends `us-sv`, so an
+ *   account without a region uses it. Only today's five values are taken: whether the old `gb-lon`
+ *   still works is UNCONFIRMED.
+ * - §2.4 list start: `beginUUID` looks inclusive from one docs example only. The lister asks from
+ *   the last uuid it saw and drops that room if it comes back, which is right either way.
+ * - §2.1 name: v5 rooms carry no `name` (PROPOSAL), so none is sent; a legacy one is read if present.
+ * - §6 token errors: statuses are UNCONFIRMED and the role-forbidden text is a template, so errors
+ *   are classed by status and token errors recognised by their documented texts or this prefix.
+ */
+export const NETLESS_ASSUMPTIONS = {
+  defaultRegion: 'us-sv',
+  regions: ['us-sv', 'sg', 'in-mum', 'eu', 'cn-hz'],
+  tokenAccessPrefix: 'token access ',
+} as const;

@@ -1,0 +1,127 @@
+import type { UpstreamClient } from '../../http/upstream-client.js';
+import {
+  type VideskJoin,
+  type VideskRoom,
+  type VideskRoomPage,
+  videskJoinSchema,
+  videskRoomPageSchema,
+  videskRoomSchema,
+} from './videsk-schemas.js';
+
+/** The production origin (`../shared/providers/videsk.md` §1); every path starts `/vpaas/rooms`. */
+export const VIDESK_DEFAULT_BASE_URL = 'https://api.videsk.io';
+
+const ROOMS_PATH = '/vpaas/rooms';
+
+/** Largest `$limit` Videsk takes (§3.1). */
+export const VIDESK_MAX_PAGE_SIZE = 100;
+
+/** What `POST /vpaas/rooms` takes (§3.2). Every field is optional upstream. */
+export interface VideskCreateBody {
+  externalId?: string;
+  name?: string;
+  exp?: string;
+  nbf?: string;
+  /**
+   * UNCONFIRMED key (§3.2): the seed page names it `config`, an older render `settings`. The
+   * seed is authoritative for this project, so requests say `config`; responses are read under
+   * either key (see `videsk-mappers.ts`).
+   */
+  config?: { maxParticipants?: number; recordingEnabled?: boolean };
+}
+
+/** What `PATCH /vpaas/rooms/{roomId}` takes (§3.5, from the seed page). */
+export interface VideskPatchBody {
+  name?: string;
+  exp?: string;
+  nbf?: string;
+  ended?: boolean;
+}
+
+/** Paths, methods and query encoding of the Rooms API; every payload is schema-checked. */
+export interface VideskClient {
+  listRooms(skip: number, limit: number, signal?: AbortSignal): Promise<VideskRoomPage>;
+  getRoom(roomId: string, operation: string, signal?: AbortSignal): Promise<VideskRoom>;
+  createRoom(body: VideskCreateBody, signal?: AbortSignal): Promise<VideskRoom>;
+  patchRoom(
+    roomId: string,
+    body: VideskPatchBody,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<VideskRoom>;
+  joinRoom(roomId: string, signal?: AbortSignal): Promise<VideskJoin>;
+}
+
+export function createVideskClient(upstream: UpstreamClient): VideskClient {
+  return {
+    listRooms(skip, limit, signal) {
+      return upstream.send({
+        method: 'GET',
+        path: `${ROOMS_PATH}?${listQuery(skip, limit)}`,
+        schema: videskRoomPageSchema,
+        operation: 'listRooms',
+        signal,
+      });
+    },
+
+    getRoom(roomId, operation, signal) {
+      return upstream.send({
+        method: 'GET',
+        path: roomPath(roomId),
+        schema: videskRoomSchema,
+        operation,
+        signal,
+      });
+    },
+
+    createRoom(body, signal) {
+      // Not marked idempotent: a repeated create either duplicates the room or, with the same
+      // externalId, answers 409 (§3.2), so a lost response must surface rather than be retried.
+      return upstream.send({
+        method: 'POST',
+        path: ROOMS_PATH,
+        body,
+        schema: videskRoomSchema,
+        operation: 'createRoom',
+        signal,
+      });
+    },
+
+    patchRoom(roomId, body, operation, signal) {
+      return upstream.send({
+        method: 'PATCH',
+        path: roomPath(roomId),
+        body,
+        schema: videskRoomSchema,
+        operation,
+        signal,
+      });
+    },
+
+    joinRoom(roomId, signal) {
+      // The seed's sample sends `{}` with `Content-Type: application/json` (§3.6).
+      return upstream.send({
+        method: 'POST',
+        path: `${roomPath(roomId)}/join`,
+        body: {},
+        schema: videskJoinSchema,
+        operation: 'createRoomToken',
+        signal,
+      });
+    },
+  };
+}
+
+function roomPath(roomId: string): string {
+  return `${ROOMS_PATH}/${encodeURIComponent(roomId)}`;
+}
+
+/**
+ * Feathers query names keep their `$`; `$sort` goes in the `qs` bracket form
+ * `$sort[createdAt]=1`, which a stock Feathers server reads as an object (§3.1, PROPOSAL).
+ * Oldest first, always sent explicitly: without `$sort` the order is the database's, and with
+ * newest first every room created mid-listing would shift the offsets (`$skip`) that cursors hold.
+ */
+function listQuery(skip: number, limit: number): string {
+  return [`$limit=${limit}`, `$skip=${skip}`, '$sort%5BcreatedAt%5D=1'].join('&');
+}
