@@ -10,6 +10,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     return Math.round(Number(trimmed) * 1000);
   }
+  // An HTTP date names its month and zone in letters (RFC 9110 §5.6.7); Date.parse alone would
+  // also take junk such as "-5" or "2" as a date and turn it into "retry now".
+  if (!/^[A-Za-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) {
+    return null;
+  }
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) {
     return null;

@@ -55,6 +55,10 @@ export async function withRetry<T>(operation: () => Promise<T>, context: RetryCo
         throw error;
       }
       await sleep(delay, context.signal);
+      if (context.signal.aborted) {
+        // Cancelled while waiting: never start another attempt after an abort.
+        throw error;
+      }
     }
   }
 }

@@ -190,7 +190,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         : mapRoom(key, await client.createRoom(body, callOptions?.signal), now());
     },
 
-    updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
+    async updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
       const handle = handleOf(nativeId);
       return put(
         nativeId,

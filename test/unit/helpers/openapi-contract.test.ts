@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// biome-ignore lint/correctness/useImportExtensions: tsc (NodeNext, no allowImportingTsExtensions) needs .js
 import { loadOpenApiContract } from '../../helpers/openapi-contract.js';
 import { SIGNALWIRE_OPENAPI } from '../../helpers/shared-dir.js';
 
