@@ -13,11 +13,7 @@ import { RoomOperationEnum } from './enums.js';
 
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
   description: 'Every typed error: a safe message and a stable SCREAMING_SNAKE code.',
-  // Most specific class first: a rate limit is also a ProviderError, and must resolve as itself.
-  resolveType: (error) => {
-    const match = MUTATION_ERROR_TYPES.find((type) => error instanceof type);
-    return match ? match.name : 'ProviderError';
-  },
+  resolveType: (error) => errorTypeName(error),
   fields: (t) => ({
     message: t.exposeString('message'),
     code: t.exposeString('code'),
@@ -115,3 +111,29 @@ export const MUTATION_ERROR_TYPES = [
   ProviderRateLimitedError,
   ProviderError,
 ] as const;
+
+const VIEW_TYPE = Symbol('errorViewType');
+
+/** The GraphQL type of an error or of its view. Most specific class first. */
+function errorTypeName(error: AppError): string {
+  const viewType = (error as unknown as { [VIEW_TYPE]?: string })[VIEW_TYPE];
+  if (viewType) {
+    return viewType;
+  }
+  return MUTATION_ERROR_TYPES.find((type) => error instanceof type)?.name ?? 'ProviderError';
+}
+
+/**
+ * A plain copy of an error, for fields that list errors as data (`rooms.errors`): graphql-js
+ * throws any Error instance a resolver returns, so the list must hold objects that are not one.
+ * The copy keeps every field the error types expose, and its type name for `resolveType`.
+ */
+export function errorView(error: AppError): AppError {
+  const view = {
+    ...error,
+    message: error.message,
+    code: error.code,
+    [VIEW_TYPE]: errorTypeName(error),
+  };
+  return view as unknown as AppError;
+}

@@ -3,7 +3,7 @@ import type { AppError } from '../../domain/errors.js';
 import { listRoomsAcross } from '../../loaders/list-rooms-across.js';
 import { builder } from '../builder.js';
 import { RoomRef } from '../refs.js';
-import { ErrorInterface } from './errors.js';
+import { ErrorInterface, errorView } from './errors.js';
 
 builder.queryFields((t) => ({
   rooms: t.connection(
@@ -41,7 +41,7 @@ builder.queryFields((t) => ({
         }
         return {
           edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.room })),
-          errors: page.errors,
+          errors: page.errors.map(errorView),
           pageInfo: {
             hasNextPage: page.hasNextPage,
             hasPreviousPage: args.after != null,
