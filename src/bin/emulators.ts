@@ -1,20 +1,33 @@
-import { EMULATOR_CREDENTIALS, startEmulatorFleet } from './sandbox.js';
+import type { ProviderConfig } from '../config.js';
+import { startEmulatorFleet } from './sandbox.js';
+
+/** The environment that points `npm start` at one emulated account, as at a real provider. */
+function envFor(provider: ProviderConfig): string {
+  switch (provider.kind) {
+    case 'signalwire':
+      return `SIGNALWIRE_SPACE_URL=${provider.baseUrl} SIGNALWIRE_PROJECT_ID=${provider.projectId} SIGNALWIRE_API_TOKEN=${provider.apiToken}`;
+    case 'netless':
+      return `NETLESS_BASE_URL=${provider.baseUrl} NETLESS_REGION=${provider.region ?? 'us-sv'} NETLESS_ACCESS_KEY=${provider.accessKey ?? ''} NETLESS_SECRET_KEY=${provider.secretKey ?? ''}`;
+    case 'hms':
+      return `HMS_BASE_URL=${provider.baseUrl} HMS_APP_ACCESS_KEY=${provider.appAccessKey} HMS_APP_SECRET=${provider.appSecret}`;
+    case 'videsk':
+      return `VIDESK_BASE_URL=${provider.baseUrl} VIDESK_API_TOKEN=${provider.apiToken}`;
+  }
+}
 
 /** Runs every emulator on its fixed loopback port until interrupted. */
 async function main(): Promise<void> {
   const fleet = await startEmulatorFleet({ fixedPorts: true });
-  console.log('Provider emulators running on loopback. Point the service at them with, e.g.:');
+  console.log('Provider emulators running on loopback:');
   for (const provider of fleet.providers) {
-    console.log(`  ${provider.kind}: ${provider.baseUrl}`);
-  }
-  const signalwire = fleet.providers.find((provider) => provider.kind === 'signalwire');
-  if (signalwire) {
-    console.log(
-      `\n  SIGNALWIRE_SPACE_URL=${signalwire.baseUrl} SIGNALWIRE_PROJECT_ID=${EMULATOR_CREDENTIALS.signalwire.projectId} SIGNALWIRE_API_TOKEN=${EMULATOR_CREDENTIALS.signalwire.apiToken} npm start`,
-    );
+    console.log(`  ${provider.kind.padEnd(10)} ${provider.baseUrl}`);
   }
   console.log(
-    '\nAdmin: GET/DELETE <emulator>/__emulator/requests, POST/DELETE <emulator>/__emulator/faults, POST <emulator>/__emulator/reset',
+    '\nPoint the service at them as at real providers (these credentials open only the emulators):\n',
+  );
+  console.log(`  ${fleet.providers.map(envFor).join(' \\\n  ')} \\\n  npm start`);
+  console.log(
+    '\nAdmin on each emulator: GET/DELETE /__emulator/requests, POST/DELETE /__emulator/faults, POST /__emulator/reset',
   );
   const stop = () => void fleet.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
