@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import type {
   ProviderCapabilities,
   RoomOperation,
@@ -8,6 +7,7 @@ import { ROOM_OPERATIONS } from '../../domain/capabilities.js';
 
 import { builder } from '../builder.js';
 import { ProviderRef, RoomRef } from '../refs.js';
+import { forwardPageSize, roomConnection } from '../room-connection.js';
 import {
   DisableEffectEnum,
   ProviderKindEnum,
@@ -74,34 +74,13 @@ builder.node(ProviderRef, {
       description:
         "Rooms of this account in the provider's own order. Forward paging only (first/after).",
       resolve: async (provider, args, context) => {
-        if (args.last != null || args.before != null) {
-          throw new GraphQLError('Provider.rooms pages forward only: use first and after', {
-            extensions: { code: 'BAD_USER_INPUT' },
-          });
-        }
-        const first = args.first ?? 20;
-        if (first < 1 || first > context.maxPageSize) {
-          throw new GraphQLError(`first must be between 1 and ${context.maxPageSize}`, {
-            extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
-          });
-        }
+        const limit = forwardPageSize(args, context, 'Provider.rooms');
         const page = await provider.listRooms({
           cursor: args.after ?? null,
-          limit: first,
+          limit,
           signal: context.signal,
         });
-        for (const edge of page.edges) {
-          context.loaders.prime(edge.room);
-        }
-        return {
-          edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.room })),
-          pageInfo: {
-            hasNextPage: page.hasNextPage,
-            hasPreviousPage: args.after != null,
-            startCursor: page.edges[0]?.cursor ?? null,
-            endCursor: page.edges.at(-1)?.cursor ?? null,
-          },
-        };
+        return roomConnection(page, args, context);
       },
     }),
   }),

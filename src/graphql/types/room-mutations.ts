@@ -74,6 +74,14 @@ function assertOptionsFit(
   }
 }
 
+/** Disables or enables a room; the new state primes the loader for the payload's `room`. */
+async function switchRoom(context: Context, id: string, operation: 'disableRoom' | 'enableRoom') {
+  const { provider, nativeId } = target(context, id, ['input', 'id'], operation);
+  const room = await provider[operation](nativeId, { signal: context.signal });
+  context.loaders.prime(room);
+  return room;
+}
+
 /** Strips GraphQL's explicit nulls on provider option objects, which adapters read as "absent". */
 function orUndefined<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined;
@@ -142,12 +150,7 @@ builder.mutationFields((t) => ({
       'Stops new joins. Provider.capabilities.disableEffect says what happens to people inside.',
     errors: resultNames('DisableRoom', 'room'),
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'disableRoom');
-      const room = await provider.disableRoom(nativeId, { signal: context.signal });
-      context.loaders.prime(room);
-      return room;
-    },
+    resolve: (_root, { input }, context) => switchRoom(context, input.id, 'disableRoom'),
   }),
 
   enableRoom: t.field({
@@ -155,12 +158,7 @@ builder.mutationFields((t) => ({
     description: 'Lets people join again after disableRoom, where the provider can undo it.',
     errors: resultNames('EnableRoom', 'room'),
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'enableRoom');
-      const room = await provider.enableRoom(nativeId, { signal: context.signal });
-      context.loaders.prime(room);
-      return room;
-    },
+    resolve: (_root, { input }, context) => switchRoom(context, input.id, 'enableRoom'),
   }),
 
   deleteRoom: t.field({

@@ -1,0 +1,52 @@
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.js';
+import type { Room } from '../domain/room.js';
+
+/** Rooms per page when the client gives no `first`. */
+const DEFAULT_FIRST = 20;
+
+interface ConnectionArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly last?: number | null;
+  readonly before?: string | null;
+}
+
+/**
+ * Checks a room connection's paging arguments and returns the page size. Provider paging only
+ * goes forward, so `last`/`before` are refused rather than ignored.
+ */
+export function forwardPageSize(args: ConnectionArgs, context: Context, field: string): number {
+  if (args.last != null || args.before != null) {
+    throw new GraphQLError(`${field} pages forward only: use first and after`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  const first = args.first ?? DEFAULT_FIRST;
+  if (first < 1 || first > context.maxPageSize) {
+    throw new GraphQLError(`first must be between 1 and ${context.maxPageSize}`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+    });
+  }
+  return first;
+}
+
+/** Primes the loader with the page's rooms and shapes it as a Relay connection. */
+export function roomConnection(
+  page: { edges: readonly { room: Room; cursor: string }[]; hasNextPage: boolean },
+  args: ConnectionArgs,
+  context: Context,
+) {
+  for (const edge of page.edges) {
+    context.loaders.prime(edge.room);
+  }
+  return {
+    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.room })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: args.after != null,
+      startCursor: page.edges[0]?.cursor ?? null,
+      endCursor: page.edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
