@@ -96,6 +96,16 @@ export const configSchema = z
     upstreamRetries: intSetting(0, 5).default(2),
     /** Sockets per upstream origin. */
     upstreamConnections: positiveInt(256).default(16),
+    /** Most upstream calls in flight per provider account; the rest queue. */
+    upstreamConcurrency: positiveInt(1_024).default(8),
+    /** Most upstream calls one GraphQL operation may make; fields past it get a typed error. */
+    maxUpstreamCallsPerOperation: positiveInt(10_000).default(50),
+    /** Identical GETs in flight at once share one upstream call, per account. */
+    shareInflightGets: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
+        error: 'must be true or false',
+      })
+      .default(true),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((config, context) => {
@@ -129,6 +139,9 @@ const ENV_NAMES = {
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',
   upstreamConnections: 'UPSTREAM_CONNECTIONS',
+  upstreamConcurrency: 'UPSTREAM_CONCURRENCY',
+  maxUpstreamCallsPerOperation: 'MAX_UPSTREAM_CALLS_PER_OPERATION',
+  shareInflightGets: 'SHARE_INFLIGHT_GETS',
 } as const;
 
 /**

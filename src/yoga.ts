@@ -6,11 +6,13 @@ import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
 import { schema } from './graphql/schema.js';
 import { redact } from './http/redact.js';
+import { attachBudget, UpstreamBudget } from './http/upstream-budget.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 export interface AppOptions {
-  readonly config: Pick<Config, 'maxPageSize'>;
+  readonly config: Pick<Config, 'maxPageSize'> &
+    Partial<Pick<Config, 'maxUpstreamCallsPerOperation'>>;
   readonly registry: ProviderRegistry;
   /** Where unexpected errors are reported; never given secrets. */
   readonly logError?: (message: string, error: unknown) => void;
@@ -39,6 +41,7 @@ query Overview {
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
 export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
+  const callsPerOperation = options.config.maxUpstreamCallsPerOperation ?? 50;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   return createYoga<Record<string, never>, Context>({
     schema,
@@ -48,12 +51,15 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     // GraphiQL assets come from the installed package, so it works with no internet access.
     renderGraphiQL,
     graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
-    context: ({ request }) => ({
-      registry: options.registry,
-      loaders: createLoaders(options.registry, request.signal),
-      signal: request.signal,
-      maxPageSize: options.config.maxPageSize,
-    }),
+    context: ({ request }) => {
+      attachBudget(request.signal, new UpstreamBudget(callsPerOperation));
+      return {
+        registry: options.registry,
+        loaders: createLoaders(options.registry, request.signal),
+        signal: request.signal,
+        maxPageSize: options.config.maxPageSize,
+      };
+    },
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;

@@ -61,6 +61,19 @@ export class UnsupportedOperationError extends AppError {
   }
 }
 
+/**
+ * The GraphQL operation has used up its upstream calls (`maxUpstreamCallsPerOperation`); fields
+ * still waiting get this error, and the rest of the response is returned. Not retryable as is.
+ */
+export class UpstreamCallLimitError extends AppError {
+  readonly code = 'UPSTREAM_CALL_LIMIT';
+  constructor(readonly limit: number) {
+    super(
+      `This operation reached its limit of ${limit} upstream calls; ask for fewer rooms or fields`,
+    );
+  }
+}
+
 export interface ProviderErrorDetails {
   /** Account key of the provider. */
   readonly provider: string;

@@ -4,6 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ZodPlugin from '@pothos/plugin-zod';
 import type { Context } from '../context.js';
 import { InputValidationError } from '../domain/errors.js';
+import { resolveNode, resolveNodes } from './resolve-node.js';
 
 /**
  * The one SchemaBuilder. It defines no types; `types/*.ts` do, and `schema.ts` imports them.
@@ -26,10 +27,12 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: {
       description: 'Fetches any Provider or Room by its global id; null when it does not exist.',
+      resolve: (_root, args, context) => resolveNode(args.id, context),
     },
     nodesQueryOptions: {
       description:
-        'Fetches Providers and Rooms by global id, batched per provider; null for each that does not exist.',
+        'Fetches Providers and Rooms by global id, batched per provider; null for each that does not exist. A failure is reported at its own index.',
+      resolve: (_root, args, context) => resolveNodes(args.ids, context),
     },
   },
   errors: {

@@ -6,8 +6,10 @@ import {
   ProviderUnavailableError,
   providerErrorFromStatus,
 } from '../domain/errors.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import { budgetFor } from './upstream-budget.js';
 import { type RetryPolicy, withRetry } from './with-retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -41,6 +43,14 @@ export interface UpstreamClientOptions {
   /** Header carrying the provider's request id, if it has one. */
   readonly requestIdHeader?: string;
   readonly now?: () => number;
+  /** Most calls in flight to this account at once; the rest queue. Default 8. */
+  readonly maxInFlight?: number;
+  /**
+   * Lets identical GETs in flight at the same time share one upstream call. Safe within one
+   * account (same credentials), and any write through this client ends the sharing of reads
+   * that began before it, so a request still reads its own writes. Default true.
+   */
+  readonly shareInflightGets?: boolean;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
   readonly onAttempt?: (event: {
     route: string;
@@ -71,6 +81,10 @@ export interface UpstreamClient {
 
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const now = options.now ?? Date.now;
+  const limit = new ConcurrencyLimit(options.maxInFlight ?? 8);
+  const sharing = options.shareInflightGets ?? true;
+  /** GETs in flight, by path and response schema. */
+  const inflight = new Map<string, Promise<unknown>>();
   const base = new URL(options.baseUrl);
   const basePath = base.pathname.replace(/\/$/, '');
 
@@ -128,22 +142,115 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
   }
 
+  /** Runs one call to the end, retries included, under its deadline and the account's limit. */
+  function run<T>(call: UpstreamCall<T>, callerSignal: AbortSignal | undefined): Promise<T> {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    const deadlineAt = now() + options.timeoutMs;
+    const safe = call.method === 'GET' || call.idempotent === true;
+    return withRetry(() => limit.run(() => attempt(call, signal), signal), {
+      policy: options.retry,
+      safe,
+      signal,
+      deadlineAt,
+      now,
+    }).catch((error: unknown) => {
+      // Aborted while queued for a slot: the same typed error as an abort in flight.
+      throw connectionError(
+        error,
+        signal,
+        { provider: options.provider, operation: call.operation },
+        options.timeoutMs,
+      );
+    });
+  }
+
+  function shared<T>(call: UpstreamCall<T>): Promise<T> {
+    const key = `${call.path}\u0000${schemaId(call.schema)}`;
+    let pending = inflight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      budgetFor(call.signal)?.take();
+      // The shared call answers to its deadline only: one caller going away must not cancel
+      // it for the others.
+      pending = run(call, undefined).finally(() => {
+        if (inflight.get(key) === pending) {
+          inflight.delete(key);
+        }
+      });
+      inflight.set(key, pending);
+    }
+    const details = { provider: options.provider, operation: call.operation };
+    return untilAborted(pending, call.signal, (signal) =>
+      connectionError(signal.reason, signal, details, options.timeoutMs),
+    );
+  }
+
   return {
     provider: options.provider,
     async send<T>(call: UpstreamCall<T>): Promise<T> {
-      const deadline = AbortSignal.timeout(options.timeoutMs);
-      const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
-      const deadlineAt = now() + options.timeoutMs;
-      const safe = call.method === 'GET' || call.idempotent === true;
-      return withRetry(() => attempt(call, signal), {
-        policy: options.retry,
-        safe,
-        signal,
-        deadlineAt,
-        now,
-      });
+      if (call.method === 'GET' && sharing) {
+        return shared(call);
+      }
+      budgetFor(call.signal)?.take();
+      if (call.method !== 'GET') {
+        inflight.clear();
+      }
+      try {
+        return await run(call, call.signal);
+      } finally {
+        if (call.method !== 'GET') {
+          inflight.clear();
+        }
+      }
     },
   };
+}
+
+const schemaIds = new WeakMap<object, number>();
+let nextSchemaId = 1;
+
+/** Two callers share a GET only when they would read its body the same way. */
+function schemaId(schema: object | null): number {
+  if (schema === null) {
+    return 0;
+  }
+  let id = schemaIds.get(schema);
+  if (id === undefined) {
+    id = nextSchemaId++;
+    schemaIds.set(schema, id);
+  }
+  return id;
+}
+
+/**
+ * Waits for a shared call, but lets this caller stop waiting when its own signal fires (its
+ * request ended, or its own deadline passed), with the typed error that abort deserves.
+ */
+function untilAborted<T>(
+  pending: Promise<T>,
+  signal: AbortSignal | undefined,
+  abortError: (signal: AbortSignal) => ProviderError,
+): Promise<T> {
+  if (!signal) {
+    return pending;
+  }
+  if (signal.aborted) {
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function parseBody<T>(

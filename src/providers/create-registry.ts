@@ -32,6 +32,8 @@ export function createRegistry(config: Config): RegistryHandle {
       dispatcher,
       timeoutMs: config.upstreamTimeoutMs,
       retry: { ...DEFAULT_RETRY_POLICY, maxRetries: config.upstreamRetries },
+      maxInFlight: config.upstreamConcurrency,
+      shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
     };
     return createProvider(account, base);

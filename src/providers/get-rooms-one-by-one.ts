@@ -1,17 +1,17 @@
-import { RoomNotFoundError } from '../domain/errors.js';
+import { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
 
 /**
  * `getRooms` for providers without a batch endpoint: one GET per handle, at most `concurrency`
- * in flight, answers in input order. A missing room becomes its own `RoomNotFoundError` entry;
- * any other failure fails the whole batch, as the contract says.
+ * in flight, answers in input order. A missing room, or one past the operation's allowance of
+ * upstream calls, is its own entry; any other failure fails the whole batch, as the contract says.
  */
 export async function getRoomsOneByOne(
   nativeIds: readonly string[],
   concurrency: number,
   fetchOne: (nativeId: string) => Promise<Room>,
-): Promise<(Room | RoomNotFoundError)[]> {
-  const results = new Array<Room | RoomNotFoundError>(nativeIds.length);
+): Promise<(Room | RoomNotFoundError | UpstreamCallLimitError)[]> {
+  const results = new Array<Room | RoomNotFoundError | UpstreamCallLimitError>(nativeIds.length);
   let next = 0;
   async function worker(): Promise<void> {
     while (next < nativeIds.length) {
@@ -20,7 +20,7 @@ export async function getRoomsOneByOne(
       try {
         results[index] = await fetchOne(nativeId);
       } catch (error) {
-        if (!(error instanceof RoomNotFoundError)) {
+        if (!(error instanceof RoomNotFoundError || error instanceof UpstreamCallLimitError)) {
           throw error;
         }
         results[index] = error;

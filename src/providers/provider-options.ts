@@ -14,6 +14,10 @@ export interface BaseProviderOptions {
   /** Deadline of one upstream call, retries included, in milliseconds. */
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** Most upstream calls in flight to this account at once (default 8). */
+  readonly maxInFlight?: number;
+  /** Whether identical GETs in flight at once share one upstream call (default true). */
+  readonly shareInflightGets?: boolean;
   /** Lifetime of minted tokens when the caller gives none, in seconds. */
   readonly defaultTokenTtlSeconds: number;
   /** Injectable clock, epoch milliseconds. */

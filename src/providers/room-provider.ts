@@ -1,5 +1,5 @@
 import type { ProviderCapabilities } from '../domain/capabilities.js';
-import type { RoomNotFoundError } from '../domain/errors.js';
+import type { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors.js';
 import type { ProviderKind } from '../domain/provider-kind.js';
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../domain/room-token.js';
@@ -49,14 +49,15 @@ export interface RoomProvider {
 
   /**
    * Fetches rooms by adapter handle (`Room.nativeId`). Returns exactly one entry per handle,
-   * in order: the room, or a `RoomNotFoundError` for that handle alone (the DataLoader
-   * contract). Without a batch endpoint the adapter makes single GETs with bounded concurrency.
-   * Throws only when the whole batch failed (auth, outage).
+   * in order (the DataLoader contract): the room, a `RoomNotFoundError` when it does not
+   * exist, or an `UpstreamCallLimitError` when the operation's allowance of upstream calls ran
+   * out before it. Without a batch endpoint the adapter makes single GETs with bounded
+   * concurrency. Throws only when the whole batch failed (auth, outage).
    */
   getRooms(
     nativeIds: readonly string[],
     options?: CallOptions,
-  ): Promise<(Room | RoomNotFoundError)[]>;
+  ): Promise<(Room | RoomNotFoundError | UpstreamCallLimitError)[]>;
 
   /** One page of rooms in the provider's own order. Native paging stays inside the cursor. */
   listRooms(options: ListRoomsOptions): Promise<RoomPage>;

@@ -176,6 +176,8 @@ type ErrorFields_RoomNotFoundError_Fragment = { __typename: 'RoomNotFoundError',
 
 type ErrorFields_UnsupportedOperationError_Fragment = { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string };
 
+type ErrorFields_UpstreamCallLimitError_Fragment = { __typename: 'UpstreamCallLimitError', message: string, code: string };
+
 export type ErrorFieldsFragment =
   | ErrorFields_InputValidationError_Fragment
   | ErrorFields_ProviderError_Fragment
@@ -183,6 +185,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_ProviderRateLimitedError_Fragment
   | ErrorFields_RoomNotFoundError_Fragment
   | ErrorFields_UnsupportedOperationError_Fragment
+  | ErrorFields_UpstreamCallLimitError_Fragment
 ;
 
 export type CreateRoomMutationVariables = Exact<{
@@ -201,6 +204,7 @@ export type CreateRoomMutation = { createRoom:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type UpdateRoomMutationVariables = Exact<{
@@ -219,6 +223,7 @@ export type UpdateRoomMutation = { updateRoom:
           | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
           | Record<PropertyKey, never>
          | null } }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type DisableRoomMutationVariables = Exact<{
@@ -234,6 +239,7 @@ export type DisableRoomMutation = { disableRoom:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type EnableRoomMutationVariables = Exact<{
@@ -249,6 +255,7 @@ export type EnableRoomMutation = { enableRoom:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type DeleteRoomMutationVariables = Exact<{
@@ -264,6 +271,7 @@ export type DeleteRoomMutation = { deleteRoom:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type CreateRoomTokenMutationVariables = Exact<{
@@ -279,6 +287,7 @@ export type CreateRoomTokenMutation = { createRoomToken:
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+    | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
 
 export type RoomQueryVariables = Exact<{
@@ -342,6 +351,7 @@ export type RoomsAcrossQuery = { rooms: { edges: Array<{ cursor: string, node: {
       | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
       | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
       | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
+      | { __typename: 'UpstreamCallLimitError', message: string, code: string }
     >, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export const RoomFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RoomFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Room"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"providerRoomId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"notBefore"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"maxParticipants"}},{"kind":"Field","name":{"kind":"Name","value":"recordingEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"region"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignalWireRoomSettings"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"roomType"}},{"kind":"Field","name":{"kind":"Name","value":"quality"}},{"kind":"Field","name":{"kind":"Name","value":"layout"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"enableChat"}},{"kind":"Field","name":{"kind":"Name","value":"enableRoomPreviews"}},{"kind":"Field","name":{"kind":"Name","value":"removeAt"}},{"kind":"Field","name":{"kind":"Name","value":"removeAfterSecondsElapsed"}}]}}]}}]}}]} as unknown as DocumentNode<RoomFieldsFragment, unknown>;

@@ -102,3 +102,47 @@ describe('upstream calls per operation', () => {
     expect(calls('POST', '/api/video/room_tokens')).toBe(1);
   });
 });
+
+describe('nodes across providers', () => {
+  let wide: TestServer;
+  beforeAll(async () => {
+    wide = await startTestServer();
+  });
+  afterAll(async () => {
+    await wide.close();
+  });
+
+  it("fetches each provider's rooms once each, all providers at the same time", async () => {
+    const ids: string[] = [];
+    for (const key of ['signalwire', 'netless', 'hms', 'videsk']) {
+      for (const index of [1, 2]) {
+        const name = key === 'signalwire' ? `wide_${index}` : `wide-${index}`;
+        const result = await wide.execute(CreateRoomDocument, {
+          input: { providerKey: key, name },
+        });
+        if (result.data?.createRoom.__typename !== 'CreateRoomSuccess') {
+          throw new Error(JSON.stringify(result));
+        }
+        ids.push(result.data.createRoom.room.id);
+      }
+    }
+    const emulators = ['signalwire', 'netless', 'hms', 'videsk'].map((name) => wide.emulator(name));
+    for (const emulator of emulators) {
+      emulator.log.clear();
+      emulator.faults.add({ method: 'GET', latencyMs: 400 });
+    }
+    const result = await wide.execute(NodesDocument, { ids: [...ids, ...ids] });
+    for (const emulator of emulators) {
+      emulator.faults.clear();
+    }
+    expect(result.data?.nodes.every((node) => node !== null)).toBe(true);
+    // Eight distinct rooms, each asked for twice: two GETs per provider, none for the repeats.
+    expect(emulators.map((emulator) => emulator.log.count({ method: 'GET' }))).toEqual([
+      2, 2, 2, 2,
+    ]);
+    // Every provider received its requests before any of them could have answered (each waits
+    // 400 ms): the providers were asked concurrently, not one after another.
+    const arrivals = emulators.flatMap((emulator) => emulator.log.all().map((entry) => entry.at));
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(300);
+  });
+});

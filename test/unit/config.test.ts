@@ -54,6 +54,9 @@ describe('loadConfig', () => {
       maxPageSize: 100,
       upstreamRetries: 2,
       upstreamConnections: 16,
+      upstreamConcurrency: 8,
+      maxUpstreamCallsPerOperation: 50,
+      shareInflightGets: true,
       providers: [],
     });
   });

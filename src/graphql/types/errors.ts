@@ -6,6 +6,7 @@ import {
   ProviderRateLimitedError,
   RoomNotFoundError,
   UnsupportedOperationError,
+  UpstreamCallLimitError,
   type ValidationIssue,
 } from '../../domain/errors.js';
 import { builder } from '../builder.js';
@@ -66,6 +67,15 @@ builder.objectType(UnsupportedOperationError, {
   }),
 });
 
+builder.objectType(UpstreamCallLimitError, {
+  name: 'UpstreamCallLimitError',
+  description: 'This operation reached its cap on upstream calls; nothing past the cap was sent.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    limit: t.exposeInt('limit', { description: 'Upstream calls one operation may make.' }),
+  }),
+});
+
 builder.objectType(ProviderRateLimitedError, {
   name: 'ProviderRateLimitedError',
   description: 'The provider asked us to slow down. Try again after retryAfterSeconds, when given.',
@@ -108,6 +118,7 @@ export const MUTATION_ERROR_TYPES = [
   RoomNotFoundError,
   ProviderNotFoundError,
   UnsupportedOperationError,
+  UpstreamCallLimitError,
   ProviderRateLimitedError,
   ProviderError,
 ] as const;

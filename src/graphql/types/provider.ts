@@ -63,7 +63,6 @@ builder.node(ProviderRef, {
   id: { resolve: (provider) => provider.key },
   isTypeOf: (value) =>
     typeof value === 'object' && value !== null && 'capabilities' in value && 'listRooms' in value,
-  loadOne: (key, context) => context.registry.get(key) ?? null,
   fields: (t) => ({
     key: t.exposeString('key', { description: 'The account key from configuration.' }),
     kind: t.field({ type: ProviderKindEnum, resolve: (provider) => provider.kind }),

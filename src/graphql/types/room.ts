@@ -10,8 +10,6 @@ builder.node(RoomRef, {
   id: { resolve: (room) => roomKeyString(room) },
   isTypeOf: (value) =>
     typeof value === 'object' && value !== null && 'nativeId' in value && 'providerKind' in value,
-  // One promise per id, so a failing provider fails only its own ids in `nodes`.
-  loadMany: (keys, context) => keys.map((key) => context.loaders.room.load(key)),
   fields: (t) => ({
     provider: t.field({
       type: ProviderRef,

@@ -60,6 +60,8 @@ export function createHmsClient(
     parseError: parseHmsError,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    maxInFlight: options.maxInFlight,
+    shareInflightGets: options.shareInflightGets,
     now: options.now,
   });
 

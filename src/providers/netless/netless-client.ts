@@ -18,6 +18,8 @@ export interface NetlessClientOptions {
   readonly dispatcher: Dispatcher;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  readonly maxInFlight?: number;
+  readonly shareInflightGets?: boolean;
   readonly now?: () => number;
   /** Data centre sent as the `region` header on every call. */
   readonly region: string;
@@ -61,6 +63,8 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
     dispatcher: options.dispatcher,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    maxInFlight: options.maxInFlight,
+    shareInflightGets: options.shareInflightGets,
     now: options.now,
     parseError: parseNetlessError,
     // `token` carries the Netless token as is, with no `Bearer` prefix (§1); the docs send

@@ -63,6 +63,8 @@ export function createNetlessProvider(
     dispatcher: options.dispatcher,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    maxInFlight: options.maxInFlight,
+    shareInflightGets: options.shareInflightGets,
     now,
     region,
     restToken: auth.restToken,

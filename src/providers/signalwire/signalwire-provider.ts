@@ -75,6 +75,8 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       parseError: parseSignalWireError,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
+      maxInFlight: options.maxInFlight,
+      shareInflightGets: options.shareInflightGets,
       now,
     }),
     basePath,

@@ -71,6 +71,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       parseError: parseVideskError,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
+      maxInFlight: options.maxInFlight,
+      shareInflightGets: options.shareInflightGets,
       now,
     }),
   );
