@@ -82,6 +82,24 @@ const intSetting = (min: number, max: number) => {
 };
 const positiveInt = (max: number) => intSetting(1, max);
 
+/** true/false from a file, or the strings "true"/"false" from the environment. */
+const boolSetting = () =>
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
+    error: 'must be true or false',
+  });
+
+/** What a client may do; checked on fields and mutations. */
+export const CLIENT_SCOPES = ['rooms:read', 'rooms:write', 'tokens:create'] as const;
+export type ClientScope = (typeof CLIENT_SCOPES)[number];
+
+/** A client API key, stored as the SHA-256 of the key (hex), never the key itself. */
+const clientApiKeySchema = z.object({
+  id: z.string().min(1).max(64),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
+  scopes: z.array(z.enum(CLIENT_SCOPES, `must be one of ${CLIENT_SCOPES.join(', ')}`)),
+});
+export type ClientApiKey = z.infer<typeof clientApiKeySchema>;
+
 export const configSchema = z
   .object({
     port: intSetting(0, 65_535).default(4000),
@@ -101,14 +119,56 @@ export const configSchema = z
     /** Most upstream calls one GraphQL operation may make; fields past it get a typed error. */
     maxUpstreamCallsPerOperation: positiveInt(10_000).default(50),
     /** Identical GETs in flight at once share one upstream call, per account. */
-    shareInflightGets: z
-      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
-        error: 'must be true or false',
-      })
-      .default(true),
+    shareInflightGets: boolSetting().default(true),
+    /** Deepest selection a query may have; Relay connections need about eight levels. */
+    maxDepth: positiveInt(100).default(12),
+    /** Most aliases in one operation. */
+    maxAliases: positiveInt(1_000).default(30),
+    /** Most lexical tokens in one document. */
+    maxTokens: positiveInt(100_000).default(3_000),
+    /** Largest estimated cost of one operation (graphql-armor's cost model). */
+    maxCost: positiveInt(1_000_000).default(5_000),
+    /** Largest request body, in bytes. */
+    maxRequestBytes: positiveInt(10_000_000).default(100_000),
+    /** Most ids in one `nodes(ids:)` call. */
+    maxNodesIds: positiveInt(10_000).default(200),
+    /** Whether the schema can be introspected (GraphiQL needs it). */
+    introspection: boolSetting().default(true),
+    /** Client API keys (as SHA-256 hashes) and their scopes. */
+    clientApiKeys: z.array(clientApiKeySchema).default([]),
+    /** HS256 secret for client JWTs. */
+    clientJwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** JWKS URL for client JWTs signed with asymmetric keys. */
+    clientJwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Expected `iss` of client JWTs, when set. */
+    clientJwtIssuer: z.string().min(1).optional(),
+    /** Expected `aud` of client JWTs, when set. */
+    clientJwtAudience: z.string().min(1).optional(),
+    /**
+     * Lets requests without credentials through, with every scope. Needed to run against real
+     * providers without client auth; the sandbox is open regardless.
+     */
+    allowAnonymous: boolSetting().default(false),
+    /** Requests one client may make per window. */
+    rateLimitRequests: positiveInt(1_000_000).default(600),
+    /** Length of the rate-limit window, in seconds. */
+    rateLimitWindowSeconds: positiveInt(86_400).default(60),
+    /** Browser origins allowed by CORS; none by default (the sandbox allows any). */
+    corsOrigins: z.array(z.string().min(1)).default([]),
+    /** Failures in a row that open an account's circuit breaker. */
+    circuitFailureThreshold: positiveInt(1_000).default(5),
+    /** How long an open circuit fails fast before letting one probe through (ms). */
+    circuitOpenMs: positiveInt(600_000).default(10_000),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((config, context) => {
+    if (config.clientJwtSecret && config.clientJwksUrl) {
+      context.addIssue({
+        code: 'custom',
+        path: ['clientJwksUrl'],
+        message: 'set either CLIENT_JWT_SECRET or CLIENT_JWKS_URL, not both',
+      });
+    }
     const seen = new Set<string>();
     config.providers.forEach((provider, index) => {
       if (seen.has(provider.key)) {
@@ -142,7 +202,44 @@ const ENV_NAMES = {
   upstreamConcurrency: 'UPSTREAM_CONCURRENCY',
   maxUpstreamCallsPerOperation: 'MAX_UPSTREAM_CALLS_PER_OPERATION',
   shareInflightGets: 'SHARE_INFLIGHT_GETS',
+  maxDepth: 'MAX_DEPTH',
+  maxAliases: 'MAX_ALIASES',
+  maxTokens: 'MAX_TOKENS',
+  maxCost: 'MAX_COST',
+  maxRequestBytes: 'MAX_REQUEST_BYTES',
+  maxNodesIds: 'MAX_NODES_IDS',
+  introspection: 'INTROSPECTION',
+  clientApiKeys: 'CLIENT_API_KEYS',
+  clientJwtSecret: 'CLIENT_JWT_SECRET',
+  clientJwksUrl: 'CLIENT_JWKS_URL',
+  clientJwtIssuer: 'CLIENT_JWT_ISSUER',
+  clientJwtAudience: 'CLIENT_JWT_AUDIENCE',
+  allowAnonymous: 'ALLOW_ANONYMOUS',
+  rateLimitRequests: 'RATE_LIMIT_REQUESTS',
+  rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  corsOrigins: 'CORS_ORIGINS',
+  circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
+  circuitOpenMs: 'CIRCUIT_OPEN_MS',
 } as const;
+
+/**
+ * Settings whose environment form is not a plain string: a JSON list of keys, a comma list of
+ * origins. An unreadable value is passed on as is, so validation names the variable.
+ */
+const ENV_PARSERS: Partial<Record<keyof typeof ENV_NAMES, (value: string) => unknown>> = {
+  clientApiKeys: (value) => {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  },
+  corsOrigins: (value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+};
 
 /**
  * Reads config from `CONFIG_FILE` (JSON) if set, then the environment, which wins for the
@@ -155,7 +252,8 @@ export function loadConfig(env: Env = process.env): Config {
   for (const [setting, name] of Object.entries(ENV_NAMES)) {
     const value = env[name];
     if (value !== undefined && value !== '') {
-      raw[setting] = value;
+      const parse = ENV_PARSERS[setting as keyof typeof ENV_NAMES];
+      raw[setting] = parse ? parse(value) : value;
     }
   }
   const fileProviders = file.providers ?? [];
@@ -311,7 +409,10 @@ function settingName(
     return `providers[${index}]${rest} (in CONFIG_FILE)`;
   }
   if (typeof head === 'string' && head in ENV_NAMES) {
-    return ENV_NAMES[head as keyof typeof ENV_NAMES];
+    const inside = path
+      .slice(1)
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`));
+    return `${ENV_NAMES[head as keyof typeof ENV_NAMES]}${inside.join('')}`;
   }
   return path.map(String).join('.') || 'config';
 }

@@ -57,8 +57,40 @@ describe('loadConfig', () => {
       upstreamConcurrency: 8,
       maxUpstreamCallsPerOperation: 50,
       shareInflightGets: true,
+      maxDepth: 12,
+      maxAliases: 30,
+      maxTokens: 3_000,
+      maxCost: 5_000,
+      maxRequestBytes: 100_000,
+      maxNodesIds: 200,
+      introspection: true,
+      clientApiKeys: [],
+      allowAnonymous: false,
+      rateLimitRequests: 600,
+      rateLimitWindowSeconds: 60,
+      corsOrigins: [],
+      circuitFailureThreshold: 5,
+      circuitOpenMs: 10_000,
       providers: [],
     });
+  });
+
+  it('reads a JSON list of client API keys and a comma list of CORS origins', () => {
+    const sha256 = 'a'.repeat(64);
+    const config = loadConfig({
+      CLIENT_API_KEYS: JSON.stringify([{ id: 'web', sha256, scopes: ['rooms:read'] }]),
+      CORS_ORIGINS: 'https://app.example, https://admin.example',
+    });
+    expect(config.clientApiKeys).toEqual([{ id: 'web', sha256, scopes: ['rooms:read'] }]);
+    expect(config.corsOrigins).toEqual(['https://app.example', 'https://admin.example']);
+  });
+
+  it('names the element and the rule of a bad client API key', () => {
+    expect(() =>
+      loadConfig({ CLIENT_API_KEYS: '[{"id":"web","sha256":"nope","scopes":[]}]' }),
+    ).toThrow(
+      'Invalid configuration: CLIENT_API_KEYS[0].sha256: must be the hex SHA-256 of the key',
+    );
   });
 
   it('reads every top-level setting from its environment variable', () => {
