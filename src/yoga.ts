@@ -11,8 +11,7 @@ import { createLoaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 export interface AppOptions {
-  readonly config: Pick<Config, 'maxPageSize'> &
-    Partial<Pick<Config, 'maxUpstreamCallsPerOperation'>>;
+  readonly config: Config;
   readonly registry: ProviderRegistry;
   /** Where unexpected errors are reported; never given secrets. */
   readonly logError?: (message: string, error: unknown) => void;
@@ -41,11 +40,13 @@ query Overview {
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
 export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
-  const callsPerOperation = options.config.maxUpstreamCallsPerOperation ?? 50;
+  const callsPerOperation = options.config.maxUpstreamCallsPerOperation;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Envelop plugins, in order: request limits first, then client auth, then the rest.
+    plugins: [],
     logging: options.logging ?? true,
     landingPage: false,
     // GraphiQL assets come from the installed package, so it works with no internet access.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config.js';
 import { ProviderRegistry } from '../../../src/providers/registry.js';
 import { createApp } from '../../../src/yoga.js';
 import { createFakeProvider, fakeRoom } from './fake-provider.js';
@@ -13,7 +14,7 @@ function setup(support: Parameters<typeof createFakeProvider>[2] = {}) {
     support,
   );
   const app = createApp({
-    config: { maxPageSize: 50 },
+    config: configSchema.parse({ maxPageSize: 50 }),
     registry: new ProviderRegistry([provider]),
     logging: false,
     logError: () => {},
