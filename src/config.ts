@@ -155,6 +155,8 @@ export const configSchema = z
     rateLimitWindowSeconds: positiveInt(86_400).default(60),
     /** Browser origins allowed by CORS; none by default (the sandbox allows any). */
     corsOrigins: z.array(z.string().min(1)).default([]),
+    /** How long a createRoom idempotencyKey replays its first result, in seconds. */
+    idempotencyTtlSeconds: positiveInt(604_800).default(86_400),
     /** Failures in a row that open an account's circuit breaker. */
     circuitFailureThreshold: positiveInt(1_000).default(5),
     /** How long an open circuit fails fast before letting one probe through (ms). */
@@ -218,6 +220,7 @@ const ENV_NAMES = {
   rateLimitRequests: 'RATE_LIMIT_REQUESTS',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
   corsOrigins: 'CORS_ORIGINS',
+  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
 } as const;

@@ -1,5 +1,6 @@
 import type { Loaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import type { IdempotencyStore } from './store/idempotency-store.js';
 
 /** Everything a resolver may reach, built fresh for each GraphQL request. */
 export interface Context {
@@ -10,4 +11,10 @@ export interface Context {
   readonly signal: AbortSignal;
   /** Largest `first` a connection accepts. */
   readonly maxPageSize: number;
+  /** Where createRoom's idempotency keys live, how long they replay, how long a repeat waits (ms). */
+  readonly idempotency: {
+    readonly store: IdempotencyStore;
+    readonly ttlMs: number;
+    readonly waitMs: number;
+  };
 }

@@ -9,12 +9,15 @@ import { redact } from './http/redact.js';
 import { attachBudget, UpstreamBudget } from './http/upstream-budget.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempotency-store.js';
 
 export interface AppOptions {
   readonly config: Config;
   readonly registry: ProviderRegistry;
   /** Where unexpected errors are reported; never given secrets. */
   readonly logError?: (message: string, error: unknown) => void;
+  /** Where idempotency keys live; in memory when not given (one instance only). */
+  readonly idempotencyStore?: IdempotencyStore;
   /** Yoga's own request logging; off in tests. Defaults to on. */
   readonly logging?: boolean;
 }
@@ -41,6 +44,12 @@ query Overview {
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
 export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
   const callsPerOperation = options.config.maxUpstreamCallsPerOperation;
+  const idempotency = {
+    store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
+    ttlMs: options.config.idempotencyTtlSeconds * 1000,
+    // A repeat waits as long as the first request's upstream call may take, and a little more.
+    waitMs: options.config.upstreamTimeoutMs + 1_000,
+  };
   const logError = options.logError ?? ((message, error) => console.error(message, error));
   return createYoga<Record<string, never>, Context>({
     schema,
@@ -59,6 +68,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         loaders: createLoaders(options.registry, request.signal),
         signal: request.signal,
         maxPageSize: options.config.maxPageSize,
+        idempotency,
       };
     },
     maskedErrors: {

@@ -74,6 +74,22 @@ export class UpstreamCallLimitError extends AppError {
   }
 }
 
+/** The idempotency key was used before with different input; nothing was created. */
+export class IdempotencyConflictError extends AppError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This idempotencyKey was already used with different input; use a new key for a new request');
+  }
+}
+
+/** A request with the same idempotency key is still running; try again shortly. */
+export class IdempotencyPendingError extends AppError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  constructor() {
+    super('A request with this idempotencyKey is still in progress; retry shortly for its result');
+  }
+}
+
 export interface ProviderErrorDetails {
   /** Account key of the provider. */
   readonly provider: string;

@@ -8,6 +8,8 @@ export type CreateRoomInput = {
   displayName?: string | null | undefined;
   expiresAt?: string | null | undefined;
   hms?: HmsRoomOptionsInput | null | undefined;
+  /** Makes a retry safe: the same key with the same input creates one room and returns it every time; the same key with other input is an IdempotencyConflictError. Kept for IDEMPOTENCY_TTL_SECONDS. */
+  idempotencyKey?: string | null | undefined;
   maxParticipants?: number | null | undefined;
   /** Unique name at the provider. */
   name: string;
@@ -164,6 +166,10 @@ export type RoomFieldsFragment = { id: string, providerRoomId: string, name: str
     | Record<PropertyKey, never>
    | null };
 
+type ErrorFields_IdempotencyConflictError_Fragment = { __typename: 'IdempotencyConflictError', message: string, code: string };
+
+type ErrorFields_IdempotencyPendingError_Fragment = { __typename: 'IdempotencyPendingError', message: string, code: string };
+
 type ErrorFields_InputValidationError_Fragment = { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> };
 
 type ErrorFields_ProviderError_Fragment = { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string };
@@ -179,6 +185,8 @@ type ErrorFields_UnsupportedOperationError_Fragment = { __typename: 'Unsupported
 type ErrorFields_UpstreamCallLimitError_Fragment = { __typename: 'UpstreamCallLimitError', message: string, code: string };
 
 export type ErrorFieldsFragment =
+  | ErrorFields_IdempotencyConflictError_Fragment
+  | ErrorFields_IdempotencyPendingError_Fragment
   | ErrorFields_InputValidationError_Fragment
   | ErrorFields_ProviderError_Fragment
   | ErrorFields_ProviderNotFoundError_Fragment
@@ -198,6 +206,8 @@ export type CreateRoomMutation = { createRoom:
           | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
           | Record<PropertyKey, never>
          | null } }
+    | { __typename: 'IdempotencyConflictError', message: string, code: string }
+    | { __typename: 'IdempotencyPendingError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -345,6 +355,8 @@ export type RoomsAcrossQueryVariables = Exact<{
 
 
 export type RoomsAcrossQuery = { rooms: { edges: Array<{ cursor: string, node: { id: string, name: string, provider: { key: string } } }>, errors: Array<
+      | { __typename: 'IdempotencyConflictError', message: string, code: string }
+      | { __typename: 'IdempotencyPendingError', message: string, code: string }
       | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
       | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
       | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }

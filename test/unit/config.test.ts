@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       rateLimitRequests: 600,
       rateLimitWindowSeconds: 60,
       corsOrigins: [],
+      idempotencyTtlSeconds: 86_400,
       circuitFailureThreshold: 5,
       circuitOpenMs: 10_000,
       providers: [],

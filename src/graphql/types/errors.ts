@@ -1,5 +1,7 @@
 import {
   type AppError,
+  IdempotencyConflictError,
+  IdempotencyPendingError,
   InputValidationError,
   ProviderError,
   ProviderNotFoundError,
@@ -67,6 +69,21 @@ builder.objectType(UnsupportedOperationError, {
   }),
 });
 
+builder.objectType(IdempotencyConflictError, {
+  name: 'IdempotencyConflictError',
+  description: 'The idempotencyKey was used before with different input; nothing was created.',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+builder.objectType(IdempotencyPendingError, {
+  name: 'IdempotencyPendingError',
+  description:
+    'A request with the same idempotencyKey is still running; retry shortly to get its result.',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
 builder.objectType(UpstreamCallLimitError, {
   name: 'UpstreamCallLimitError',
   description: 'This operation reached its cap on upstream calls; nothing past the cap was sent.',
@@ -123,6 +140,12 @@ export const MUTATION_ERROR_TYPES = [
   ProviderError,
 ] as const;
 
+/** Errors only createRoom can give: those of its idempotencyKey. */
+export const CREATE_ROOM_ERROR_TYPES = [IdempotencyConflictError, IdempotencyPendingError] as const;
+
+/** Every error type with a GraphQL object type, most specific first, for `resolveType`. */
+const ALL_ERROR_TYPES = [...CREATE_ROOM_ERROR_TYPES, ...MUTATION_ERROR_TYPES];
+
 const VIEW_TYPE = Symbol('errorViewType');
 
 /** The GraphQL type of an error or of its view. Most specific class first. */
@@ -131,7 +154,7 @@ function errorTypeName(error: AppError): string {
   if (viewType) {
     return viewType;
   }
-  return MUTATION_ERROR_TYPES.find((type) => error instanceof type)?.name ?? 'ProviderError';
+  return ALL_ERROR_TYPES.find((type) => error instanceof type)?.name ?? 'ProviderError';
 }
 
 /**

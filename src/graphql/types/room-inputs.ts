@@ -108,6 +108,17 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
     region: t.string({ validate: { schema: text(32) } }),
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
     hms: t.field({ type: HmsRoomOptionsInput }),
+    idempotencyKey: t.string({
+      description:
+        'Makes a retry safe: the same key with the same input creates one room and returns it every time; the same key with other input is an IdempotencyConflictError. Kept for IDEMPOTENCY_TTL_SECONDS.',
+      validate: {
+        schema: z
+          .string()
+          .min(8, 'must be at least 8 characters')
+          .max(255, 'must be at most 255 characters')
+          .regex(/^[A-Za-z0-9._:-]+$/, 'may use only letters, digits, ".", "_", ":" and "-"'),
+      },
+    }),
   }),
   validate: [windowRule, windowMessage],
 });

@@ -6,12 +6,15 @@ import {
   RoomNotFoundError,
   UnsupportedOperationError,
 } from '../../domain/errors.js';
+import type { Room } from '../../domain/room.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import type { RoomProvider } from '../../providers/room-provider.js';
+import { fingerprintOf } from '../../store/fingerprint.js';
+import { runIdempotent } from '../../store/run-idempotent.js';
 import { builder } from '../builder.js';
 import { roomKeyFromGlobalId } from '../global-id.js';
 import { RoomRef, RoomTokenRef } from '../refs.js';
-import { MUTATION_ERROR_TYPES } from './errors.js';
+import { CREATE_ROOM_ERROR_TYPES, MUTATION_ERROR_TYPES } from './errors.js';
 import {
   CreateRoomInput,
   CreateRoomTokenInput,
@@ -20,9 +23,13 @@ import {
 } from './room-inputs.js';
 
 /** The result union, success type and data field names of one mutation. */
-function resultNames(name: string, dataField: string) {
+function resultNames(
+  name: string,
+  dataField: string,
+  extraTypes: readonly (typeof CREATE_ROOM_ERROR_TYPES)[number][] = [],
+) {
   return {
-    types: [...MUTATION_ERROR_TYPES],
+    types: [...extraTypes, ...MUTATION_ERROR_TYPES],
     union: { name: `${name}Result` },
     result: { name: `${name}Success` },
     dataField: { name: dataField },
@@ -91,28 +98,58 @@ builder.mutationFields((t) => ({
   createRoom: t.field({
     type: RoomRef,
     description: 'Creates a room at one provider account.',
-    errors: resultNames('CreateRoom', 'room'),
+    errors: resultNames('CreateRoom', 'room', CREATE_ROOM_ERROR_TYPES),
     args: { input: t.arg({ type: CreateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const provider = context.registry.require(input.providerKey);
       assertSupported(provider, 'createRoom');
       assertOptionsFit(provider, input);
-      const room = await provider.createRoom(
+      const { idempotencyKey, ...request } = input;
+      const create = async () => {
+        const room = await provider.createRoom(
+          {
+            name: request.name,
+            displayName: request.displayName,
+            description: request.description,
+            notBefore: request.notBefore,
+            expiresAt: request.expiresAt,
+            maxParticipants: request.maxParticipants,
+            recordingEnabled: request.recordingEnabled,
+            region: request.region,
+            signalwire: orUndefined(request.signalwire),
+            hms: orUndefined(request.hms),
+          },
+          { signal: context.signal },
+        );
+        context.loaders.prime(room);
+        return room;
+      };
+      if (!idempotencyKey) {
+        return create();
+      }
+      let created: Room | null = null;
+      const outcome = await runIdempotent(
+        context.idempotency.store,
         {
-          name: input.name,
-          displayName: input.displayName,
-          description: input.description,
-          notBefore: input.notBefore,
-          expiresAt: input.expiresAt,
-          maxParticipants: input.maxParticipants,
-          recordingEnabled: input.recordingEnabled,
-          region: input.region,
-          signalwire: orUndefined(input.signalwire),
-          hms: orUndefined(input.hms),
+          key: `createRoom:${provider.key}:${idempotencyKey}`,
+          fingerprint: fingerprintOf(request),
+          ttlMs: context.idempotency.ttlMs,
+          waitMs: context.idempotency.waitMs,
+          signal: context.signal,
         },
-        { signal: context.signal },
+        async () => {
+          created = await create();
+          return roomKeyString(created);
+        },
       );
-      context.loaders.prime(room);
+      if (created) {
+        return created;
+      }
+      // A repeat: answer with the room the first request created, as it is now.
+      const room = await context.loaders.room.load(outcome.value);
+      if (!room) {
+        throw new RoomNotFoundError(provider.key, outcome.value);
+      }
       return room;
     },
   }),
