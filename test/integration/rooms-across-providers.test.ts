@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateRoomDocument,
@@ -67,7 +68,7 @@ describe('rooms across providers', () => {
     server.emulator('hms').faults.add({ method: 'GET', status: 500 });
     const response = await server.post(
       JSON.stringify({
-        query: RoomsAcrossDocument.loc?.source.body ?? '',
+        query: print(RoomsAcrossDocument),
         variables: { first: 50 },
       }),
     );
