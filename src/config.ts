@@ -155,6 +155,11 @@ export const configSchema = z
     rateLimitWindowSeconds: positiveInt(86_400).default(60),
     /** Browser origins allowed by CORS; none by default (the sandbox allows any). */
     corsOrigins: z.array(z.string().min(1)).default([]),
+    /**
+     * Redis for state several instances must share (idempotency keys, rate-limit counters);
+     * in memory, for one instance, when absent.
+     */
+    redisUrl: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
     idempotencyTtlSeconds: positiveInt(604_800).default(86_400),
     /** Failures in a row that open an account's circuit breaker. */
@@ -220,6 +225,7 @@ const ENV_NAMES = {
   rateLimitRequests: 'RATE_LIMIT_REQUESTS',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
   corsOrigins: 'CORS_ORIGINS',
+  redisUrl: 'REDIS_URL',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
