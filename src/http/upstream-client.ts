@@ -6,6 +6,7 @@ import {
   ProviderUnavailableError,
   providerErrorFromStatus,
 } from '../domain/errors.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -46,6 +47,13 @@ export interface UpstreamClientOptions {
   /** Most calls in flight to this account at once; the rest queue. Default 8. */
   readonly maxInFlight?: number;
   /**
+   * Failures in a row (5xx, timeouts, connection failures) that open this account's circuit
+   * breaker, after which calls fail fast with `CIRCUIT_OPEN`. Default 5.
+   */
+  readonly circuitFailureThreshold?: number;
+  /** How long an open circuit fails fast before one probe goes through, in ms. Default 10 000. */
+  readonly circuitOpenMs?: number;
+  /**
    * Lets identical GETs in flight at the same time share one upstream call. Safe within one
    * account (same credentials), and any write through this client ends the sharing of reads
    * that began before it, so a request still reads its own writes. Default true.
@@ -82,6 +90,12 @@ export interface UpstreamClient {
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const now = options.now ?? Date.now;
   const limit = new ConcurrencyLimit(options.maxInFlight ?? 8);
+  const breaker = new CircuitBreaker({
+    provider: options.provider,
+    failureThreshold: options.circuitFailureThreshold,
+    openMs: options.circuitOpenMs,
+    now,
+  });
   const sharing = options.shareInflightGets ?? true;
   /** GETs in flight, by path and response schema. */
   const inflight = new Map<string, Promise<unknown>>();
@@ -148,7 +162,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     const deadlineAt = now() + options.timeoutMs;
     const safe = call.method === 'GET' || call.idempotent === true;
-    return withRetry(() => limit.run(() => attempt(call, signal), signal), {
+    const throughBreaker = () =>
+      breaker.run<T>(call.operation, (send) =>
+        limit.run(() => send(() => attempt(call, signal)), signal),
+      );
+    return withRetry(throughBreaker, {
       policy: options.retry,
       safe,
       signal,

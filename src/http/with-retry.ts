@@ -1,12 +1,19 @@
 import { ProviderError, ProviderRateLimitedError } from '../domain/errors.js';
+import { isCircuitOpen } from './circuit-breaker.js';
 
 export interface RetryPolicy {
-  /** Extra attempts after the first. */
+  /** Extra attempts after the first; capped at `MAX_RETRIES`. */
   readonly maxRetries: number;
   /** First backoff, doubled each time, with full jitter. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
 }
+
+/**
+ * The most retries any policy gets: one call is tried at most three times, whatever the
+ * configuration asks, so a struggling provider never sees more than three copies of a request.
+ */
+export const MAX_RETRIES = 2;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 2,
@@ -29,10 +36,13 @@ interface RetryContext {
  * Runs `operation`, retrying what is safe to retry: a safe call after a retryable failure
  * (5xx, 408, connection), and any call after a 429, since the provider rejected it before
  * doing anything. A `Retry-After` that does not fit before the deadline ends the attempts at
- * once. The last error is rethrown unchanged, with `attempts` set.
+ * once. The last error is rethrown unchanged, with `attempts` set. A call refused by an open
+ * circuit breaker is never retried.
  */
 export async function withRetry<T>(operation: () => Promise<T>, context: RetryContext): Promise<T> {
   const random = context.random ?? Math.random;
+  const maxRetries = Math.min(context.policy.maxRetries, MAX_RETRIES);
+  let previous: ProviderError | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
@@ -40,10 +50,16 @@ export async function withRetry<T>(operation: () => Promise<T>, context: RetryCo
       if (!(error instanceof ProviderError)) {
         throw error;
       }
+      if (isCircuitOpen(error)) {
+        // The account's circuit opened, perhaps on this call's own failures: waiting cannot
+        // help before the open period ends, and the provider's last answer says more.
+        throw previous ?? error;
+      }
       error.attempts = attempt;
+      previous = error;
       const rateLimited = error instanceof ProviderRateLimitedError;
       const retryable = rateLimited || (context.safe && error.retryable);
-      if (!retryable || attempt > context.policy.maxRetries || context.signal.aborted) {
+      if (!retryable || attempt > maxRetries || context.signal.aborted) {
         throw error;
       }
       const backoff = Math.min(

@@ -33,6 +33,8 @@ export function createRegistry(config: Config): RegistryHandle {
       timeoutMs: config.upstreamTimeoutMs,
       retry: { ...DEFAULT_RETRY_POLICY, maxRetries: config.upstreamRetries },
       maxInFlight: config.upstreamConcurrency,
+      circuitFailureThreshold: config.circuitFailureThreshold,
+      circuitOpenMs: config.circuitOpenMs,
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
     };

@@ -16,6 +16,10 @@ export interface BaseProviderOptions {
   readonly retry: RetryPolicy;
   /** Most upstream calls in flight to this account at once (default 8). */
   readonly maxInFlight?: number;
+  /** Failures in a row that open this account's circuit breaker (default 5). */
+  readonly circuitFailureThreshold?: number;
+  /** How long an open circuit fails fast before one probe goes through, in ms (default 10 000). */
+  readonly circuitOpenMs?: number;
   /** Whether identical GETs in flight at once share one upstream call (default true). */
   readonly shareInflightGets?: boolean;
   /** Lifetime of minted tokens when the caller gives none, in seconds. */

@@ -88,7 +88,8 @@ export function createEmulator(definition: EmulatorDefinition): Emulator {
       await delay(fault.latencyMs);
     }
     if (fault?.drop) {
-      request.socket.destroy();
+      // An RST, as a crashed or overloaded upstream sends; destroy() alone would close politely.
+      request.socket.resetAndDestroy();
       return;
     }
     if (fault?.malformedJson) {

@@ -61,6 +61,8 @@ export function createHmsClient(
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    circuitFailureThreshold: options.circuitFailureThreshold,
+    circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     now: options.now,
   });

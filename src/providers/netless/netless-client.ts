@@ -19,6 +19,8 @@ export interface NetlessClientOptions {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly maxInFlight?: number;
+  readonly circuitFailureThreshold?: number;
+  readonly circuitOpenMs?: number;
   readonly shareInflightGets?: boolean;
   readonly now?: () => number;
   /** Data centre sent as the `region` header on every call. */
@@ -64,6 +66,8 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    circuitFailureThreshold: options.circuitFailureThreshold,
+    circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     now: options.now,
     parseError: parseNetlessError,

@@ -64,6 +64,8 @@ export function createNetlessProvider(
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    circuitFailureThreshold: options.circuitFailureThreshold,
+    circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     now,
     region,

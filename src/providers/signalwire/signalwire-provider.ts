@@ -76,6 +76,8 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       maxInFlight: options.maxInFlight,
+      circuitFailureThreshold: options.circuitFailureThreshold,
+      circuitOpenMs: options.circuitOpenMs,
       shareInflightGets: options.shareInflightGets,
       now,
     }),

@@ -72,6 +72,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       maxInFlight: options.maxInFlight,
+      circuitFailureThreshold: options.circuitFailureThreshold,
+      circuitOpenMs: options.circuitOpenMs,
       shareInflightGets: options.shareInflightGets,
       now,
     }),

@@ -1,0 +1,173 @@
+import { ProviderError, ProviderUnavailableError } from '../domain/errors.js';
+
+/** `providerCode` of the error a call gets while its account's circuit is open. */
+export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitBreakerOptions {
+  /** Account key, named by the fail-fast error. */
+  readonly provider: string;
+  /** Failures in a row that open the circuit. Default 5. */
+  readonly failureThreshold?: number;
+  /** How long an open circuit fails fast before one probe goes through, in ms. Default 10 000. */
+  readonly openMs?: number;
+  /** Injectable clock, epoch milliseconds. */
+  readonly now?: () => number;
+}
+
+/** What one call's outcome says about the provider. */
+type Outcome = 'failure' | 'answered' | 'unknown';
+
+/**
+ * One provider account's circuit breaker. Closed, it lets every call through and counts
+ * failures in a row; only failures that say the provider is down count (5xx, timeouts,
+ * connection failures), while any answer (2xx, 4xx, 429, an unreadable body) proves it is up
+ * and resets the count. At the threshold it opens: calls fail at once with a
+ * `ProviderUnavailableError` whose `providerCode` is `CIRCUIT_OPEN`, making no HTTP call. After
+ * `openMs` it is half-open: exactly one call goes through as a probe while the others still fail
+ * fast; the probe's answer closes it, its failure opens it for another `openMs`.
+ */
+export class CircuitBreaker {
+  readonly provider: string;
+  readonly failureThreshold: number;
+  readonly openMs: number;
+  readonly #now: () => number;
+  #failures = 0;
+  /** When the open period ends; null while closed. */
+  #openUntil: number | null = null;
+  #probing = false;
+  /**
+   * Bumped on every open and close, so a call admitted before a transition (a slow call still
+   * in flight when the circuit opened) cannot count towards, or undo, the state after it.
+   */
+  #epoch = 0;
+
+  constructor(options: CircuitBreakerOptions) {
+    this.provider = options.provider;
+    this.failureThreshold = options.failureThreshold ?? 5;
+    this.openMs = options.openMs ?? 10_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get state(): CircuitState {
+    if (this.#openUntil === null) {
+      return 'closed';
+    }
+    return this.#now() < this.#openUntil ? 'open' : 'half-open';
+  }
+
+  /** Failures in a row so far while closed. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /**
+   * Lets one call through or refuses it, and learns from how it ends. `task` may wait first
+   * (for the account's concurrency limit), then hands its HTTP attempt to `send`, once.
+   *
+   * The decision is made before any waiting, so a refused call never queues and the probe is
+   * claimed before another call can take it. `send` refuses too if the circuit opened while
+   * the call waited, so calls queued behind a dying provider send nothing; and it records the
+   * outcome before `task` returns, so the next call in the queue already sees the new state.
+   */
+  async run<T>(
+    operation: string,
+    task: (send: (attempt: () => Promise<T>) => Promise<T>) => Promise<T>,
+  ): Promise<T> {
+    if (this.#refuses()) {
+      throw this.#openError(operation);
+    }
+    const probe = this.#openUntil !== null;
+    if (probe) {
+      this.#probing = true;
+    }
+    const epoch = this.#epoch;
+    let sent = false;
+    const send = async (attempt: () => Promise<T>): Promise<T> => {
+      if (this.#epoch !== epoch && this.#openUntil !== null) {
+        throw this.#openError(operation);
+      }
+      sent = true;
+      try {
+        const result = await attempt();
+        this.#record('answered', probe, epoch);
+        return result;
+      } catch (error) {
+        this.#record(classify(error), probe, epoch);
+        throw error;
+      }
+    };
+    try {
+      return await task(send);
+    } finally {
+      if (probe && !sent) {
+        // The probe gave up before sending (its caller left while it waited): free the slot.
+        this.#probing = false;
+      }
+    }
+  }
+
+  #refuses(): boolean {
+    const state = this.state;
+    return state === 'open' || (state === 'half-open' && this.#probing);
+  }
+
+  #record(outcome: Outcome, probe: boolean, epoch: number): void {
+    if (probe) {
+      this.#probing = false;
+    }
+    if (epoch !== this.#epoch || outcome === 'unknown') {
+      return;
+    }
+    if (outcome === 'answered') {
+      this.#failures = 0;
+      if (probe) {
+        this.#openUntil = null;
+        this.#epoch++;
+      }
+      return;
+    }
+    this.#failures++;
+    if (probe || this.#failures >= this.failureThreshold) {
+      this.#openUntil = this.#now() + this.openMs;
+      this.#failures = 0;
+      this.#epoch++;
+    }
+  }
+
+  #openError(operation: string): ProviderUnavailableError {
+    const openUntil = this.#openUntil ?? this.#now();
+    const waitMs = Math.max(0, openUntil - this.#now());
+    const next =
+      waitMs > 0
+        ? `calls to it are paused for ${Math.ceil(waitMs / 1000)} s`
+        : 'one call is testing whether it is back';
+    const message = `Provider ${this.provider} is unavailable after repeated failures; ${next}`;
+    return new ProviderUnavailableError(message, {
+      provider: this.provider,
+      operation,
+      providerCode: CIRCUIT_OPEN,
+      retryAfterMs: waitMs > 0 ? waitMs : null,
+    });
+  }
+}
+
+/** Whether an error is a circuit breaker's fail-fast refusal rather than a provider's answer. */
+export function isCircuitOpen(error: unknown): boolean {
+  return error instanceof ProviderError && error.providerCode === CIRCUIT_OPEN;
+}
+
+function classify(error: unknown): Outcome {
+  if (!(error instanceof ProviderError)) {
+    // Not from the provider: a caller that gave up while queued, or a bug of ours.
+    return 'unknown';
+  }
+  if (error instanceof ProviderUnavailableError) {
+    // A caller that went away, or a refusal of our own, says nothing about the provider.
+    return error.providerCode === 'CANCELLED' || error.providerCode === CIRCUIT_OPEN
+      ? 'unknown'
+      : 'failure';
+  }
+  return 'answered';
+}
