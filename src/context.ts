@@ -1,6 +1,16 @@
+import type { ClientScope } from './config.js';
 import type { Loaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { IdempotencyStore } from './store/idempotency-store.js';
+
+/** Who is calling, as established before execution (`src/server/client-auth.ts`). */
+export interface ClientIdentity {
+  /** The API key's configured id, the JWT's `sub`, or `anonymous`. */
+  readonly id: string;
+  readonly kind: 'api-key' | 'jwt' | 'anonymous';
+  /** What this client may do; fields and mutations check it through the scope-auth plugin. */
+  readonly scopes: ReadonlySet<ClientScope>;
+}
 
 /** Everything a resolver may reach, built fresh for each GraphQL request. */
 export interface Context {
@@ -17,4 +27,6 @@ export interface Context {
     readonly ttlMs: number;
     readonly waitMs: number;
   };
+  /** The authenticated (or anonymous) caller of this request. */
+  readonly client: ClientIdentity;
 }

@@ -9,6 +9,11 @@ import { redact } from './http/redact.js';
 import { attachBudget, UpstreamBudget } from './http/upstream-budget.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
+import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
+import { queryLimitPlugins } from './server/query-limits.js';
+import { useRateLimit } from './server/rate-limit.js';
+import { MemoryRateLimitStore, type RateLimitStore } from './server/rate-limit-store.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempotency-store.js';
 
 export interface AppOptions {
@@ -20,6 +25,13 @@ export interface AppOptions {
   readonly idempotencyStore?: IdempotencyStore;
   /** Yoga's own request logging; off in tests. Defaults to on. */
   readonly logging?: boolean;
+  /**
+   * Runs open, as the sandbox does: a request without credentials gets every scope, and any
+   * browser origin may call. A request that carries credentials is still checked. Default false.
+   */
+  readonly open?: boolean;
+  /** Where per-client request counts live; in memory when not given (one instance only). */
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 export const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Every configured provider, what it can do, and its first rooms.
@@ -51,11 +63,38 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     waitMs: options.config.upstreamTimeoutMs + 1_000,
   };
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const { config } = options;
+  const open = options.open ?? false;
+  const authenticator = new ClientAuthenticator({
+    apiKeys: config.clientApiKeys,
+    jwtSecret: config.clientJwtSecret,
+    jwksUrl: config.clientJwksUrl,
+    jwtIssuer: config.clientJwtIssuer,
+    jwtAudience: config.clientJwtAudience,
+    allowAnonymous: open || config.allowAnonymous,
+    logError,
+  });
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
-    plugins: [],
+    plugins: [
+      ...queryLimitPlugins(options.config),
+      // Cheapest refusal first: CSRF needs no identity; the rate limit counts failed logins too.
+      useCsrfPrevention(),
+      useRateLimit({
+        limit: config.rateLimitRequests,
+        windowMs: config.rateLimitWindowSeconds * 1000,
+        store: options.rateLimitStore ?? new MemoryRateLimitStore(),
+        identify: async (request) => {
+          const outcome = await authenticator.authenticate(request);
+          return outcome.ok ? outcome.client : null;
+        },
+        logError,
+      }),
+      useClientAuth(authenticator),
+    ],
+    cors: corsPolicy(config.corsOrigins, open),
     logging: options.logging ?? true,
     landingPage: false,
     // GraphiQL assets come from the installed package, so it works with no internet access.
@@ -69,11 +108,21 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         signal: request.signal,
         maxPageSize: options.config.maxPageSize,
         idempotency,
+        client: authenticator.clientOf(request),
       };
     },
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof Error && original.message.startsWith('Invalid global ID')) {
+          // The Relay plugin's own check: a client's mistake, and its message would echo the
+          // whole id back however long it is.
+          return new GraphQLError('An id is not a global id issued by this API', {
+            nodes: error instanceof GraphQLError ? error.nodes : undefined,
+            path: error instanceof GraphQLError ? error.path : undefined,
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
         if (original instanceof AppError) {
           // A typed error outside a result union (room(id), Provider.rooms): shown with its code.
           const graphQLError = error instanceof GraphQLError ? error : null;

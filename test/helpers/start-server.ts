@@ -14,6 +14,7 @@ export interface TestServer {
   execute<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
     variables?: Variables,
+    headers?: Record<string, string>,
   ): Promise<{
     data?: Result | null;
     errors?: {
@@ -34,6 +35,12 @@ export interface StartOptions {
   readonly config?: Partial<Omit<Config, 'providers'>>;
   /** Changes the accounts pointing at the emulators (bad credentials, a second account). */
   readonly providers?: (emulated: ProviderConfig[]) => ProviderConfig[];
+  /**
+   * Runs open as the sandbox does (requests without credentials get every scope, any origin).
+   * Default true, so tests that are not about client auth need no credentials. Give client
+   * keys or JWT settings in `config` and `open: false` to test authentication.
+   */
+  readonly open?: boolean;
 }
 
 /**
@@ -43,9 +50,21 @@ export interface StartOptions {
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const fleet = await startEmulatorFleet({ fixedPorts: false });
   const providers = options.providers ? options.providers(fleet.providers) : fleet.providers;
-  const config = configSchema.parse({ upstreamRetries: 0, ...options.config, providers });
+  // No rate limit to speak of unless a test sets one: suites send many requests from one address.
+  const config = configSchema.parse({
+    upstreamRetries: 0,
+    rateLimitRequests: 1_000_000,
+    ...options.config,
+    providers,
+  });
   const { registry, close: closeRegistry } = createRegistry(config);
-  const app = createApp({ config, registry, logError: () => {}, logging: false });
+  const app = createApp({
+    config,
+    registry,
+    logError: () => {},
+    logging: false,
+    open: options.open ?? true,
+  });
   const server: Server = createServer(app);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -67,8 +86,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     url,
     fleet,
     post,
-    async execute(document, variables) {
-      const response = await post(JSON.stringify({ query: print(document), variables }));
+    async execute(document, variables, headers) {
+      const response = await post(JSON.stringify({ query: print(document), variables }), headers);
       return response.json();
     },
     emulator(kind) {

@@ -31,7 +31,9 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  server = await startTestServer({ config: { upstreamTimeoutMs: 400, upstreamRetries: 1 } });
+  server = await startTestServer({
+    config: { upstreamTimeoutMs: 400, upstreamRetries: 1, circuitOpenMs: 1_000 },
+  });
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
@@ -146,8 +148,10 @@ describe('soak', () => {
     expect(unhandled).toEqual([]);
     expect(serverErrors).toBe(0);
     expect(requests).toBeGreaterThan(200);
-    // Faults come and go, so most requests still succeed whole.
-    expect(clean / requests).toBeGreaterThan(0.5);
+    // Each request spans up to four providers while a fault moves between them every 250 ms and
+    // circuit breakers open and close, so many requests carry one provider's typed error; a
+    // quarter or more still succeed whole. A service failing everything would be near zero.
+    expect(clean / requests).toBeGreaterThan(0.25);
     // The emulators keep what they are sent (hms rooms and request logs), so allow for that,
     // and look for growth in the service: the second half may not grow past the first by more
     // than a few MB.

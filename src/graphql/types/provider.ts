@@ -71,7 +71,8 @@ builder.node(ProviderRef, {
     rooms: t.connection({
       type: RoomRef,
       description:
-        "Rooms of this account in the provider's own order. Forward paging only (first/after).",
+        "Rooms of this account in the provider's own order. Forward paging only (first/after). Needs the rooms:read scope.",
+      authScopes: { 'rooms:read': true },
       resolve: async (provider, args, context) => {
         const limit = forwardPageSize(args, context, 'Provider.rooms');
         const page = await provider.listRooms({
@@ -88,13 +89,17 @@ builder.node(ProviderRef, {
 builder.queryFields((t) => ({
   providers: t.field({
     type: [ProviderRef],
-    description: 'Every configured provider account, in configuration order.',
+    description:
+      'Every configured provider account, in configuration order. Needs the rooms:read scope.',
+    authScopes: { 'rooms:read': true },
     resolve: (_root, _args, context) => context.registry.all(),
   }),
   provider: t.field({
     type: ProviderRef,
     nullable: true,
-    description: 'One provider account by its configuration key; null when there is none.',
+    description:
+      'One provider account by its configuration key; null when there is none. Needs the rooms:read scope.',
+    authScopes: { 'rooms:read': true },
     args: { key: t.arg.string({ required: true }) },
     resolve: (_root, args, context) => context.registry.get(args.key) ?? null,
   }),

@@ -6,7 +6,9 @@ RoomTokenRef.implement({
   description: 'A join token for one person. `token` is a secret: hand it only to that person.',
   fields: (t) => ({
     token: t.exposeString('token', {
-      description: 'The secret to join with. Never logged by this service.',
+      description:
+        'The secret to join with. Never logged by this service. Needs the tokens:create scope, also when read through Room.tokens: whoever holds it can join the room.',
+      authScopes: { 'tokens:create': true },
     }),
     room: t.field({
       type: RoomRef,

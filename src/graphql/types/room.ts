@@ -46,7 +46,8 @@ builder.node(RoomRef, {
       type: [RoomTokenRef],
       nullable: true,
       description:
-        'Tokens the provider keeps for this room (SignalWire conference tokens); an empty list when it keeps none for this room, null where the provider keeps none at all.',
+        'Tokens the provider keeps for this room (SignalWire conference tokens); an empty list when it keeps none for this room, null where the provider keeps none at all. Needs the rooms:read scope; each token secret also needs tokens:create.',
+      authScopes: { 'rooms:read': true },
       resolve: async (room, _args, context) => {
         const provider = context.registry.require(room.providerKey);
         if (provider.capabilities.operations.listRoomTokens === 'UNSUPPORTED') {
@@ -62,7 +63,8 @@ builder.queryFields((t) => ({
   room: t.field({
     type: RoomRef,
     nullable: true,
-    description: 'One room by global id; null when it does not exist.',
+    description: 'One room by global id; null when it does not exist. Needs the rooms:read scope.',
+    authScopes: { 'rooms:read': true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) => {
       const key = roomKeyFromGlobalId(args.id);

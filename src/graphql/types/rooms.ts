@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { AppError } from '../../domain/errors.js';
 import { listRoomsAcross } from '../../loaders/list-rooms-across.js';
 import { builder } from '../builder.js';
@@ -5,12 +6,16 @@ import { RoomRef } from '../refs.js';
 import { forwardPageSize, roomConnection } from '../room-connection.js';
 import { ErrorInterface, errorView } from './errors.js';
 
+/** More distinct accounts than any deployment configures. */
+const MAX_PROVIDER_KEYS = 50;
+
 builder.queryFields((t) => ({
   rooms: t.connection(
     {
       type: RoomRef,
       description:
-        'Rooms across provider accounts, in configuration order. A failing account does not fail the others: its error is in `errors` and the next page tries it again. Forward paging only.',
+        'Rooms across provider accounts, in configuration order. A failing account does not fail the others: its error is in `errors` and the next page tries it again. Forward paging only. Needs the rooms:read scope.',
+      authScopes: { 'rooms:read': true },
       args: {
         providerKeys: t.arg.stringList({
           description: 'Only these accounts (Provider.key); all of them when left out.',
@@ -18,8 +23,15 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, context) => {
         const limit = forwardPageSize(args, context, 'rooms');
-        const providers = args.providerKeys
-          ? args.providerKeys.map((key) => context.registry.require(key))
+        // Each account once, in the order asked: a repeated key would list its rooms twice.
+        const keys = args.providerKeys ? [...new Set(args.providerKeys)] : null;
+        if (keys && keys.length > MAX_PROVIDER_KEYS) {
+          throw new GraphQLError(`providerKeys accepts at most ${MAX_PROVIDER_KEYS} keys`, {
+            extensions: { code: 'BAD_USER_INPUT', argument: 'providerKeys' },
+          });
+        }
+        const providers = keys
+          ? keys.map((key) => context.registry.require(key))
           : context.registry.all();
         const page = await listRoomsAcross(providers, {
           cursor: args.after ?? null,

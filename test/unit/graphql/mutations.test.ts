@@ -18,6 +18,7 @@ function setup(support: Parameters<typeof createFakeProvider>[2] = {}) {
     registry: new ProviderRegistry([provider]),
     logging: false,
     logError: () => {},
+    open: true,
   });
   const execute = async (query: string, variables?: Record<string, unknown>) => {
     const response = await app.fetch('http://localhost/graphql', {

@@ -1,0 +1,102 @@
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { ClientIdentity } from '../context.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+
+export interface RateLimitOptions {
+  /** Requests one client may make per window (`rateLimitRequests`). */
+  readonly limit: number;
+  /** Window length in milliseconds (`rateLimitWindowSeconds` × 1000). */
+  readonly windowMs: number;
+  readonly store: RateLimitStore;
+  /** The authenticated client of a request, or null when it has none (anonymous or refused). */
+  readonly identify: (request: Request) => Promise<ClientIdentity | null>;
+  /** Where a failing store is reported; the request then goes through unlimited. */
+  readonly logError?: (message: string, error: unknown) => void;
+}
+
+interface Budget {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Seconds until the window ends, rounded up. */
+  readonly resetSeconds: number;
+}
+
+/** Headers every client of the API may read, browsers included (see the CORS policy). */
+export const RATE_LIMIT_HEADERS = [
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+];
+
+/**
+ * The key a request is counted under: the API key id or JWT subject of an authenticated client;
+ * otherwise the peer address of the connection, which also counts failed attempts at guessing a
+ * key. `X-Forwarded-For` is not read: any client can write it, so trusting it by default would
+ * let one client spread its requests over as many keys as it likes.
+ */
+export function rateLimitKey(client: ClientIdentity | null, serverContext: unknown): string {
+  if (client && client.kind !== 'anonymous') {
+    return `${client.kind}:${client.id}`;
+  }
+  return `address:${peerAddress(serverContext) ?? 'unknown'}`;
+}
+
+/** The socket address Node's HTTP server hands Yoga as `serverContext.req`; absent in `app.fetch`. */
+function peerAddress(serverContext: unknown): string | null {
+  const req = (serverContext as { req?: { socket?: { remoteAddress?: unknown } } } | null)?.req;
+  const address = req?.socket?.remoteAddress;
+  return typeof address === 'string' ? address : null;
+}
+
+/**
+ * Counts every GraphQL request per client in the store, before it is parsed. Every GraphQL
+ * response carries the IETF draft `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+ * (seconds) headers; past the limit the answer is HTTP 429 with `Retry-After` and a GraphQL error
+ * with code `RATE_LIMITED`, and nothing runs.
+ */
+export function useRateLimit(options: RateLimitOptions): Plugin {
+  const budgets = new WeakMap<Request, Budget>();
+  return {
+    async onRequestParse({ request, serverContext }) {
+      if (request.method !== 'GET' && request.method !== 'POST') {
+        return;
+      }
+      const key = rateLimitKey(await options.identify(request), serverContext);
+      let hit: Awaited<ReturnType<RateLimitStore['hit']>>;
+      try {
+        hit = await options.store.hit(key, options.windowMs);
+      } catch (error) {
+        // A store outage should not take the API down with it.
+        options.logError?.('The rate-limit store failed; this request was not counted', error);
+        return;
+      }
+      const budget: Budget = {
+        limit: options.limit,
+        remaining: Math.max(0, options.limit - hit.count),
+        resetSeconds: Math.max(0, Math.ceil(hit.resetMs / 1000)),
+      };
+      budgets.set(request, budget);
+      if (hit.count > options.limit) {
+        throw createGraphQLError(
+          `Too many requests from this client; try again in ${budget.resetSeconds} seconds`,
+          {
+            extensions: {
+              code: 'RATE_LIMITED',
+              retryAfterSeconds: budget.resetSeconds,
+              http: { status: 429, headers: { 'Retry-After': String(budget.resetSeconds) } },
+            },
+          },
+        );
+      }
+    },
+    onResponse({ request, response }) {
+      const budget = budgets.get(request);
+      if (budget) {
+        response.headers.set('RateLimit-Limit', String(budget.limit));
+        response.headers.set('RateLimit-Remaining', String(budget.remaining));
+        response.headers.set('RateLimit-Reset', String(budget.resetSeconds));
+      }
+    },
+  };
+}
