@@ -110,8 +110,8 @@ export const configSchema = z
     defaultTokenTtlSeconds: positiveInt(2_592_000).default(3_600),
     /** Largest `first` a connection accepts. */
     maxPageSize: positiveInt(1_000).default(100),
-    /** Retries of safe upstream calls after the first attempt. */
-    upstreamRetries: intSetting(0, 5).default(2),
+    /** Retries of safe upstream calls after the first attempt: at most 3 tries in all. */
+    upstreamRetries: intSetting(0, 2).default(2),
     /** Sockets per upstream origin. */
     upstreamConnections: positiveInt(256).default(16),
     /** Most upstream calls in flight per provider account; the rest queue. */
@@ -159,7 +159,9 @@ export const configSchema = z
      * Redis for state several instances must share (idempotency keys, rate-limit counters);
      * in memory, for one instance, when absent.
      */
-    redisUrl: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    redisUrl: z
+      .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+      .optional(),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
     idempotencyTtlSeconds: positiveInt(604_800).default(86_400),
     /** Failures in a row that open an account's circuit breaker. */

@@ -78,7 +78,9 @@ export class UpstreamCallLimitError extends AppError {
 export class IdempotencyConflictError extends AppError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {
-    super('This idempotencyKey was already used with different input; use a new key for a new request');
+    super(
+      'This idempotencyKey was already used with different input; use a new key for a new request',
+    );
   }
 }
 
@@ -87,6 +89,20 @@ export class IdempotencyPendingError extends AppError {
   readonly code = 'IDEMPOTENCY_KEY_IN_USE';
   constructor() {
     super('A request with this idempotencyKey is still in progress; retry shortly for its result');
+  }
+}
+
+/**
+ * The shared state store (Redis) could not be reached, so a request that needs it was not run.
+ * Nothing was created; the same request can be sent again with the same idempotencyKey.
+ */
+export class StateStoreUnavailableError extends AppError {
+  readonly code = 'STATE_STORE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super(
+      'The shared state store is unavailable, so this request was not run and nothing was created; retry shortly with the same idempotencyKey',
+      { cause },
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { IdempotencyConflictError, IdempotencyPendingError } from '../domain/errors.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 
@@ -26,15 +27,18 @@ export async function runIdempotent(
   create: () => Promise<string>,
 ): Promise<{ value: string; replayed: boolean }> {
   const deadline = Date.now() + call.waitMs;
+  const owner = randomUUID();
   for (;;) {
-    const existing = await store.claim(call.key, call.fingerprint, call.waitMs + call.ttlMs);
+    // A claim lives only as long as its request may take: one whose request died frees its key
+    // then, rather than blocking it for the whole replay period.
+    const existing = await store.claim(call.key, call.fingerprint, call.waitMs, owner);
     if (existing === null) {
       try {
         const value = await create();
         await store.complete(call.key, call.fingerprint, value, call.ttlMs);
         return { value, replayed: false };
       } catch (error) {
-        await store.release(call.key);
+        await store.release(call.key, owner);
         throw error;
       }
     }

@@ -166,6 +166,8 @@ export type RoomFieldsFragment = { id: string, providerRoomId: string, name: str
     | Record<PropertyKey, never>
    | null };
 
+type ErrorFields_ForbiddenError_Fragment = { __typename: 'ForbiddenError', message: string, code: string };
+
 type ErrorFields_IdempotencyConflictError_Fragment = { __typename: 'IdempotencyConflictError', message: string, code: string };
 
 type ErrorFields_IdempotencyPendingError_Fragment = { __typename: 'IdempotencyPendingError', message: string, code: string };
@@ -180,11 +182,14 @@ type ErrorFields_ProviderRateLimitedError_Fragment = { __typename: 'ProviderRate
 
 type ErrorFields_RoomNotFoundError_Fragment = { __typename: 'RoomNotFoundError', provider: string, message: string, code: string };
 
+type ErrorFields_StateStoreUnavailableError_Fragment = { __typename: 'StateStoreUnavailableError', message: string, code: string };
+
 type ErrorFields_UnsupportedOperationError_Fragment = { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string };
 
 type ErrorFields_UpstreamCallLimitError_Fragment = { __typename: 'UpstreamCallLimitError', message: string, code: string };
 
 export type ErrorFieldsFragment =
+  | ErrorFields_ForbiddenError_Fragment
   | ErrorFields_IdempotencyConflictError_Fragment
   | ErrorFields_IdempotencyPendingError_Fragment
   | ErrorFields_InputValidationError_Fragment
@@ -192,6 +197,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_ProviderNotFoundError_Fragment
   | ErrorFields_ProviderRateLimitedError_Fragment
   | ErrorFields_RoomNotFoundError_Fragment
+  | ErrorFields_StateStoreUnavailableError_Fragment
   | ErrorFields_UnsupportedOperationError_Fragment
   | ErrorFields_UpstreamCallLimitError_Fragment
 ;
@@ -206,6 +212,7 @@ export type CreateRoomMutation = { createRoom:
           | { roomType: SignalWireRoomType, quality: string | null, layout: string | null, size: string | null, enableChat: boolean | null, enableRoomPreviews: boolean | null, removeAt: string | null, removeAfterSecondsElapsed: number | null }
           | Record<PropertyKey, never>
          | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'IdempotencyConflictError', message: string, code: string }
     | { __typename: 'IdempotencyPendingError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
@@ -213,6 +220,7 @@ export type CreateRoomMutation = { createRoom:
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
     | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
+    | { __typename: 'StateStoreUnavailableError', message: string, code: string }
     | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
     | { __typename: 'UpstreamCallLimitError', message: string, code: string }
    };
@@ -223,6 +231,7 @@ export type UpdateRoomMutationVariables = Exact<{
 
 
 export type UpdateRoomMutation = { updateRoom:
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -243,6 +252,7 @@ export type DisableRoomMutationVariables = Exact<{
 
 export type DisableRoomMutation = { disableRoom:
     | { __typename: 'DisableRoomSuccess', room: { id: string, status: RoomStatus, expiresAt: string | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -259,6 +269,7 @@ export type EnableRoomMutationVariables = Exact<{
 
 export type EnableRoomMutation = { enableRoom:
     | { __typename: 'EnableRoomSuccess', room: { id: string, status: RoomStatus, expiresAt: string | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -275,6 +286,7 @@ export type DeleteRoomMutationVariables = Exact<{
 
 export type DeleteRoomMutation = { deleteRoom:
     | { __typename: 'DeleteRoomSuccess', deletedRoomId: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -291,6 +303,7 @@ export type CreateRoomTokenMutationVariables = Exact<{
 
 export type CreateRoomTokenMutation = { createRoomToken:
     | { __typename: 'CreateRoomTokenSuccess', roomToken: { token: string, role: RoomTokenRole, providerRole: string | null, permissions: Array<string>, identity: string | null, issuedAt: string | null, expiresAt: string | null, room: { id: string, name: string } | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
@@ -355,6 +368,7 @@ export type RoomsAcrossQueryVariables = Exact<{
 
 
 export type RoomsAcrossQuery = { rooms: { edges: Array<{ cursor: string, node: { id: string, name: string, provider: { key: string } } }>, errors: Array<
+      | { __typename: 'ForbiddenError', message: string, code: string }
       | { __typename: 'IdempotencyConflictError', message: string, code: string }
       | { __typename: 'IdempotencyPendingError', message: string, code: string }
       | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
@@ -362,6 +376,7 @@ export type RoomsAcrossQuery = { rooms: { edges: Array<{ cursor: string, node: {
       | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
       | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
       | { __typename: 'RoomNotFoundError', provider: string, message: string, code: string }
+      | { __typename: 'StateStoreUnavailableError', message: string, code: string }
       | { __typename: 'UnsupportedOperationError', provider: string, operation: RoomOperation, message: string, code: string }
       | { __typename: 'UpstreamCallLimitError', message: string, code: string }
     >, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };

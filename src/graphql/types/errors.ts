@@ -7,12 +7,14 @@ import {
   ProviderNotFoundError,
   ProviderRateLimitedError,
   RoomNotFoundError,
+  StateStoreUnavailableError,
   UnsupportedOperationError,
   UpstreamCallLimitError,
   type ValidationIssue,
 } from '../../domain/errors.js';
 import { builder } from '../builder.js';
 import { RoomOperationEnum } from './enums.js';
+import { ForbiddenError } from './forbidden-error.js';
 
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
   description: 'Every typed error: a safe message and a stable SCREAMING_SNAKE code.',
@@ -84,6 +86,14 @@ builder.objectType(IdempotencyPendingError, {
   fields: () => ({}),
 });
 
+builder.objectType(StateStoreUnavailableError, {
+  name: 'StateStoreUnavailableError',
+  description:
+    'The shared state store (Redis) is unreachable; nothing was created. Retry with the same idempotencyKey.',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
 builder.objectType(UpstreamCallLimitError, {
   name: 'UpstreamCallLimitError',
   description: 'This operation reached its cap on upstream calls; nothing past the cap was sent.',
@@ -126,11 +136,24 @@ builder.objectType(ProviderError, {
   }),
 });
 
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description:
+    'This client lacks a scope the operation needs (rooms:read, rooms:write or tokens:create); nothing was read or changed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    requiredScopes: t.exposeStringList('requiredScopes', {
+      description: 'Scopes of which any one would have allowed the operation.',
+    }),
+  }),
+});
+
 /**
  * The error types every mutation result can hold. Subclasses come before `ProviderError`,
  * so a rate limit resolves to its own type.
  */
 export const MUTATION_ERROR_TYPES = [
+  ForbiddenError,
   InputValidationError,
   RoomNotFoundError,
   ProviderNotFoundError,
@@ -141,7 +164,11 @@ export const MUTATION_ERROR_TYPES = [
 ] as const;
 
 /** Errors only createRoom can give: those of its idempotencyKey. */
-export const CREATE_ROOM_ERROR_TYPES = [IdempotencyConflictError, IdempotencyPendingError] as const;
+export const CREATE_ROOM_ERROR_TYPES = [
+  IdempotencyConflictError,
+  IdempotencyPendingError,
+  StateStoreUnavailableError,
+] as const;
 
 /** Every error type with a GraphQL object type, most specific first, for `resolveType`. */
 const ALL_ERROR_TYPES = [...CREATE_ROOM_ERROR_TYPES, ...MUTATION_ERROR_TYPES];

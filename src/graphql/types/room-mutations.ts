@@ -97,7 +97,8 @@ function orUndefined<T>(value: T | null | undefined): T | undefined {
 builder.mutationFields((t) => ({
   createRoom: t.field({
     type: RoomRef,
-    description: 'Creates a room at one provider account.',
+    description: 'Creates a room at one provider account. Needs the rooms:write scope.',
+    authScopes: { 'rooms:write': true },
     errors: resultNames('CreateRoom', 'room', CREATE_ROOM_ERROR_TYPES),
     args: { input: t.arg({ type: CreateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
@@ -131,7 +132,8 @@ builder.mutationFields((t) => ({
       const outcome = await runIdempotent(
         context.idempotency.store,
         {
-          key: `createRoom:${provider.key}:${idempotencyKey}`,
+          // Per client as well as per account: two clients never see each other's rooms.
+          key: `createRoom:${context.client.id}:${provider.key}:${idempotencyKey}`,
           fingerprint: fingerprintOf(request),
           ttlMs: context.idempotency.ttlMs,
           waitMs: context.idempotency.waitMs,
@@ -156,7 +158,8 @@ builder.mutationFields((t) => ({
 
   updateRoom: t.field({
     type: RoomRef,
-    description: 'Changes a room; fields left out keep their values.',
+    description: 'Changes a room; fields left out keep their values. Needs the rooms:write scope.',
+    authScopes: { 'rooms:write': true },
     errors: resultNames('UpdateRoom', 'room'),
     args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
@@ -184,7 +187,8 @@ builder.mutationFields((t) => ({
   disableRoom: t.field({
     type: RoomRef,
     description:
-      'Stops new joins. Provider.capabilities.disableEffect says what happens to people inside.',
+      'Stops new joins. Provider.capabilities.disableEffect says what happens to people inside. Needs the rooms:write scope.',
+    authScopes: { 'rooms:write': true },
     errors: resultNames('DisableRoom', 'room'),
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
     resolve: (_root, { input }, context) => switchRoom(context, input.id, 'disableRoom'),
@@ -192,7 +196,9 @@ builder.mutationFields((t) => ({
 
   enableRoom: t.field({
     type: RoomRef,
-    description: 'Lets people join again after disableRoom, where the provider can undo it.',
+    description:
+      'Lets people join again after disableRoom, where the provider can undo it. Needs the rooms:write scope.',
+    authScopes: { 'rooms:write': true },
     errors: resultNames('EnableRoom', 'room'),
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
     resolve: (_root, { input }, context) => switchRoom(context, input.id, 'enableRoom'),
@@ -200,7 +206,9 @@ builder.mutationFields((t) => ({
 
   deleteRoom: t.field({
     type: 'ID',
-    description: "Deletes a room for good. Returns the deleted room's id.",
+    description:
+      "Deletes a room for good. Returns the deleted room's id. Needs the rooms:write scope.",
+    authScopes: { 'rooms:write': true },
     errors: resultNames('DeleteRoom', 'deletedRoomId'),
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
     resolve: async (_root, { input }, context) => {
@@ -213,7 +221,8 @@ builder.mutationFields((t) => ({
 
   createRoomToken: t.field({
     type: RoomTokenRef,
-    description: 'Mints a join token for one person.',
+    description: 'Mints a join token for one person. Needs the tokens:create scope.',
+    authScopes: { 'tokens:create': true },
     errors: resultNames('CreateRoomToken', 'roomToken'),
     args: { input: t.arg({ type: CreateRoomTokenInput, required: true }) },
     resolve: async (_root, { input }, context) => {

@@ -20,16 +20,16 @@ describe('MemoryIdempotencyStore', () => {
   it('forgets a key once its time is up', async () => {
     let now = 1_000;
     const store = new MemoryIdempotencyStore(() => now);
-    expect(await store.claim('k', 'f', 100)).toBeNull();
+    expect(await store.claim('k', 'f', 100, 'owner-store')).toBeNull();
     await store.complete('k', 'f', 'room-1', 100);
-    expect(await store.claim('k', 'f', 100)).toEqual({
+    expect(await store.claim('k', 'f', 100, 'owner-store')).toEqual({
       state: 'done',
       fingerprint: 'f',
       value: 'room-1',
     });
     now += 101;
     expect(await store.get('k')).toBeNull();
-    expect(await store.claim('k', 'f', 100)).toBeNull();
+    expect(await store.claim('k', 'f', 100, 'owner-store')).toBeNull();
   });
 });
 
