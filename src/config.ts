@@ -162,6 +162,20 @@ export const configSchema = z
     redisUrl: z
       .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
       .optional(),
+    /** Structured JSON log level (pino). */
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    /** Prometheus metrics at /metrics. */
+    metrics: boolSetting().default(true),
+    /** OpenTelemetry tracing: off, spans to the console, or OTLP over HTTP. */
+    tracing: z
+      .enum(['off', 'console', 'otlp'], { error: 'must be off, console or otlp' })
+      .default('off'),
+    /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces (tracing=otlp). */
+    otlpEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
     idempotencyTtlSeconds: positiveInt(604_800).default(86_400),
     /** Failures in a row that open an account's circuit breaker. */
@@ -228,6 +242,10 @@ const ENV_NAMES = {
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
   corsOrigins: 'CORS_ORIGINS',
   redisUrl: 'REDIS_URL',
+  logLevel: 'LOG_LEVEL',
+  metrics: 'METRICS',
+  tracing: 'TRACING',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
