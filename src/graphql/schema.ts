@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.js';
+import { printSubgraphSdl, toSubgraphSchema } from './federation.js';
 import './types/enums.js';
 import './types/errors.js';
 import './types/provider.js';
@@ -11,5 +12,14 @@ import './types/room-token.js';
 import './types/rooms.js';
 import './types/scalars.js';
 
-/** The whole schema, with types sorted so the printed SDL is stable. */
-export const schema = lexicographicSortSchema(builder.toSchema());
+const publicSchema = lexicographicSortSchema(builder.toSchema());
+
+/**
+ * The schema the service serves, with types sorted so the printed SDL is stable: the public
+ * schema plus the two fields a federation gateway calls (`_service`, `_entities`), so the one
+ * endpoint works for clients and as a subgraph alike.
+ */
+export const schema = toSubgraphSchema(publicSchema);
+
+/** The subgraph SDL with its federation directives, as `_service` returns it. */
+export const subgraphSdl = printSubgraphSdl(publicSchema);

@@ -366,9 +366,23 @@ function introspectionOff(): Plugin {
         },
       }) as ValidationContext,
     );
+  // Federation's `_service { sdl }` prints the whole schema too: refused alike.
+  const serviceRule: ValidationRule = (context) => ({
+    Field(node) {
+      if (node.name.value === '_service' && context.getParentType()?.name === 'Query') {
+        context.reportError(
+          new GraphQLError('Introspection is disabled on this server', {
+            nodes: [node],
+            extensions: { code: LIMIT_CODES.introspection },
+          }),
+        );
+      }
+    },
+  });
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
+      addValidationRule(serviceRule);
     },
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) {

@@ -303,10 +303,12 @@ describe('introspection', () => {
     );
   });
 
-  it('refuses __schema and __type when off', async () => {
+  it('refuses __schema, __type and _service when off', async () => {
     for (const query of [
       '{ __schema { queryType { name } } }',
       '{ __type(name: "Room") { name } }',
+      // The federation SDL is the whole schema as well.
+      '{ _service { sdl } }',
     ]) {
       const { status, body } = await graphql(closed, query, undefined, {
         accept: 'application/graphql-response+json',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../../../src/graphql/schema.js';
+import { schema, subgraphSdl } from '../../../src/graphql/schema.js';
 
 describe('printed schema', () => {
   it('matches schema/schema.graphql, so the committed SDL is what the code serves', () => {
@@ -10,6 +10,16 @@ describe('printed schema', () => {
       'utf8',
     );
     expect(committed).toBe(`${printSchema(schema)}\n`);
+  });
+
+  it('matches schema/subgraph.graphql, so the committed subgraph SDL is what _service returns', () => {
+    const committed = readFileSync(
+      new URL('../../../schema/subgraph.graphql', import.meta.url),
+      'utf8',
+    );
+    expect(committed).toBe(`${subgraphSdl}\n`);
+    expect(committed).toContain('type Room implements Node @key(fields: "id")');
+    expect(committed).toContain('type Provider implements Node @key(fields: "id")');
   });
 
   it('keeps the public names of the design contract', () => {
@@ -26,8 +36,9 @@ describe('printed schema', () => {
       expect(sdl).toContain(name);
     }
     const query = schema.getQueryType()?.getFields() ?? {};
+    // `_entities` and `_service` are the federation gateway's; the rest are the contract's.
     expect(Object.keys(query).sort()).toEqual(
-      ['node', 'nodes', 'provider', 'providers', 'room', 'rooms'].sort(),
+      ['_entities', '_service', 'node', 'nodes', 'provider', 'providers', 'room', 'rooms'].sort(),
     );
     const mutation = schema.getMutationType()?.getFields() ?? {};
     expect(Object.keys(mutation).sort()).toEqual(
