@@ -8,6 +8,10 @@ import { schema } from './graphql/schema.js';
 import { redact } from './http/redact.js';
 import { attachBudget, UpstreamBudget } from './http/upstream-budget.js';
 import { createLoaders } from './loaders/create-loaders.js';
+import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
+import { useObservability, yogaLogger } from './observability/observability-plugin.js';
+import { currentScope } from './observability/scope.js';
+import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
 import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
@@ -19,11 +23,25 @@ import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempoten
 export interface AppOptions {
   readonly config: Config;
   readonly registry: ProviderRegistry;
-  /** Where unexpected errors are reported; never given secrets. */
+  /**
+   * Where unexpected errors are reported; never given secrets. Defaults to `logger` at error
+   * level, with the request id.
+   */
   readonly logError?: (message: string, error: unknown) => void;
+  /**
+   * Structured JSON logs: one line per request, upstream trouble, errors. When absent: JSON to
+   * stdout at `config.logLevel`, or nothing at all when `logging` is false.
+   */
+  readonly logger?: Logger;
+  /**
+   * Metrics and traces, shared with the registry's upstream clients (`createTelemetry`, whose
+   * `upstream` observer goes to `createRegistry`). When absent, made from `config`: the
+   * operation metrics and spans are then all there is, with no upstream series.
+   */
+  readonly telemetry?: Telemetry;
   /** Where idempotency keys live; in memory when not given (one instance only). */
   readonly idempotencyStore?: IdempotencyStore;
-  /** Yoga's own request logging; off in tests. Defaults to on. */
+  /** Yoga's own logging (through `logger`, at debug); off in tests. Defaults to on. */
   readonly logging?: boolean;
   /**
    * Runs open, as the sandbox does: a request without credentials gets every scope, and any
@@ -33,6 +51,8 @@ export interface AppOptions {
   /** Where per-client request counts live; in memory when not given (one instance only). */
   readonly rateLimitStore?: RateLimitStore;
 }
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Every configured provider, what it can do, and its first rooms.
 query Overview {
@@ -62,8 +82,18 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     // A repeat waits as long as the first request's upstream call may take, and a little more.
     waitMs: options.config.upstreamTimeoutMs + 1_000,
   };
-  const logError = options.logError ?? ((message, error) => console.error(message, error));
   const { config } = options;
+  const logger =
+    options.logger ??
+    (options.logging === false ? silentLogger() : createLogger({ level: config.logLevel }));
+  const telemetry = options.telemetry ?? createTelemetry({ config, logger });
+  const logError =
+    options.logError ??
+    ((message: string, error: unknown) =>
+      logger.error(
+        { requestId: currentScope()?.request.requestId, error: errorDetail(error) },
+        message,
+      ));
   const open = options.open ?? false;
   const authenticator = new ClientAuthenticator({
     apiKeys: config.clientApiKeys,
@@ -76,7 +106,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   });
   return createYoga<Record<string, never>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
     plugins: [
       ...queryLimitPlugins(options.config),
@@ -93,9 +123,17 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         logError,
       }),
       useClientAuth(authenticator),
+      // Request ids, the access log, /metrics and operation metrics and spans. Last, so the
+      // limits and auth above refuse a request before any of it is counted as an operation.
+      useObservability({
+        telemetry,
+        logger,
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        clientIdOf: (request) => authenticator.clientOf(request).id,
+      }),
     ],
     cors: corsPolicy(config.corsOrigins, open),
-    logging: options.logging ?? true,
+    logging: options.logging === false ? false : yogaLogger(logger),
     landingPage: false,
     // GraphiQL assets come from the installed package, so it works with no internet access.
     renderGraphiQL,

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from '../config.js';
+import { createLogger, errorDetail } from '../observability/logger.js';
+import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
 import { createStores } from '../store/create-stores.js';
@@ -15,14 +17,24 @@ async function main(): Promise<void> {
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
-  const { registry, close: closeRegistry } = createRegistry(effective);
+  // JSON lines on stdout, one logger for the whole process.
+  const logger = createLogger({ level: config.logLevel });
+  const telemetry = createTelemetry({ config: effective, logger });
+  const { registry, close: closeRegistry } = createRegistry(effective, {
+    observer: telemetry.upstream,
+  });
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
-  const stores = createStores(effective);
+  const stores = createStores(effective, {
+    logError: (message, error) => logger.error({ error: errorDetail(error) }, message),
+    logInfo: (message) => logger.info(message),
+  });
   await stores.ready();
   // The sandbox talks only to emulators on loopback, so it runs open; real accounts never do.
   const app = createApp({
     config: effective,
     registry,
+    logger,
+    telemetry,
     open: sandbox !== null,
     idempotencyStore: stores.idempotency,
     rateLimitStore: stores.rateLimit,
@@ -37,40 +49,52 @@ async function main(): Promise<void> {
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
   const shownHost = everyInterface ? 'localhost' : config.host;
   const reach = everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`;
-  const lines = [
-    `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
-  ];
+  // Each banner line is its own record, so the log stays one JSON object per line. Open access
+  // is a warning, where an operator's alerting looks; "listening" comes last, once all is said.
   if (sandbox) {
-    lines.push(
+    logger.info(
       'SANDBOX MODE: no provider credentials are configured, so emulated providers run in-process on loopback:',
-      ...sandbox.providers.map(
-        (provider) => `  ${provider.key} (${provider.kind}) -> ${provider.baseUrl}`,
-      ),
+    );
+    for (const provider of sandbox.providers) {
+      logger.info(`  ${provider.key} (${provider.kind}) -> ${provider.baseUrl}`);
+    }
+    logger.info(
       'Nothing here reaches a real provider. Configure providers (see README) to leave sandbox mode.',
+    );
+    logger.warn(
       `OPEN ACCESS: no client credentials are needed and any browser origin may call, so anyone who can reach ${reach} can use this API.`,
     );
   } else {
-    lines.push(
+    logger.info(
       `Providers: ${registry
         .all()
         .map((provider) => `${provider.key} (${provider.kind})`)
         .join(', ')}`,
     );
     if (config.allowAnonymous) {
-      lines.push(
+      logger.warn(
         'ALLOW_ANONYMOUS is on: requests without credentials get every scope, so anyone who can reach this service can use these accounts.',
       );
     }
   }
-  lines.push(`State (idempotency keys, rate-limit counts): ${stores.description}`);
-  console.log(lines.join('\n'));
+  logger.info(`State (idempotency keys, rate-limit counts): ${stores.description}`);
+  logger.info(
+    `Metrics: ${config.metrics ? `http://${shownHost}:${port}/metrics` : 'off (METRICS=false)'}; tracing: ${config.tracing}`,
+  );
+  logger.info(
+    `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
+  );
 
   const shutdown = () => {
     server.close();
     server.closeAllConnections();
-    void Promise.all([closeRegistry(), sandbox?.close(), stores.close()]).then(() =>
-      process.exit(0),
-    );
+    void Promise.all([
+      closeRegistry(),
+      sandbox?.close(),
+      stores.close(),
+      // Spans still buffered for OTLP are sent before exiting.
+      telemetry.shutdown(),
+    ]).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

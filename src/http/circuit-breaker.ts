@@ -14,6 +14,11 @@ export interface CircuitBreakerOptions {
   readonly openMs?: number;
   /** Injectable clock, epoch milliseconds. */
   readonly now?: () => number;
+  /**
+   * Told of each change: closed to open, open to half-open when a probe goes through (not when
+   * the open period merely ends), and half-open to closed or back to open.
+   */
+  readonly onStateChange?: (from: CircuitState, to: CircuitState) => void;
 }
 
 /** What one call's outcome says about the provider. */
@@ -33,6 +38,7 @@ export class CircuitBreaker {
   readonly failureThreshold: number;
   readonly openMs: number;
   readonly #now: () => number;
+  readonly #onStateChange: CircuitBreakerOptions['onStateChange'];
   #failures = 0;
   /** When the open period ends; null while closed. */
   #openUntil: number | null = null;
@@ -48,6 +54,7 @@ export class CircuitBreaker {
     this.failureThreshold = options.failureThreshold ?? 5;
     this.openMs = options.openMs ?? 10_000;
     this.#now = options.now ?? Date.now;
+    this.#onStateChange = options.onStateChange;
   }
 
   get state(): CircuitState {
@@ -81,6 +88,7 @@ export class CircuitBreaker {
     const probe = this.#openUntil !== null;
     if (probe) {
       this.#probing = true;
+      this.#onStateChange?.('open', 'half-open');
     }
     const epoch = this.#epoch;
     let sent = false;
@@ -125,6 +133,7 @@ export class CircuitBreaker {
       if (probe) {
         this.#openUntil = null;
         this.#epoch++;
+        this.#onStateChange?.('half-open', 'closed');
       }
       return;
     }
@@ -133,6 +142,7 @@ export class CircuitBreaker {
       this.#openUntil = this.#now() + this.openMs;
       this.#failures = 0;
       this.#epoch++;
+      this.#onStateChange?.(probe ? 'half-open' : 'closed', 'open');
     }
   }
 

@@ -11,6 +11,7 @@ import { ConcurrencyLimit } from './concurrency-limit.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { budgetFor } from './upstream-budget.js';
+import { type UpstreamObserver, upstreamOutcome } from './upstream-observer.js';
 import { type RetryPolicy, withRetry } from './with-retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -59,6 +60,8 @@ export interface UpstreamClientOptions {
    * that began before it, so a request still reads its own writes. Default true.
    */
   readonly shareInflightGets?: boolean;
+  /** Metrics, traces and logs of this account's calls; never given secrets. */
+  readonly observer?: UpstreamObserver;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
   readonly onAttempt?: (event: {
     route: string;
@@ -95,6 +98,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     failureThreshold: options.circuitFailureThreshold,
     openMs: options.circuitOpenMs,
     now,
+    onStateChange: (from, to) =>
+      options.observer?.circuitChanged?.({ account: options.provider, from, to }),
   });
   const sharing = options.shareInflightGets ?? true;
   /** GETs in flight, by path and response schema. */
@@ -116,6 +121,24 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       body = JSON.stringify(call.body);
     }
     const started = now();
+    let status: number | null = null;
+    // Reported once, however the attempt ends, with the typed error it ended with (if any).
+    const report = (error: unknown) => {
+      const durationMs = now() - started;
+      options.onAttempt?.({ route, status, durationMs });
+      const errorCode = error === null ? null : errorCodeOf(error);
+      options.observer?.attemptFinished?.({
+        account: options.provider,
+        operation: call.operation,
+        method: call.method,
+        path: route.slice(call.method.length + 1),
+        status,
+        outcome: upstreamOutcome(status, errorCode),
+        startedAt: started,
+        durationMs,
+        errorCode,
+      });
+    };
     let response: Dispatcher.ResponseData;
     try {
       response = await request(new URL(basePath + call.path, base.origin), {
@@ -126,20 +149,29 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
       });
     } catch (error) {
-      options.onAttempt?.({ route, status: null, durationMs: now() - started });
-      throw connectionError(error, signal, details, options.timeoutMs);
+      const typed = connectionError(error, signal, details, options.timeoutMs);
+      report(typed);
+      throw typed;
     }
+    status = response.statusCode;
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      options.onAttempt?.({ route, status: response.statusCode, durationMs: now() - started });
-      throw connectionError(error, signal, details, options.timeoutMs);
+      const typed = connectionError(error, signal, details, options.timeoutMs);
+      report(typed);
+      throw typed;
     }
-    options.onAttempt?.({ route, status: response.statusCode, durationMs: now() - started });
-    const status = response.statusCode;
     if (status >= 200 && status < 300) {
-      return parseBody(call, text, details);
+      let result: T;
+      try {
+        result = parseBody(call, text, details);
+      } catch (error) {
+        report(error);
+        throw error;
+      }
+      report(null);
+      return result;
     }
     const parsed = safeParseError(options.parseError, {
       status,
@@ -148,12 +180,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     });
     const requestIdHeader = options.requestIdHeader;
     const requestId = requestIdHeader ? headerValue(response.headers[requestIdHeader]) : null;
-    throw providerErrorFromStatus(status, redact(parsed.message), {
+    const failure = providerErrorFromStatus(status, redact(parsed.message), {
       ...details,
       providerCode: parsed.providerCode,
       requestId,
       retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), now()),
     });
+    report(failure);
+    throw failure;
   }
 
   /** Runs one call to the end, retries included, under its deadline and the account's limit. */
@@ -162,6 +196,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
     const deadlineAt = now() + options.timeoutMs;
     const safe = call.method === 'GET' || call.idempotent === true;
+    const observer = options.observer;
     const throughBreaker = () =>
       breaker.run<T>(call.operation, (send) =>
         limit.run(() => send(() => attempt(call, signal)), signal),
@@ -172,6 +207,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       signal,
       deadlineAt,
       now,
+      onRetry: observer?.retried
+        ? (error, attempt, delayMs) =>
+            observer.retried?.({
+              account: options.provider,
+              operation: call.operation,
+              method: call.method,
+              attempt,
+              delayMs,
+              errorCode: errorCodeOf(error),
+            })
+        : undefined,
     }).catch((error: unknown) => {
       // Aborted while queued for a slot: the same typed error as an abort in flight.
       throw connectionError(
@@ -345,6 +391,21 @@ function connectionError(
       : `Provider ${details.provider} could not be reached`,
     { ...details, providerCode: timeout ? 'TIMEOUT' : 'CONNECTION_FAILED', cause: error },
   );
+}
+
+/** Codes our own errors carry when no response came back. */
+const CONNECTION_CODES = new Set(['TIMEOUT', 'CONNECTION_FAILED', 'CANCELLED']);
+
+/**
+ * A short code for an attempt's failure: why no response came, or the typed error's code. Never
+ * the provider's own code, which is free text from its body.
+ */
+function errorCodeOf(error: unknown): string {
+  if (!(error instanceof ProviderError)) {
+    return 'UNKNOWN';
+  }
+  const noResponse = error.status === null && CONNECTION_CODES.has(error.providerCode ?? '');
+  return noResponse ? (error.providerCode ?? error.code) : error.code;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

@@ -30,6 +30,8 @@ interface RetryContext {
   readonly deadlineAt: number;
   readonly now: () => number;
   readonly random?: () => number;
+  /** Told of each failed attempt that will be tried again, and after how long. */
+  readonly onRetry?: (error: ProviderError, attempt: number, delayMs: number) => void;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function withRetry<T>(operation: () => Promise<T>, context: RetryCo
       if (context.now() + delay >= context.deadlineAt) {
         throw error;
       }
+      context.onRetry?.(error, attempt, delay);
       await sleep(delay, context.signal);
       if (context.signal.aborted) {
         // Cancelled while waiting: never start another attempt after an abort.

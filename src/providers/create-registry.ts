@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
+import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
 import { createHmsProvider } from './hms/hms-provider.js';
 import { createNetlessProvider } from './netless/netless-provider.js';
@@ -16,8 +17,13 @@ export interface RegistryHandle {
   close(): Promise<void>;
 }
 
+export interface RegistryOptions {
+  /** Told of every account's upstream calls, retries and circuit changes (metrics, traces, logs). */
+  readonly observer?: UpstreamObserver;
+}
+
 /** The one place that knows every adapter: builds one per configured account, each with its own pool. */
-export function createRegistry(config: Config): RegistryHandle {
+export function createRegistry(config: Config, options: RegistryOptions = {}): RegistryHandle {
   const dispatchers: Dispatcher[] = [];
   const providers = config.providers.map((account) => {
     const dispatcher = createDispatcher(account.baseUrl, {
@@ -37,6 +43,7 @@ export function createRegistry(config: Config): RegistryHandle {
       circuitOpenMs: config.circuitOpenMs,
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
+      observer: options.observer,
     };
     return createProvider(account, base);
   });

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { RetryPolicy } from '../http/with-retry.js';
 
 /** What every adapter factory receives besides its own credentials. */
@@ -24,6 +25,8 @@ export interface BaseProviderOptions {
   readonly shareInflightGets?: boolean;
   /** Lifetime of minted tokens when the caller gives none, in seconds. */
   readonly defaultTokenTtlSeconds: number;
+  /** Metrics, traces and logs of this account's upstream calls. */
+  readonly observer?: UpstreamObserver;
   /** Injectable clock, epoch milliseconds. */
   readonly now?: () => number;
 }

@@ -21,6 +21,8 @@ export interface Stores {
 export interface StoreOptions {
   /** Where losing and regaining Redis is reported (once per outage, not per request). */
   readonly logError?: (message: string, error: unknown) => void;
+  /** Where regaining Redis after an outage is reported. */
+  readonly logInfo?: (message: string) => void;
 }
 
 /**
@@ -96,6 +98,7 @@ export function createStores(config: Pick<Config, 'redisUrl'>, options: StoreOpt
   }
   const where = redisLocation(config.redisUrl);
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const logInfo = options.logInfo ?? ((message) => console.log(message));
   const redis = createRedisClient(config.redisUrl);
   // Without a listener ioredis prints every failed reconnect; report each outage once instead.
   // Before the first connection, `ready()` reports the failure.
@@ -111,7 +114,7 @@ export function createStores(config: Pick<Config, 'redisUrl'>, options: StoreOpt
   });
   redis.on('ready', () => {
     if (state === 'down') {
-      console.log(`Redis at ${where} is available again`);
+      logInfo(`Redis at ${where} is available again`);
     }
     state = 'up';
   });

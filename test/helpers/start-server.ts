@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, type ProviderConfig } from '../../src/config.js';
+import { type Logger, silentLogger } from '../../src/observability/logger.js';
+import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
 import { createApp } from '../../src/yoga.js';
 
@@ -41,6 +44,13 @@ export interface StartOptions {
    * keys or JWT settings in `config` and `open: false` to test authentication.
    */
   readonly open?: boolean;
+  /** Where the app logs; nothing is written anywhere when absent. */
+  readonly logger?: Logger;
+  /**
+   * Where spans go (with `tracing` set in `config`); tests pass an in-memory exporter and read
+   * it before `close()`, which shuts it down and so empties it.
+   */
+  readonly spanExporter?: SpanExporter;
 }
 
 /**
@@ -57,12 +67,17 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     ...options.config,
     providers,
   });
-  const { registry, close: closeRegistry } = createRegistry(config);
+  // A silent logger rather than none, so the logging code paths run in every test.
+  const logger = options.logger ?? silentLogger();
+  const telemetry = createTelemetry({ config, logger, spanExporter: options.spanExporter });
+  const { registry, close: closeRegistry } = createRegistry(config, {
+    observer: telemetry.upstream,
+  });
   const app = createApp({
     config,
     registry,
-    logError: () => {},
-    logging: false,
+    logger,
+    telemetry,
     open: options.open ?? true,
   });
   const server: Server = createServer(app);
@@ -104,6 +119,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await closeRegistry();
       await fleet.close();
+      await telemetry.shutdown();
     },
   };
 }

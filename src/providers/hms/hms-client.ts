@@ -61,6 +61,7 @@ export function createHmsClient(
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    observer: options.observer,
     circuitFailureThreshold: options.circuitFailureThreshold,
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createUpstreamClient } from '../../http/upstream-client.js';
+import type { UpstreamObserver } from '../../http/upstream-observer.js';
 import type { RetryPolicy } from '../../http/with-retry.js';
 import type { NetlessRole } from './netless-auth.js';
 import { parseNetlessError } from './netless-errors.js';
@@ -19,6 +20,7 @@ export interface NetlessClientOptions {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly maxInFlight?: number;
+  readonly observer?: UpstreamObserver;
   readonly circuitFailureThreshold?: number;
   readonly circuitOpenMs?: number;
   readonly shareInflightGets?: boolean;
@@ -66,6 +68,7 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    observer: options.observer,
     circuitFailureThreshold: options.circuitFailureThreshold,
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,

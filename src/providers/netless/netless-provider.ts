@@ -64,6 +64,7 @@ export function createNetlessProvider(
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     maxInFlight: options.maxInFlight,
+    observer: options.observer,
     circuitFailureThreshold: options.circuitFailureThreshold,
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,

@@ -76,6 +76,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       maxInFlight: options.maxInFlight,
+      observer: options.observer,
       circuitFailureThreshold: options.circuitFailureThreshold,
       circuitOpenMs: options.circuitOpenMs,
       shareInflightGets: options.shareInflightGets,

@@ -72,6 +72,7 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       maxInFlight: options.maxInFlight,
+      observer: options.observer,
       circuitFailureThreshold: options.circuitFailureThreshold,
       circuitOpenMs: options.circuitOpenMs,
       shareInflightGets: options.shareInflightGets,

@@ -1,0 +1,225 @@
+import { performance } from 'node:perf_hooks';
+import { type GraphQLError, getOperationAST } from 'graphql';
+import type { Plugin, YogaServerOptions } from 'graphql-yoga';
+import { errorDetail, type Logger } from './logger.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { currentScope, type OperationRecord, type RequestRecord, runInScope } from './scope.js';
+import type { Telemetry } from './telemetry.js';
+import { endOperationSpan, parentContext, startOperationSpan } from './tracing.js';
+
+export interface ObservabilityOptions {
+  readonly telemetry: Telemetry;
+  readonly logger: Logger;
+  /** Path of the GraphQL endpoint, to tell refused GraphQL requests from other paths. */
+  readonly graphqlEndpoint: string;
+  /** The caller's id once authenticated (API key id, JWT subject, `anonymous`); never a credential. */
+  readonly clientIdOf: (request: Request) => string;
+}
+
+export const METRICS_PATH = '/metrics';
+/** Yoga's own health check. */
+const HEALTH_PATH = '/health';
+
+/** A GraphQL operation name, the spec's rule, kept short enough for a log field or a label. */
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Request ids, the access log, `/metrics`, and the metrics and span of each GraphQL operation.
+ *
+ * Each HTTP request runs in a scope (async context) holding its id, and each operation in a
+ * scope holding its span; the upstream client's observer and `logError` read it from there.
+ */
+export function useObservability(options: ObservabilityOptions): Plugin {
+  const { telemetry, logger } = options;
+  const { metrics, tracer } = telemetry;
+  const records = new WeakMap<Request, RequestRecord>();
+
+  function newRecord(request: Request): RequestRecord {
+    const record: RequestRecord = {
+      requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
+      startedAt: performance.now(),
+      operations: [],
+    };
+    records.set(request, record);
+    return record;
+  }
+
+  function recordOf(request: Request): RequestRecord {
+    return currentScope()?.request ?? records.get(request) ?? newRecord(request);
+  }
+
+  function finishOperation(operation: OperationRecord): void {
+    metrics?.operationFinished({
+      type: operation.type,
+      name: operation.name,
+      durationMs: performance.now() - operation.startedAt,
+      errorCodes: operation.errorCodes,
+    });
+    if (operation.span) {
+      endOperationSpan(operation.span, operation);
+    }
+  }
+
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        return runInScope({ request: newRecord(request), operation: null }, wrapped);
+      },
+      operation({ request }, wrapped) {
+        const record = recordOf(request);
+        const span = tracer
+          ? startOperationSpan(tracer, parentContext(request.headers.get('traceparent')), {
+              requestId: record.requestId,
+              clientId: options.clientIdOf(request),
+            })
+          : null;
+        const operation: OperationRecord = {
+          startedAt: performance.now(),
+          type: 'unknown',
+          name: null,
+          errorCodes: [],
+          span,
+        };
+        record.operations.push(operation);
+        return runInScope({ request: record, operation }, async () => {
+          try {
+            await wrapped();
+          } catch (error) {
+            operation.errorCodes.push(codeOf(error));
+            throw error;
+          } finally {
+            finishOperation(operation);
+          }
+        });
+      },
+    },
+
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!metrics || url.pathname !== METRICS_PATH) {
+        return;
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      return metrics.render().then(({ contentType, body }) => {
+        endResponse(
+          new fetchAPI.Response(request.method === 'HEAD' ? null : body, {
+            status: 200,
+            headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+          }),
+        );
+      });
+    },
+
+    onParams({ params }) {
+      const operation = currentScope()?.operation;
+      if (operation) {
+        operation.name = nameOf(params.operationName);
+      }
+    },
+
+    onExecute({ args }) {
+      const operation = currentScope()?.operation;
+      const definition = getOperationAST(args.document, args.operationName);
+      if (operation && definition) {
+        operation.type = definition.operation;
+        operation.name = nameOf(definition.name?.value);
+      }
+    },
+
+    onExecutionResult({ result }) {
+      const operation = currentScope()?.operation;
+      if (!operation || !result || Symbol.asyncIterator in result) {
+        return;
+      }
+      for (const error of result.errors ?? []) {
+        operation.errorCodes.push(codeOf(error));
+      }
+    },
+
+    onResponse({ request, response }) {
+      const record = recordOf(request);
+      try {
+        response.headers.set(REQUEST_ID_HEADER, record.requestId);
+      } catch {
+        // A response with immutable headers (an error made by the runtime): nothing to add to.
+      }
+      const path = new URL(request.url, 'http://localhost').pathname;
+      const status = response.status;
+      if (
+        metrics &&
+        path === options.graphqlEndpoint &&
+        record.operations.length === 0 &&
+        status >= 400
+      ) {
+        metrics.requestRefused(status);
+      }
+      // Scrapes and health probes come every few seconds and say nothing about clients.
+      const routine = path === METRICS_PATH || path === HEALTH_PATH;
+      const level = routine ? 'debug' : status >= 500 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) {
+        return;
+      }
+      const operations = record.operations;
+      const traceId = operations[0]?.span?.spanContext().traceId;
+      logger[level](
+        {
+          requestId: record.requestId,
+          method: request.method,
+          path: path.slice(0, 100),
+          status,
+          durationMs: Math.round(performance.now() - record.startedAt),
+          clientId: options.clientIdOf(request).slice(0, 100),
+          ...(operations.length > 0
+            ? {
+                operationType: operations.map((operation) => operation.type).join(','),
+                operationName: operations.map((operation) => operation.name ?? '').join(','),
+              }
+            : {}),
+          ...(operations.some((operation) => operation.errorCodes.length > 0)
+            ? { errorCodes: operations.flatMap((operation) => operation.errorCodes) }
+            : {}),
+          ...(traceId ? { traceId } : {}),
+        },
+        path === options.graphqlEndpoint ? 'graphql request' : 'http request',
+      );
+    },
+  };
+}
+
+function nameOf(value: string | null | undefined): string | null {
+  return value && OPERATION_NAME.test(value) ? value : null;
+}
+
+/** The `extensions.code` of a GraphQL error; an error without one is Yoga's or a bug. */
+function codeOf(error: unknown): string {
+  const code = (error as Partial<GraphQLError> | null)?.extensions?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+type YogaLogger = Exclude<
+  NonNullable<YogaServerOptions<Record<string, never>, object>['logging']>,
+  boolean | string
+>;
+
+/**
+ * Yoga's own logging, through pino, with the request id. Yoga reports at `error` every error our
+ * `maskError` rewrote, which includes each typed error a client gets back (a room not found),
+ * and `maskError` already reports the unexpected ones through `logError`; so Yoga's errors go
+ * to `debug`, not `error`, where they would bury the real ones.
+ */
+export function yogaLogger(logger: Logger): YogaLogger {
+  const write =
+    (level: 'debug' | 'info' | 'warn') =>
+    (...args: unknown[]) => {
+      if (!logger.isLevelEnabled(level)) {
+        return;
+      }
+      logger[level](
+        { requestId: currentScope()?.request.requestId, source: 'yoga' },
+        args.map((arg) => errorDetail(arg)).join(' '),
+      );
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('debug') };
+}

@@ -1,0 +1,102 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Config } from '../config.js';
+import type { UpstreamObserver } from '../http/upstream-observer.js';
+import type { Logger } from './logger.js';
+import { AppMetrics } from './metrics.js';
+import { currentScope } from './scope.js';
+import { createTracing, recordUpstreamSpan, type Tracer } from './tracing.js';
+
+/** Metrics and traces of one app, shared by its Yoga plugin and its upstream clients. */
+export interface Telemetry {
+  /** Null when `metrics` is off: then `/metrics` is not served. */
+  readonly metrics: AppMetrics | null;
+  /** Null when `tracing` is off. */
+  readonly tracer: Tracer | null;
+  /** Hand to `createRegistry`, so every account's calls are counted, traced and logged. */
+  readonly upstream: UpstreamObserver;
+  /** Flushes buffered spans; call once, when the service stops. */
+  shutdown(): Promise<void>;
+}
+
+export interface TelemetryOptions {
+  readonly config: Pick<Config, 'metrics' | 'tracing' | 'otlpEndpoint' | 'providers'>;
+  readonly logger: Logger;
+  /** Where spans go instead of the configured exporter (tests). */
+  readonly spanExporter?: SpanExporter;
+}
+
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const { config, logger } = options;
+  const metrics = config.metrics
+    ? new AppMetrics(config.providers.map((account) => account.key))
+    : null;
+  const tracing = createTracing({
+    tracing: config.tracing,
+    otlpEndpoint: config.otlpEndpoint,
+    exporter: options.spanExporter,
+  });
+  const tracer = tracing.tracer;
+  const kinds = new Map(config.providers.map((account) => [account.key, account.kind]));
+
+  const upstream: UpstreamObserver = {
+    attemptFinished(attempt) {
+      metrics?.upstreamAttempt(attempt);
+      const scope = currentScope();
+      if (tracer) {
+        recordUpstreamSpan(
+          tracer,
+          scope?.operation?.span ?? null,
+          attempt,
+          kinds.get(attempt.account),
+        );
+      }
+      // Down or unreachable is the operator's concern; a 4xx is usually the client's or ours.
+      const level =
+        attempt.outcome === '5xx' || attempt.outcome === 'timeout' || attempt.outcome === 'network'
+          ? 'warn'
+          : attempt.outcome === '4xx'
+            ? 'info'
+            : 'debug';
+      logger[level](
+        {
+          requestId: scope?.request.requestId,
+          provider: attempt.account,
+          operation: attempt.operation,
+          method: attempt.method,
+          path: attempt.path,
+          status: attempt.status,
+          outcome: attempt.outcome,
+          errorCode: attempt.errorCode,
+          durationMs: Math.round(attempt.durationMs),
+        },
+        'upstream call',
+      );
+    },
+    retried(retry) {
+      metrics?.upstreamRetry(retry);
+      logger.info(
+        {
+          requestId: currentScope()?.request.requestId,
+          provider: retry.account,
+          operation: retry.operation,
+          method: retry.method,
+          attempt: retry.attempt,
+          delayMs: retry.delayMs,
+          errorCode: retry.errorCode,
+        },
+        'upstream call retried',
+      );
+    },
+    circuitChanged(change) {
+      metrics?.circuitState(change.account, change.to);
+      const fields = { provider: change.account, from: change.from, to: change.to };
+      if (change.to === 'open') {
+        logger.warn(fields, 'circuit opened: calls to this provider account fail fast');
+      } else {
+        logger.info(fields, `circuit ${change.to}`);
+      }
+    },
+  };
+
+  return { metrics, tracer, upstream, shutdown: () => tracing.shutdown() };
+}
