@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** Fixed latency every emulator adds to every request, ms. */
+  readonly latencyMs: number;
+  /** Length of each measured run at concurrency N, seconds. */
+  readonly durationS: number;
+  /** Length of each measured run at concurrency 1, seconds. */
+  readonly durationC1S: number;
+  /** Warm-up before each measured run (not counted), seconds, at concurrency N and 1. */
+  readonly warmupS: number;
+  readonly warmupC1S: number;
+  readonly concurrency: number;
+  readonly scenarios: readonly ScenarioName[];
+  /** Times the whole measurement is repeated in the same service process. */
+  readonly runs: number;
+  readonly shareInflightGets: boolean;
+  /** Directory for a V8 CPU profile of the service (`--cpu-prof`), written when it stops. */
+  readonly profileDir: string | null;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick              short runs (2 s at c=32, 1 s at c=1); the whole bench within 60 s
+  --latency <ms>       fixed upstream latency of every emulator request (default 5)
+  --duration <s>       seconds per measured run (default 10; 2 with --quick; c=1 runs take half
+                       of it with --quick)
+  --scenario <name>    run only this scenario (repeatable): ${SCENARIO_NAMES.join(', ')}
+  --runs <n>           repeat the whole measurement n times in the same service process and print
+                       the service's RSS after each (default 1; 2 shows growth between runs)
+  --concurrency <n>    connections for the throughput runs (default 32)
+  --no-share-gets      start the service with shareInflightGets: false
+  --profile <dir>      write a V8 CPU profile of the service into <dir> (open it in Chrome
+                       DevTools or speedscope); profiling slows the service, so not for figures
+  --help`;
+
+function number(value: string | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min) {
+    throw new Error(`--${name} must be a number ≥ ${min}, got ${value}`);
+  }
+  return parsed;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      latency: { type: 'string' },
+      duration: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      runs: { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-share-gets': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    return 'help';
+  }
+  const quick = values.quick ?? false;
+  const durationS = number(values.duration, 'duration', quick ? 2 : 10, 0.5);
+  const scenarios = (values.scenario ?? [...SCENARIO_NAMES]).map((name) => {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`unknown scenario ${name}; one of ${SCENARIO_NAMES.join(', ')}`);
+    }
+    return name as ScenarioName;
+  });
+  return {
+    quick,
+    latencyMs: number(values.latency, 'latency', 5, 0),
+    durationS,
+    durationC1S: quick ? Math.max(0.5, durationS / 2) : durationS,
+    warmupS: quick ? 0.25 : 1,
+    warmupC1S: quick ? 0.15 : 0.5,
+    concurrency: Math.round(number(values.concurrency, 'concurrency', 32, 1)),
+    // Keep the listed order whatever order they were given in; createRoom grows the store, last.
+    scenarios: SCENARIO_NAMES.filter((name) => scenarios.includes(name)),
+    runs: Math.round(number(values.runs, 'runs', 1, 1)),
+    shareInflightGets: !(values['no-share-gets'] ?? false),
+    profileDir: values.profile ?? null,
+  };
+}

@@ -1,0 +1,263 @@
+import type { LoadResult } from './load.js';
+import type { Scenario, ScenarioName } from './scenarios.js';
+
+// The bench's output: a table per run, the targets with their verdicts, one line of conditions,
+// and as the very last line one JSON object with the figures per scenario.
+
+export interface Measurement {
+  readonly load: LoadResult;
+  /** Upstream requests the emulators counted during the measured run (warm-up excluded). */
+  readonly upstream: number;
+  readonly upstreamPerRequest: number;
+  readonly byRoute: Readonly<Record<string, number>>;
+  /** CPU seconds each process used during the measured run. */
+  readonly cpu: {
+    readonly service: number;
+    readonly emulators: number;
+    readonly floor: number;
+    readonly loadgen: number;
+  };
+}
+
+export interface ScenarioResult {
+  readonly scenario: Scenario;
+  readonly ours: { readonly c1: Measurement; readonly cN: Measurement };
+  readonly floor: { readonly c1: Measurement; readonly cN: Measurement };
+  /** Peak RSS of the service while this scenario ran against it, MB. */
+  readonly rssMb: number;
+}
+
+export interface JsonFigures {
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly upstreamPerRequest: number;
+  readonly upstreamMinimum: number;
+  readonly floorRps: number;
+  readonly rssMb: number;
+  readonly ratio: number;
+  readonly p50DiffMsC1: number;
+  readonly upstreamPerRequestC1: number;
+  readonly floorUpstreamPerRequest: number;
+  readonly p50MsC1: number;
+  readonly floorP50MsC1: number;
+  readonly failures: number;
+}
+
+const round = (value: number, digits: number) => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+export function figures(result: ScenarioResult): JsonFigures {
+  const { ours, floor } = result;
+  return {
+    rps: round(ours.cN.load.rps, 0),
+    p50Ms: round(ours.cN.load.p50Ms, 2),
+    p99Ms: round(ours.cN.load.p99Ms, 2),
+    upstreamPerRequest: round(ours.cN.upstreamPerRequest, 3),
+    upstreamMinimum: result.scenario.upstreamMinimum,
+    floorRps: round(floor.cN.load.rps, 0),
+    rssMb: round(result.rssMb, 1),
+    ratio: round(floor.cN.load.rps > 0 ? ours.cN.load.rps / floor.cN.load.rps : 0, 3),
+    p50DiffMsC1: round(ours.c1.load.p50Ms - floor.c1.load.p50Ms, 2),
+    upstreamPerRequestC1: round(ours.c1.upstreamPerRequest, 3),
+    floorUpstreamPerRequest: round(floor.cN.upstreamPerRequest, 3),
+    p50MsC1: round(ours.c1.load.p50Ms, 2),
+    floorP50MsC1: round(floor.c1.load.p50Ms, 2),
+    failures:
+      ours.c1.load.failures +
+      ours.cN.load.failures +
+      floor.c1.load.failures +
+      floor.cN.load.failures,
+  };
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
+    '\n',
+  );
+}
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+export function resultTable(results: readonly ScenarioResult[], concurrency: number): string {
+  const c = `c=${concurrency}`;
+  const main = table(
+    [
+      'scenario',
+      `rps ${c}`,
+      'p50 ms',
+      'p99 ms',
+      'up/req',
+      'up/req c=1',
+      'min',
+      'floor rps',
+      'ours/floor',
+      'p50 c=1',
+      'floor p50 c=1',
+      'Δp50 c=1',
+      'RSS MB',
+      'fail',
+    ],
+    results.map((result) => {
+      const f = figures(result);
+      return [
+        result.scenario.name,
+        fixed(f.rps, 0),
+        fixed(f.p50Ms, 2),
+        fixed(f.p99Ms, 2),
+        fixed(f.upstreamPerRequest, 3),
+        fixed(f.upstreamPerRequestC1, 3),
+        String(f.upstreamMinimum),
+        fixed(f.floorRps, 0),
+        `${fixed(f.ratio * 100, 0)} %`,
+        fixed(f.p50MsC1, 2),
+        fixed(f.floorP50MsC1, 2),
+        `${f.p50DiffMsC1 >= 0 ? '+' : ''}${fixed(f.p50DiffMsC1, 2)}`,
+        fixed(f.rssMb, 1),
+        String(f.failures),
+      ];
+    }),
+  );
+  const pct = (m: Measurement, seconds: number) =>
+    m.load.elapsedMs > 0 ? fixed((seconds * 100_000) / m.load.elapsedMs, 0) : '-';
+  const perRequest = (m: Measurement, seconds: number) =>
+    m.load.responses > 0 ? fixed((seconds * 1000) / m.load.responses, 3) : '-';
+  const detail = table(
+    [
+      'where time goes',
+      `ours ${c} CPU % svc/emu/gen`,
+      `floor ${c} CPU % floor/emu/gen`,
+      'svc CPU ms/req c=1',
+      `svc CPU ms/req ${c}`,
+      `floor CPU ms/req ${c}`,
+      `floor p50/p99 ms ${c}`,
+      'floor up/req c=1/N',
+      'requests ours / floor',
+      `run s ours/floor ${c}`,
+    ],
+    results.map(({ scenario, ours, floor }) => [
+      scenario.name,
+      `${pct(ours.cN, ours.cN.cpu.service)}/${pct(ours.cN, ours.cN.cpu.emulators)}/${pct(ours.cN, ours.cN.cpu.loadgen)}`,
+      `${pct(floor.cN, floor.cN.cpu.floor)}/${pct(floor.cN, floor.cN.cpu.emulators)}/${pct(floor.cN, floor.cN.cpu.loadgen)}`,
+      perRequest(ours.c1, ours.c1.cpu.service),
+      perRequest(ours.cN, ours.cN.cpu.service),
+      perRequest(floor.cN, floor.cN.cpu.floor),
+      `${fixed(floor.cN.load.p50Ms, 2)}/${fixed(floor.cN.load.p99Ms, 2)}`,
+      `${fixed(floor.c1.upstreamPerRequest, 3)}/${fixed(floor.cN.upstreamPerRequest, 3)}`,
+      `${ours.c1.load.responses + ours.cN.load.responses} / ${floor.c1.load.responses + floor.cN.load.responses}`,
+      `${fixed(ours.cN.load.elapsedMs / 1000, 1)}/${fixed(floor.cN.load.elapsedMs / 1000, 1)}`,
+    ]),
+  );
+  const routes = results
+    .map(
+      ({ scenario, ours }) =>
+        `  ${scenario.name}: ${
+          Object.entries(ours.cN.byRoute)
+            .map(([route, count]) => `${route} ×${count}`)
+            .join(', ') || 'none'
+        }`,
+    )
+    .join('\n');
+  return `${main}\n\n${detail}\n\nUpstream requests of ours by route, measured run at ${c}:\n${routes}`;
+}
+
+export interface TargetInputs {
+  readonly results: readonly ScenarioResult[];
+  readonly concurrency: number;
+  /** Service RSS after each run, MB (more than one with --runs). */
+  readonly rssAfterRunsMb: readonly number[];
+  /** Service heap used after a full GC, after each run, MB. */
+  readonly heapAfterGcMb: readonly number[];
+  readonly peakRssMb: number;
+}
+
+/** The issue's targets, one line each, with the measured figure and PASS / MISS. */
+export function targetLines(inputs: TargetInputs): string[] {
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const lines: string[] = [];
+  const all = inputs.results.map((result) => ({ name: result.scenario.name, f: figures(result) }));
+  // At c=1 nothing runs alongside, so the count must be the minimum exactly. At c=N identical
+  // GETs in flight at once may share one upstream call (shareInflightGets), which can only
+  // lower it; more than the minimum is a miss either way.
+  const equal = (value: number, minimum: number) => Math.abs(value - minimum) < 0.0005;
+  const upstreamOk = all.every(
+    ({ f }) =>
+      equal(f.upstreamPerRequestC1, f.upstreamMinimum) &&
+      f.upstreamPerRequest <= f.upstreamMinimum + 0.0005,
+  );
+  const shared = all.filter(({ f }) => f.upstreamPerRequest < f.upstreamMinimum - 0.0005);
+  lines.push(
+    `${verdict(upstreamOk)} upstream requests per request = minimum (c=1 / c=${inputs.concurrency} vs minimum): ${all
+      .map(
+        ({ name, f }) =>
+          `${name} ${f.upstreamPerRequestC1}/${f.upstreamPerRequest} vs ${f.upstreamMinimum}`,
+      )
+      .join('; ')}`,
+  );
+  if (shared.length > 0) {
+    lines.push(
+      `     below the minimum at c=${inputs.concurrency} in ${shared.map(({ name }) => name).join(', ')}: identical GETs in flight are shared across requests (shareInflightGets); the floor shares nothing, so there ours makes fewer upstream calls than the floor and the throughput ratio is not like for like (compare a run with --no-share-gets)`,
+    );
+  }
+  lines.push(
+    `${verdict(all.every(({ f }) => f.p50DiffMsC1 <= 1))} p50 overhead over the floor at c=1 ≤ 1 ms: ${all
+      .map(({ name, f }) => `${name} ${f.p50DiffMsC1 >= 0 ? '+' : ''}${f.p50DiffMsC1}`)
+      .join('; ')}`,
+  );
+  lines.push(
+    `${verdict(all.every(({ f }) => f.ratio >= 0.6))} throughput ≥ 60 % of the floor at c=${inputs.concurrency}: ${all
+      .map(({ name, f }) => `${name} ${Math.round(f.ratio * 100)} %`)
+      .join('; ')}`,
+  );
+  const list20 = all.find(({ name }) => name === 'list20');
+  if (list20) {
+    lines.push(`${verdict(list20.f.rps >= 2000)} list20 ≥ 2,000 requests/s: ${list20.f.rps}`);
+  }
+  lines.push(
+    `${verdict(inputs.peakRssMb < 200)} peak RSS of the service < 200 MB: ${round(inputs.peakRssMb, 1)} MB`,
+  );
+  if (inputs.rssAfterRunsMb.length > 1) {
+    const series = (values: readonly number[]) => {
+      const growth = (values.at(-1) ?? 0) - (values[0] ?? 0);
+      return {
+        growth,
+        text: `${values.map((value) => `${round(value, 1)}`).join(' -> ')} MB (${growth >= 0 ? '+' : ''}${round(growth, 1)} MB)`,
+      };
+    };
+    const heap = series(inputs.heapAfterGcMb);
+    const rss = series(inputs.rssAfterRunsMb);
+    // Retained memory is the heap after a full GC; RSS also holds pages V8 keeps after
+    // collecting, so it is shown but not judged.
+    lines.push(
+      `${verdict(heap.growth <= 2)} no growth between consecutive runs (heap after a full GC, ≤ 2 MB counts as none): ${heap.text}; RSS after each run ${rss.text}`,
+    );
+  } else {
+    lines.push('---- no growth between two consecutive runs: run with --runs 2 to measure');
+  }
+  const failing = all.filter(({ f }) => f.failures > 0);
+  if (failing.length > 0) {
+    lines.push(
+      `MISS failed responses during measured runs: ${failing.map(({ name, f }) => `${name} ${f.failures}`).join('; ')}`,
+    );
+  }
+  return lines;
+}
+
+export function jsonLine(results: readonly ScenarioResult[]): string {
+  const out: Partial<Record<ScenarioName, JsonFigures>> = {};
+  for (const result of results) {
+    out[result.scenario.name] = figures(result);
+  }
+  return JSON.stringify(out);
+}

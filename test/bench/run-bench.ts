@@ -1,0 +1,510 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProviderConfig } from '../../src/config.js';
+import {
+  type Child,
+  cpuSeconds,
+  killAllChildrenNow,
+  procStatusMb,
+  RssSampler,
+  startChild,
+  stopAllChildren,
+} from './children.js';
+import { runLoad } from './load.js';
+import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import type { BenchSeeds, EmulatorCounts, EmulatorReady, MemoryAfterGc } from './protocol.js';
+import {
+  jsonLine,
+  type Measurement,
+  resultTable,
+  type ScenarioResult,
+  targetLines,
+} from './report.js';
+import { CLIENT_API_KEY_CONFIG, REQUEST_HEADERS, SCENARIOS, type Scenario } from './scenarios.js';
+import { seedConferences, seedRooms, withConferences } from './seed.js';
+
+// `npm run bench`: the emulators (one child process, fixed latency on every request), the
+// service (its own child process, `src/bin/server.ts` with a config file), the floor (a third
+// child: plain node:http making the same upstream calls) and autocannon in this process, all on
+// loopback. For each scenario: ours and the floor at c=1 (p50 difference) and at c=N
+// (throughput), each after a warm-up that is not counted. Progress goes to stderr; the table,
+// the targets, the conditions and, last, one JSON line go to stdout.
+
+/** The service's settings for the bench: caps high enough that they are not the bottleneck. */
+const SERVICE_CAPS = {
+  /** Per-account upstream calls in flight (default 8). */
+  upstreamConcurrency: 256,
+  /** Upstream calls one GraphQL operation may make (default 50; nodes needs 100). */
+  maxUpstreamCallsPerOperation: 1000,
+  /** Keep-alive sockets per upstream origin (default 16). */
+  upstreamConnections: 64,
+  /** No retries: a failure must show as a failure. */
+  upstreamRetries: 0,
+  upstreamTimeoutMs: 10_000,
+  maxPageSize: 100,
+  /** Per-client requests per window (default 600 a minute): the bench is one client. */
+  rateLimitRequests: 1_000_000,
+  rateLimitWindowSeconds: 1,
+} as const;
+
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+let tempDir: string | null = null;
+let cleaningUp: Promise<void> | null = null;
+
+function cleanup(): Promise<void> {
+  cleaningUp ??= stopAllChildren().finally(() => {
+    if (tempDir) {
+      rmSync(tempDir, { recursive: true, force: true });
+      tempDir = null;
+    }
+  });
+  return cleaningUp;
+}
+
+function installExitHandlers(hardLimitMs: number): void {
+  const bail = (why: string, code: number) => {
+    progress(why);
+    const forced = setTimeout(() => {
+      killAllChildrenNow();
+      process.exit(code);
+    }, 4_000);
+    forced.unref();
+    void cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => bail('interrupted; stopping every process', 130));
+  process.once('SIGTERM', () => bail('terminated; stopping every process', 143));
+  // Whatever happens, the children do not outlive us.
+  process.once('exit', killAllChildrenNow);
+  const watchdog = setTimeout(
+    () => bail(`gave up after ${Math.round(hardLimitMs / 1000)} s (hard limit)`, 1),
+    hardLimitMs,
+  );
+  watchdog.unref();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment of the service: ours, minus anything that would configure it differently. */
+function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    const configures =
+      /^(SIGNALWIRE|NETLESS|HMS|VIDESK)_/.test(name) ||
+      /^(UPSTREAM_|MAX_PAGE_SIZE|MAX_UPSTREAM_|SHARE_INFLIGHT_|DEFAULT_TOKEN_TTL_|CONFIG_FILE|PORT$|HOST$)/.test(
+        name,
+      );
+    if (!configures) {
+      env[name] = value;
+    }
+  }
+  return { ...env, ...extra };
+}
+
+async function waitForService(url: string, service: Child, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (service.exited) {
+      throw new Error(`the service exited while starting${service.describeTail()}`);
+    }
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: REQUEST_HEADERS,
+        body: '{"query":"{ __typename }"}',
+        signal: AbortSignal.timeout(1_000),
+      });
+      if (response.status === 200) {
+        await response.text();
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`the service did not answer within ${timeoutMs} ms${service.describeTail()}`);
+}
+
+const totalOf = (counts: EmulatorCounts) =>
+  Object.values(counts).reduce((sum, count) => sum + count.total, 0);
+
+function routesOf(counts: EmulatorCounts): Record<string, number> {
+  const routes: Record<string, number> = {};
+  for (const [name, count] of Object.entries(counts)) {
+    for (const [route, n] of Object.entries(count.byRoute)) {
+      routes[`${name} ${route}`] = n;
+    }
+  }
+  return routes;
+}
+
+interface Bench {
+  readonly options: BenchOptions;
+  readonly emulators: Child;
+  readonly service: Child;
+  readonly floor: Child;
+  readonly serviceUrl: string;
+  readonly serviceOrigin: string;
+  readonly floorOrigin: string;
+  readonly providers: ProviderConfig[];
+  seeds: BenchSeeds;
+  /** The SignalWire store was emptied since the conferences were seeded. */
+  seedsStale: boolean;
+  readonly rss: RssSampler;
+}
+
+/** Seeds the SignalWire conferences again after their emulator was emptied. */
+async function reseedConferences(bench: Bench): Promise<void> {
+  const conferences = await seedConferences(bench.serviceUrl, bench.providers);
+  bench.seeds = withConferences(bench.seeds, conferences);
+  await bench.floor.request({ type: 'seeds', seeds: bench.seeds });
+  bench.seedsStale = false;
+}
+
+/**
+ * Waits until the emulators' counts stop moving. Runs stop gracefully, so this is needed only
+ * after a run was cut off by its time cap, to let the calls of abandoned requests land.
+ */
+async function quiesce(bench: Bench): Promise<void> {
+  const step = Math.max(25, 2 * bench.options.latencyMs + 10);
+  const deadline = performance.now() + 3_000;
+  let last = -1;
+  while (performance.now() < deadline) {
+    const total = totalOf(await bench.emulators.request<EmulatorCounts>({ type: 'counts' }));
+    if (total === last) {
+      return;
+    }
+    last = total;
+    await sleep(step);
+  }
+}
+
+type Target = 'ours' | 'floor';
+
+/** CPU seconds used so far by each process of the bench (the load generator is this one). */
+function cpuSnapshot(bench: Bench) {
+  const usage = process.cpuUsage();
+  return {
+    service: cpuSeconds(bench.service.pid) ?? 0,
+    emulators: cpuSeconds(bench.emulators.pid) ?? 0,
+    floor: cpuSeconds(bench.floor.pid) ?? 0,
+    loadgen: (usage.user + usage.system) / 1e6,
+  };
+}
+
+function planFor(bench: Bench, scenario: Scenario, target: Target) {
+  return target === 'ours'
+    ? { origin: bench.serviceOrigin, plan: scenario.ours(bench.seeds) }
+    : { origin: bench.floorOrigin, plan: scenario.floor(bench.seeds) };
+}
+
+/** One request through the whole stack, checked; also its upstream count, which must be exact. */
+async function validate(bench: Bench, scenario: Scenario, target: Target): Promise<number> {
+  const { origin, plan } = planFor(bench, scenario, target);
+  await bench.emulators.request({ type: 'reset' });
+  const response = await fetch(origin + plan.path, {
+    method: plan.method,
+    headers: REQUEST_HEADERS,
+    body: typeof plan.body === 'function' ? plan.body() : (plan.body ?? undefined),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  const problem =
+    response.status !== 200
+      ? `HTTP ${response.status}: ${text.slice(0, 500)}`
+      : target === 'ours'
+        ? scenario.checkOurs(json, bench.seeds)
+        : scenario.checkFloor(json);
+  if (problem) {
+    const tail = target === 'ours' ? bench.service.describeTail() : bench.floor.describeTail();
+    throw new Error(`scenario ${scenario.name} (${target}) answers wrongly: ${problem}${tail}`);
+  }
+  if (!scenario.bodyLooksRight(text)) {
+    throw new Error(
+      `scenario ${scenario.name} (${target}): the per-response check rejects ${text.slice(0, 300)}`,
+    );
+  }
+  // The response is complete, so every upstream call made for it has reached an emulator.
+  return totalOf(await bench.emulators.request<EmulatorCounts>({ type: 'counts' }));
+}
+
+async function measure(
+  bench: Bench,
+  scenario: Scenario,
+  target: Target,
+  connections: number,
+): Promise<Measurement> {
+  const { options } = bench;
+  const { origin, plan } = planFor(bench, scenario, target);
+  const durationS = connections === 1 ? options.durationC1S : options.durationS;
+  const common = { origin, plan, connections, bodyLooksRight: scenario.bodyLooksRight };
+  const hardCapMs = (s: number) => s * 3_000 + 3_000;
+  if (scenario.fillsStoreOf) {
+    await bench.emulators.request({ type: 'reset-store', emulator: scenario.fillsStoreOf });
+    bench.seedsStale = true;
+  }
+  // Warm-up: connections opened, code paths compiled. Its upstream calls are not counted.
+  const warmupS = connections === 1 ? options.warmupC1S : options.warmupS;
+  const warm = await runLoad({ ...common, durationS: warmupS, hardCapMs: hardCapMs(warmupS) });
+  if (warm.failures > 0) {
+    progress(
+      `  warning: ${warm.failures} failed responses in the warm-up of ${scenario.name} (${target})`,
+    );
+  }
+  if (warm.truncated) {
+    await quiesce(bench);
+  }
+  await bench.emulators.request({ type: 'reset' });
+  const cpuBefore = cpuSnapshot(bench);
+  const load = await runLoad({ ...common, durationS, hardCapMs: hardCapMs(durationS) });
+  const cpuAfter = cpuSnapshot(bench);
+  if (load.truncated) {
+    progress(`  warning: ${scenario.name} (${target}, c=${connections}) hit its time cap`);
+    await quiesce(bench);
+  }
+  const counts = await bench.emulators.request<EmulatorCounts>({ type: 'counts' });
+  const upstream = totalOf(counts);
+  return {
+    load,
+    upstream,
+    upstreamPerRequest: load.responses > 0 ? upstream / load.responses : 0,
+    byRoute: routesOf(counts),
+    cpu: {
+      service: cpuAfter.service - cpuBefore.service,
+      emulators: cpuAfter.emulators - cpuBefore.emulators,
+      floor: cpuAfter.floor - cpuBefore.floor,
+      loadgen: cpuAfter.loadgen - cpuBefore.loadgen,
+    },
+  };
+}
+
+async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioResult> {
+  const n = bench.options.concurrency;
+  if (bench.seedsStale && !scenario.fillsStoreOf) {
+    await reseedConferences(bench);
+  }
+  bench.rss.reset();
+  const oursC1 = await measure(bench, scenario, 'ours', 1);
+  const floorC1 = await measure(bench, scenario, 'floor', 1);
+  const oursCN = await measure(bench, scenario, 'ours', n);
+  const rssMb = bench.rss.peakSince();
+  const floorCN = await measure(bench, scenario, 'floor', n);
+  progress(
+    `  ${scenario.name}: ${Math.round(oursCN.load.rps)} rps (floor ${Math.round(floorCN.load.rps)}), ` +
+      `p50 c=1 ${oursC1.load.p50Ms.toFixed(2)} ms (floor ${floorC1.load.p50Ms.toFixed(2)})`,
+  );
+  return {
+    scenario,
+    ours: { c1: oursC1, cN: oursCN },
+    floor: { c1: floorC1, cN: floorCN },
+    rssMb,
+  };
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parsed;
+  const started = performance.now();
+  const measurements = options.scenarios.length * 4 * options.runs;
+  const plannedS =
+    measurements * ((options.durationS + options.durationC1S) / 2 + options.warmupS) + 30;
+  installExitHandlers(Math.max(90_000, plannedS * 2_000));
+
+  progress(`starting the emulators (fixed upstream latency ${options.latencyMs} ms)`);
+  const emulators = startChild('emulators', './emulator-process.ts', [String(options.latencyMs)]);
+  const ready = await emulators.waitForLine<EmulatorReady>((line) => {
+    try {
+      const value = JSON.parse(line) as Partial<EmulatorReady>;
+      return Array.isArray(value.providers) ? (value as EmulatorReady) : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 30_000);
+
+  tempDir = mkdtempSync(join(tmpdir(), 'video-rooms-bench-'));
+  const port = await freePort();
+  const serviceConfig = {
+    host: '127.0.0.1',
+    port,
+    ...SERVICE_CAPS,
+    ...(options.shareInflightGets ? {} : { shareInflightGets: false }),
+    clientApiKeys: [CLIENT_API_KEY_CONFIG],
+    providers: ready.providers,
+  };
+  const configFile = join(tempDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(serviceConfig, null, 2));
+  progress('starting the service and the floor');
+  const service = startChild(
+    'service',
+    './service-process.ts',
+    [],
+    serviceEnv({
+      CONFIG_FILE: configFile,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+    }),
+    // --expose-gc only so the bench can ask for a full GC between runs (service-process.ts).
+    [
+      '--expose-gc',
+      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profileDir)] : []),
+    ],
+  );
+  const floor = startChild('floor', './floor-server.ts');
+  const serviceOrigin = `http://127.0.0.1:${port}`;
+  const serviceUrl = `${serviceOrigin}/graphql`;
+  const [floorPort] = await Promise.all([
+    floor.whenReady(30_000).then(() =>
+      floor.request<number>({
+        type: 'init-floor',
+        providers: ready.providers,
+        connections: SERVICE_CAPS.upstreamConnections,
+      }),
+    ),
+    waitForService(serviceUrl, service, 30_000),
+  ]);
+  const rss = new RssSampler(service.pid);
+  const startupPeakMb = rss.peakSince();
+  const startRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
+  progress(`service listening, RSS ${startRssMb.toFixed(1)} MB`);
+
+  progress('seeding rooms through the GraphQL API');
+  const seeds = await seedRooms(serviceUrl, ready.providers);
+  await floor.request({ type: 'seeds', seeds });
+  const bench: Bench = {
+    options,
+    emulators,
+    service,
+    floor,
+    serviceUrl,
+    serviceOrigin,
+    floorOrigin: `http://127.0.0.1:${floorPort}`,
+    providers: ready.providers,
+    seeds,
+    seedsStale: false,
+    rss,
+  };
+  const scenarios = SCENARIOS.filter((scenario) => options.scenarios.includes(scenario.name));
+
+  const validation: string[] = [];
+  for (const scenario of scenarios) {
+    const ours = await validate(bench, scenario, 'ours');
+    const theirs = await validate(bench, scenario, 'floor');
+    validation.push(`${scenario.name} ${ours}/${theirs} (min ${scenario.upstreamMinimum})`);
+  }
+  progress(`validated one request each; upstream calls ours/floor: ${validation.join(', ')}`);
+  const idleRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
+  let peakRssMb = Math.max(startupPeakMb, rss.peakSince());
+
+  const rssAfterRunsMb: number[] = [];
+  const heapAfterGcMb: number[] = [];
+  let results: ScenarioResult[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    progress(`run ${run} of ${options.runs}`);
+    results = [];
+    for (const scenario of scenarios) {
+      results.push(await runScenario(bench, scenario));
+    }
+    peakRssMb = Math.max(peakRssMb, ...results.map((result) => result.rssMb));
+    await sleep(options.quick ? 300 : 1_000);
+    const after = procStatusMb(service.pid, 'VmRSS') ?? 0;
+    const memory = await service.request<MemoryAfterGc>({ type: 'gc' });
+    rssAfterRunsMb.push(after);
+    heapAfterGcMb.push(memory.heapUsedMb);
+    console.log(`\nRun ${run} of ${options.runs}:\n`);
+    console.log(resultTable(results, options.concurrency));
+    console.log(
+      `\nservice after run ${run}: RSS ${after.toFixed(1)} MB; after a full GC: heap used ` +
+        `${memory.heapUsedMb.toFixed(1)} MB of ${memory.heapTotalMb.toFixed(1)} MB, external ` +
+        `${memory.externalMb.toFixed(1)} MB, RSS ${memory.rssMb.toFixed(1)} MB`,
+    );
+  }
+  rss.stop();
+
+  console.log('\nTargets (2 cores, 5 ms upstream latency):');
+  for (const line of targetLines({
+    results,
+    concurrency: options.concurrency,
+    rssAfterRunsMb,
+    heapAfterGcMb,
+    peakRssMb,
+  })) {
+    console.log(`  ${line}`);
+  }
+  if (service.stderrLines > 0) {
+    console.log(
+      `  note: the service wrote ${service.stderrLines} lines to stderr; messages: ${[
+        ...service.stderrHeadlines,
+      ]
+        .map(([line, count]) => `${line.slice(0, 160)} ×${count}`)
+        .join(' | ')}`,
+    );
+  }
+  const cpu = cpus();
+  console.log(
+    `\nConditions: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ` +
+      `upstream latency ${options.latencyMs} ms on every emulator request, concurrency 1 and ${options.concurrency}, ` +
+      `measured runs ${options.durationS} s at c=${options.concurrency} and ${options.durationC1S} s at c=1 ` +
+      `(each after an uncounted warm-up of ${options.warmupS} s / ${options.warmupC1S} s), runs ${options.runs}, ` +
+      `service caps ${JSON.stringify({ ...SERVICE_CAPS, shareInflightGets: options.shareInflightGets })}, one client with an API key (Authorization: Bearer), ` +
+      `NODE_ENV=production, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
+      `wall time ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (options.profileDir) {
+    console.log(
+      `A CPU profile of the service (slowed by profiling) goes to ${resolve(options.profileDir)} when it stops.`,
+    );
+  }
+  console.log(jsonLine(results));
+  const failures = results.some(
+    (result) =>
+      result.ours.c1.load.failures +
+        result.ours.cN.load.failures +
+        result.floor.c1.load.failures +
+        result.floor.cN.load.failures >
+      0,
+  );
+  return failures ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await cleanup();
+    process.exit(1);
+  });
