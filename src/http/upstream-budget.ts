@@ -32,3 +32,14 @@ export function attachBudget(signal: AbortSignal, budget: UpstreamBudget): void 
 export function budgetFor(signal: AbortSignal | undefined): UpstreamBudget | undefined {
   return signal ? budgets.get(signal) : undefined;
 }
+
+/**
+ * Hands a request's budget to a signal derived from it (an adapter that joins the request's
+ * signal with a deadline of its own), so calls made under the derived signal still count.
+ */
+export function inheritBudget(derived: AbortSignal, from: AbortSignal | undefined): void {
+  const budget = budgetFor(from);
+  if (budget) {
+    budgets.set(derived, budget);
+  }
+}

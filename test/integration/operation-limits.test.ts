@@ -37,6 +37,19 @@ describe('the cap on upstream calls per operation', () => {
     expect(server.emulator('signalwire').log.count()).toBe(3);
   });
 
+  it("counts every provider's calls, 100ms included", async () => {
+    const ids = [];
+    for (const index of [1, 2, 3, 4]) {
+      ids.push(await create('hms', `capped-hms-${index}`));
+    }
+    server.emulator('hms').log.clear();
+    const result = await server.execute(NodesDocument, { ids });
+    expect(result.data?.nodes.filter((node) => node !== null)).toHaveLength(3);
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['UPSTREAM_CALL_LIMIT']);
+    // Four distinct rooms, a cap of three: three GETs reach 100ms.
+    expect(server.emulator('hms').log.count({ method: 'GET' })).toBe(3);
+  });
+
   it('gives every operation its own allowance', async () => {
     const id = await create('signalwire', 'fresh_budget');
     const first = await server.execute(NodesDocument, { ids: [id] });

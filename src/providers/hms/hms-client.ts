@@ -1,4 +1,5 @@
 import { ProviderAuthError } from '../../domain/errors.js';
+import { inheritBudget } from '../../http/upstream-budget.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -75,6 +76,7 @@ export function createHmsClient(
   async function send<T>(call: UpstreamCall<T>): Promise<T> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+    inheritBudget(signal, call.signal);
     const token = await options.tokens.token();
     try {
       return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
