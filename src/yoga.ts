@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from './config.js';
@@ -136,7 +135,9 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     logging: options.logging === false ? false : yogaLogger(logger),
     landingPage: false,
     // GraphiQL assets come from the installed package, so it works with no internet access.
-    renderGraphiQL,
+    // Loaded on first use: the bundle is tens of MB of memory that API traffic never needs.
+    renderGraphiQL: async (graphiql) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
     context: ({ request }) => {
       attachBudget(request.signal, new UpstreamBudget(callsPerOperation));

@@ -2,6 +2,13 @@ import { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
 
 /**
+ * Single GETs a batch keeps in flight when the account sets no cap of its own: the account's
+ * upstream client queues anything past its `maxInFlight` anyway, so a batch never needs a
+ * smaller limit of its own.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+
+/**
  * `getRooms` for providers without a batch endpoint: one GET per handle, at most `concurrency`
  * in flight, answers in input order. A missing room, or one past the operation's allowance of
  * upstream calls, is its own entry; any other failure fails the whole batch, as the contract says.

@@ -105,7 +105,7 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   for (const [name, value] of Object.entries(process.env)) {
     const configures =
       /^(SIGNALWIRE|NETLESS|HMS|VIDESK)_/.test(name) ||
-      /^(UPSTREAM_|MAX_PAGE_SIZE|MAX_UPSTREAM_|SHARE_INFLIGHT_|DEFAULT_TOKEN_TTL_|CONFIG_FILE|PORT$|HOST$)/.test(
+      /^(UPSTREAM_|MAX_PAGE_SIZE|MAX_UPSTREAM_|SHARE_INFLIGHT_|DEFAULT_TOKEN_TTL_|CONFIG_FILE|LOG_LEVEL|PORT$|HOST$)/.test(
         name,
       );
     if (!configures) {
@@ -374,6 +374,9 @@ async function main(): Promise<number> {
       PORT: String(port),
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      // One access line per request at info would measure the log writer, not the service;
+      // warnings and errors still show.
+      LOG_LEVEL: 'warn',
     }),
     // --expose-gc only so the bench can ask for a full GC between runs (service-process.ts).
     [

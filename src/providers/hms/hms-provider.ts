@@ -8,7 +8,7 @@ import {
 } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
-import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
+import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
@@ -25,9 +25,6 @@ import {
 } from './hms-mappers.js';
 
 export type HmsProviderOptions = BaseProviderOptions & HmsCredentials;
-
-/** Single GETs in flight at once for `getRooms`: 100ms has no batch read. */
-const GET_CONCURRENCY = 4;
 
 /** What 100ms can do (DESIGN.md operations table; hms.md §3). */
 export const HMS_CAPABILITIES: ProviderCapabilities = {
@@ -96,7 +93,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     capabilities: HMS_CAPABILITIES,
 
     getRooms(nativeIds, callOptions) {
-      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, (nativeId) =>
+      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
         getRoom(nativeId, callOptions?.signal),
       );
     },

@@ -1,7 +1,7 @@
 import type { ProviderCapabilities } from '../../domain/capabilities.js';
 import { RoomNotFoundError, UnsupportedOperationError } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
-import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
+import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
@@ -38,7 +38,6 @@ export interface NetlessCredentials {
 }
 
 const MAX_PAGE_SIZE = 1000;
-const GET_CONCURRENCY = 4;
 const DISPLAY_NAME = 'Agora Interactive Whiteboard';
 
 /**
@@ -103,7 +102,7 @@ export function createNetlessProvider(
     capabilities,
 
     getRooms(nativeIds, callOptions) {
-      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, async (id) =>
+      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, async (id) =>
         map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.signal))),
       );
     },

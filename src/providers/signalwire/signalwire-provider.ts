@@ -8,7 +8,7 @@ import {
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
-import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
+import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
@@ -31,7 +31,6 @@ export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredenti
 
 /** `page_size` is 1–1000 on every video list (`signalwire.md` §6). */
 const MAX_PAGE_SIZE = 1000;
-const GET_CONCURRENCY = 8;
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
@@ -176,7 +175,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     capabilities: SIGNALWIRE_CAPABILITIES,
 
     getRooms(nativeIds, callOptions?: CallOptions) {
-      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, (nativeId) =>
+      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
         fetchOne(nativeId, callOptions?.signal),
       );
     },

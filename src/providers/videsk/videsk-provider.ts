@@ -9,7 +9,7 @@ import {
 import type { Room } from '../../domain/room.js';
 import type { RoomToken } from '../../domain/room-token.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
-import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
+import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
@@ -19,9 +19,6 @@ import { parseVideskError } from './videsk-errors.js';
 import { checkTokenInput, mapVideskRoom, toCreateBody, toPatchBody } from './videsk-mappers.js';
 
 export type VideskProviderOptions = BaseProviderOptions & VideskCredentials;
-
-/** Single GETs in flight per `getRooms` call; Videsk allows 20 requests/s per token (§1.1). */
-const GET_CONCURRENCY = 4;
 
 export const VIDESK_CAPABILITIES: ProviderCapabilities = {
   operations: {
@@ -164,7 +161,7 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     capabilities: VIDESK_CAPABILITIES,
 
     getRooms(nativeIds, callOptions) {
-      return getRoomsOneByOne(nativeIds, GET_CONCURRENCY, (nativeId) =>
+      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
         fetchOne(nativeId, 'getRoom', callOptions?.signal),
       );
     },
