@@ -11,6 +11,11 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
 
+/** The same rule on create and update; a provider's own cap is its adapter's to check. */
+const MAX_PARTICIPANTS_RULE = {
+  schema: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000'),
+};
+
 const ROOM_ID_DESCRIPTION = 'Global id of the room (Room.id).';
 
 export const SignalWireRoomOptionsInput = builder.inputType('SignalWireRoomOptionsInput', {
@@ -95,15 +100,7 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
     description: t.string({ validate: { schema: text(3000) } }),
     notBefore: t.field({ type: 'DateTime' }),
     expiresAt: t.field({ type: 'DateTime' }),
-    maxParticipants: t.int({
-      validate: {
-        schema: z
-          .number()
-          .int()
-          .min(1, 'must be at least 1')
-          .max(100_000, 'must be at most 100000'),
-      },
-    }),
+    maxParticipants: t.int({ validate: MAX_PARTICIPANTS_RULE }),
     recordingEnabled: t.boolean(),
     region: t.string({ validate: { schema: text(32) } }),
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
@@ -131,15 +128,7 @@ export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
     description: t.string({ validate: { schema: text(3000) } }),
     notBefore: t.field({ type: 'DateTime' }),
     expiresAt: t.field({ type: 'DateTime' }),
-    maxParticipants: t.int({
-      validate: {
-        schema: z
-          .number()
-          .int()
-          .min(1, 'must be at least 1')
-          .max(100_000, 'must be at most 100000'),
-      },
-    }),
+    maxParticipants: t.int({ validate: MAX_PARTICIPANTS_RULE }),
     recordingEnabled: t.boolean(),
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
     hms: t.field({ type: HmsRoomUpdateOptionsInput }),
