@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { UpstreamClientOptions } from '../http/upstream-client.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { RetryPolicy } from '../http/with-retry.js';
 
@@ -29,4 +30,30 @@ export interface BaseProviderOptions {
   readonly observer?: UpstreamObserver;
   /** Injectable clock, epoch milliseconds. */
   readonly now?: () => number;
+}
+
+/** The account-wide part of an upstream client's options: everything but auth and error bodies. */
+export type UpstreamPolicy = Omit<
+  UpstreamClientOptions,
+  'headers' | 'parseError' | 'requestIdHeader' | 'onAttempt'
+>;
+
+/**
+ * The upstream policy an adapter hands its client, straight from its factory options, so a new
+ * account-wide setting reaches every provider by being added here once.
+ */
+export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
+  return {
+    provider: options.key,
+    baseUrl: options.baseUrl,
+    dispatcher: options.dispatcher,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    maxInFlight: options.maxInFlight,
+    circuitFailureThreshold: options.circuitFailureThreshold,
+    circuitOpenMs: options.circuitOpenMs,
+    shareInflightGets: options.shareInflightGets,
+    observer: options.observer,
+    now: options.now,
+  };
 }

@@ -1,7 +1,7 @@
 import { ProviderAuthError } from '../../domain/errors.js';
 import { inheritBudget } from '../../http/upstream-budget.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
-import type { BaseProviderOptions } from '../provider-options.js';
+import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
 import { parseHmsError } from './hms-errors.js';
 import {
@@ -53,20 +53,11 @@ export function createHmsClient(
   options: BaseProviderOptions & { readonly tokens: ManagementTokenSource },
 ): HmsClient {
   const upstream = createUpstreamClient({
-    provider: options.key,
+    ...upstreamPolicy(options),
     baseUrl: withVersionPath(options.baseUrl),
-    dispatcher: options.dispatcher,
     // The bearer token is added per call, so a 401 retry knows which token to drop.
     headers: () => ({}),
     parseError: parseHmsError,
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    maxInFlight: options.maxInFlight,
-    observer: options.observer,
-    circuitFailureThreshold: options.circuitFailureThreshold,
-    circuitOpenMs: options.circuitOpenMs,
-    shareInflightGets: options.shareInflightGets,
-    now: options.now,
   });
 
   /**

@@ -1,7 +1,5 @@
-import type { Dispatcher } from 'undici';
 import { createUpstreamClient } from '../../http/upstream-client.js';
-import type { UpstreamObserver } from '../../http/upstream-observer.js';
-import type { RetryPolicy } from '../../http/with-retry.js';
+import type { UpstreamPolicy } from '../provider-options.js';
 import type { NetlessRole } from './netless-auth.js';
 import { parseNetlessError } from './netless-errors.js';
 import {
@@ -11,20 +9,8 @@ import {
   netlessRoomTokenSchema,
 } from './netless-schemas.js';
 
-export interface NetlessClientOptions {
-  /** Account key, carried by every error. */
-  readonly provider: string;
-  /** The v5 root, e.g. `https://api.netless.link/v5`; paths below are relative to it. */
-  readonly baseUrl: string;
-  readonly dispatcher: Dispatcher;
-  readonly timeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly maxInFlight?: number;
-  readonly observer?: UpstreamObserver;
-  readonly circuitFailureThreshold?: number;
-  readonly circuitOpenMs?: number;
-  readonly shareInflightGets?: boolean;
-  readonly now?: () => number;
+/** The account's upstream policy (its `baseUrl` is the v5 root, e.g. `https://api.netless.link/v5`). */
+export interface NetlessClientOptions extends UpstreamPolicy {
   /** Data centre sent as the `region` header on every call. */
   readonly region: string;
   /** The `token` header value, asked for on every attempt so a renewed token is picked up. */
@@ -61,24 +47,15 @@ export interface NetlessClient {
 }
 
 export function createNetlessClient(options: NetlessClientOptions): NetlessClient {
+  const { region, restToken, ...policy } = options;
   const upstream = createUpstreamClient({
-    provider: options.provider,
-    baseUrl: options.baseUrl,
-    dispatcher: options.dispatcher,
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    maxInFlight: options.maxInFlight,
-    observer: options.observer,
-    circuitFailureThreshold: options.circuitFailureThreshold,
-    circuitOpenMs: options.circuitOpenMs,
-    shareInflightGets: options.shareInflightGets,
-    now: options.now,
+    ...policy,
     parseError: parseNetlessError,
     // `token` carries the Netless token as is, with no `Bearer` prefix (§1); the docs send
     // Content-Type: application/json on every request, bodiless GETs included.
     headers: () => ({
-      token: options.restToken(),
-      region: options.region,
+      token: restToken(),
+      region,
       'content-type': 'application/json',
     }),
   });

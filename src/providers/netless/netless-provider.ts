@@ -3,7 +3,7 @@ import { RoomNotFoundError, UnsupportedOperationError } from '../../domain/error
 import type { Room } from '../../domain/room.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
-import type { BaseProviderOptions } from '../provider-options.js';
+import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
 import { createNetlessAuth } from './netless-auth.js';
 import { createNetlessClient } from './netless-client.js';
@@ -57,16 +57,7 @@ export function createNetlessProvider(
   }
   const auth = createNetlessAuth({ ...options, now });
   const client = createNetlessClient({
-    provider: key,
-    baseUrl: options.baseUrl,
-    dispatcher: options.dispatcher,
-    timeoutMs: options.timeoutMs,
-    retry: options.retry,
-    maxInFlight: options.maxInFlight,
-    observer: options.observer,
-    circuitFailureThreshold: options.circuitFailureThreshold,
-    circuitOpenMs: options.circuitOpenMs,
-    shareInflightGets: options.shareInflightGets,
+    ...upstreamPolicy(options),
     now,
     region,
     restToken: auth.restToken,

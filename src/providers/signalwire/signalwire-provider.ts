@@ -10,7 +10,7 @@ import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
-import type { BaseProviderOptions } from '../provider-options.js';
+import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
 import { type SignalWireCredentials, signalWireAuthHeaders } from './signalwire-auth.js';
 import { createSignalWireClient, type SignalWireClient } from './signalwire-client.js';
@@ -67,19 +67,9 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   const authHeaders = signalWireAuthHeaders(options);
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
-      provider: key,
-      baseUrl: options.baseUrl,
-      dispatcher: options.dispatcher,
+      ...upstreamPolicy(options),
       headers: () => authHeaders,
       parseError: parseSignalWireError,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      maxInFlight: options.maxInFlight,
-      observer: options.observer,
-      circuitFailureThreshold: options.circuitFailureThreshold,
-      circuitOpenMs: options.circuitOpenMs,
-      shareInflightGets: options.shareInflightGets,
-      now,
     }),
     basePath,
   );

@@ -11,7 +11,7 @@ import type { RoomToken } from '../../domain/room-token.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
-import type { BaseProviderOptions } from '../provider-options.js';
+import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
 import { readAccessTokenClaims, type VideskCredentials, videskAuthHeaders } from './videsk-auth.js';
 import { createVideskClient, VIDESK_MAX_PAGE_SIZE, type VideskPatchBody } from './videsk-client.js';
@@ -61,19 +61,9 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
   const authHeaders = videskAuthHeaders(options);
   const client = createVideskClient(
     createUpstreamClient({
-      provider: key,
-      baseUrl: options.baseUrl,
-      dispatcher: options.dispatcher,
+      ...upstreamPolicy(options),
       headers: () => authHeaders,
       parseError: parseVideskError,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      maxInFlight: options.maxInFlight,
-      observer: options.observer,
-      circuitFailureThreshold: options.circuitFailureThreshold,
-      circuitOpenMs: options.circuitOpenMs,
-      shareInflightGets: options.shareInflightGets,
-      now,
     }),
   );
 
