@@ -236,6 +236,33 @@ function executionLimits(config: LimitSettings): Plugin {
     onReject: [reportAs(LIMIT_CODES.cost)],
     propagateOnRejection: false,
   });
+  /** The verdict of a check: null when the operation may run, else the errors to answer. */
+  type Verdict = readonly GraphQLError[] | null;
+  const check = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): Verdict => {
+    const idsCount = largestNodesIds(schema, document, operation, variables);
+    if (idsCount > config.maxNodesIds) {
+      return [
+        limitError(
+          LIMIT_CODES.badInput,
+          `nodes(ids:) accepts at most ${config.maxNodesIds} ids; got ${idsCount}`,
+          { extensions: { argument: 'ids' } },
+        ),
+      ];
+    }
+    const priced = withPageSizes(document, operation, variables);
+    const costErrors = validate(schema, priced, [costRule]);
+    return costErrors.length > 0
+      ? costErrors.map((error) => limitError(LIMIT_CODES.cost, error.message))
+      : null;
+  };
+  // Yoga's parse cache hands the same document object to every request with the same query
+  // text, so verdicts are kept per document, keyed by what the check reads of the variables.
+  const verdicts = new WeakMap<DocumentNode, Map<string, Verdict>>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
@@ -243,25 +270,48 @@ function executionLimits(config: LimitSettings): Plugin {
         return;
       }
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      const idsCount = largestNodesIds(args.schema, args.document, operation, variables);
-      if (idsCount > config.maxNodesIds) {
-        const error = limitError(
-          LIMIT_CODES.badInput,
-          `nodes(ids:) accepts at most ${config.maxNodesIds} ids; got ${idsCount}`,
-          { extensions: { argument: 'ids' } },
-        );
-        setResultAndStopExecution({ errors: [error] });
-        return;
+      let known = verdicts.get(args.document);
+      if (!known) {
+        known = new Map();
+        verdicts.set(args.document, known);
       }
-      const priced = withPageSizes(args.document, operation, variables);
-      const costErrors = validate(args.schema, priced, [costRule]);
-      if (costErrors.length > 0) {
-        setResultAndStopExecution({
-          errors: costErrors.map((error) => limitError(LIMIT_CODES.cost, error.message)),
-        });
+      const key = verdictKey(args.operationName, variables);
+      let verdict = known.get(key);
+      if (verdict === undefined) {
+        verdict = check(args.schema, args.document, operation, variables);
+        if (known.size >= VERDICTS_PER_DOCUMENT) {
+          known.clear();
+        }
+        known.set(key, verdict);
+      }
+      if (verdict) {
+        setResultAndStopExecution({ errors: [...verdict] });
       }
     },
   };
+}
+
+/** Distinct variable shapes remembered per document before its verdicts start over. */
+const VERDICTS_PER_DOCUMENT = 64;
+
+/**
+ * All the checks read of the variables: integers (page sizes) and list lengths (`nodes` ids),
+ * top-level only. Strings and objects do not change a verdict, so they share one key.
+ */
+function verdictKey(
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): string {
+  let key = operationName ?? '';
+  for (const name in variables) {
+    const value = variables[name];
+    if (typeof value === 'number') {
+      key += `|${name}=${value}`;
+    } else if (Array.isArray(value)) {
+      key += `|${name}#${value.length}`;
+    }
+  }
+  return key;
 }
 
 /**
