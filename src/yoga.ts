@@ -74,14 +74,13 @@ query Overview {
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
 export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
-  const callsPerOperation = options.config.maxUpstreamCallsPerOperation;
+  const { config } = options;
   const idempotency = {
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
-    ttlMs: options.config.idempotencyTtlSeconds * 1000,
+    ttlMs: config.idempotencyTtlSeconds * 1000,
     // A repeat waits as long as the first request's upstream call may take, and a little more.
-    waitMs: options.config.upstreamTimeoutMs + 1_000,
+    waitMs: config.upstreamTimeoutMs + 1_000,
   };
-  const { config } = options;
   const logger =
     options.logger ??
     (options.logging === false ? silentLogger() : createLogger({ level: config.logLevel }));
@@ -108,7 +107,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
     plugins: [
-      ...queryLimitPlugins(options.config),
+      ...queryLimitPlugins(config),
       // Cheapest refusal first: CSRF needs no identity; the rate limit counts failed logins too.
       useCsrfPrevention(),
       useRateLimit({
@@ -140,34 +139,34 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
     context: ({ request }) => {
-      attachBudget(request.signal, new UpstreamBudget(callsPerOperation));
+      attachBudget(request.signal, new UpstreamBudget(config.maxUpstreamCallsPerOperation));
       return {
         registry: options.registry,
         loaders: createLoaders(options.registry, request.signal),
         signal: request.signal,
-        maxPageSize: options.config.maxPageSize,
+        maxPageSize: config.maxPageSize,
         idempotency,
         client: authenticator.clientOf(request),
       };
     },
     maskedErrors: {
       maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
+        const located = error instanceof GraphQLError ? error : null;
+        const original = located ? located.originalError : error;
         if (original instanceof Error && original.message.startsWith('Invalid global ID')) {
           // The Relay plugin's own check: a client's mistake, and its message would echo the
           // whole id back however long it is.
           return new GraphQLError('An id is not a global id issued by this API', {
-            nodes: error instanceof GraphQLError ? error.nodes : undefined,
-            path: error instanceof GraphQLError ? error.path : undefined,
+            nodes: located?.nodes,
+            path: located?.path,
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
         if (original instanceof AppError) {
           // A typed error outside a result union (room(id), Provider.rooms): shown with its code.
-          const graphQLError = error instanceof GraphQLError ? error : null;
           return new GraphQLError(original.message, {
-            nodes: graphQLError?.nodes,
-            path: graphQLError?.path,
+            nodes: located?.nodes,
+            path: located?.path,
             extensions: {
               code: original.code,
               ...(original instanceof ProviderError

@@ -11,6 +11,11 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
 
+/** 100ms's session length bounds, in seconds, on create and update alike. */
+const MAX_DURATION_RULE = {
+  schema: z.number().int().min(120, 'must be at least 120').max(43_200, 'must be at most 43200'),
+};
+
 /** The same rule on create and update; a provider's own cap is its adapter's to check. */
 const MAX_PARTICIPANTS_RULE = {
   schema: z.number().int().min(1, 'must be at least 1').max(100_000, 'must be at most 100000'),
@@ -44,15 +49,7 @@ export const HmsRoomOptionsInput = builder.inputType('HmsRoomOptionsInput', {
       validate: { schema: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id') },
     }),
     largeRoom: t.boolean({ description: 'Allows up to 20000 peers instead of 2500.' }),
-    maxDurationSeconds: t.int({
-      validate: {
-        schema: z
-          .number()
-          .int()
-          .min(120, 'must be at least 120')
-          .max(43_200, 'must be at most 43200'),
-      },
-    }),
+    maxDurationSeconds: t.int({ validate: MAX_DURATION_RULE }),
   }),
 });
 
@@ -68,15 +65,7 @@ export const HmsRoomUpdateOptionsInput = builder.inputType('HmsRoomUpdateOptions
       validate: { schema: z.enum(['in', 'us', 'eu', 'auto'], 'must be in, us, eu or auto') },
     }),
     largeRoom: t.boolean(),
-    maxDurationSeconds: t.int({
-      validate: {
-        schema: z
-          .number()
-          .int()
-          .min(120, 'must be at least 120')
-          .max(43_200, 'must be at most 43200'),
-      },
-    }),
+    maxDurationSeconds: t.int({ validate: MAX_DURATION_RULE }),
   }),
 });
 
