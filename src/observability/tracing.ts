@@ -9,7 +9,6 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -39,6 +38,29 @@ export interface TracingSetup {
 
 const TRACER_NAME = 'video-rooms-graphql';
 
+/** SpanExporter's result code for a failed export (ExportResultCode.FAILED). */
+const EXPORT_FAILED = 1;
+
+/**
+ * The OTLP exporter, imported only when TRACING=otlp asks for it: loading it costs start-up time
+ * and tens of MB of memory that every other setting would pay for nothing.
+ */
+function lazyOtlpExporter(url: string | undefined): SpanExporter {
+  const exporter = import('@opentelemetry/exporter-trace-otlp-http').then(
+    ({ OTLPTraceExporter }) => new OTLPTraceExporter({ url }),
+  );
+  return {
+    export(spans, done) {
+      exporter.then(
+        (inner) => inner.export(spans, done),
+        (error: unknown) => done({ code: EXPORT_FAILED, error: error as Error }),
+      );
+    },
+    shutdown: () => exporter.then((inner) => inner.shutdown()),
+    forceFlush: () => exporter.then((inner) => inner.forceFlush?.()),
+  };
+}
+
 /**
  * A tracer provider of this app's own, not registered globally, so several apps in one process
  * (tests) export to their own places. Console spans are written as they end; OTLP spans are
@@ -54,7 +76,7 @@ export function createTracing(setup: TracingSetup): Tracing {
   } else if (setup.tracing === 'console') {
     processor = new SimpleSpanProcessor(new ConsoleSpanExporter());
   } else {
-    processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: setup.otlpEndpoint }));
+    processor = new BatchSpanProcessor(lazyOtlpExporter(setup.otlpEndpoint));
   }
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   return { tracer: provider.getTracer(TRACER_NAME), shutdown: () => provider.shutdown() };

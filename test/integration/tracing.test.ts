@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import { createTracing } from '../../src/observability/tracing.js';
 import { ProvidersDocument, RoomDocument } from '../__generated__/graphql.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
@@ -166,3 +169,34 @@ describe('tracing off (the default)', () => {
 function hrMs([seconds, nanos]: readonly [number, number]): number {
   return seconds * 1000 + nanos / 1e6;
 }
+
+describe('tracing=otlp', () => {
+  it('sends ended spans as OTLP/HTTP to the configured endpoint', async () => {
+    const received: { path: string; body: string }[] = [];
+    const collector = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', body });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const tracing = createTracing({
+        tracing: 'otlp',
+        otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`,
+      });
+      tracing.tracer?.startSpan('otlp check').end();
+      await tracing.shutdown();
+      expect(received.map((request) => request.path)).toEqual(['/v1/traces']);
+      expect(received[0]?.body).toContain('otlp check');
+    } finally {
+      collector.closeAllConnections();
+      await new Promise<void>((resolve) => collector.close(() => resolve()));
+    }
+  });
+});
