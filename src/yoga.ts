@@ -5,7 +5,6 @@ import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
 import { schema } from './graphql/schema.js';
 import { redact } from './http/redact.js';
-import { attachBudget, UpstreamBudget } from './http/upstream-budget.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
 import { useObservability, yogaLogger } from './observability/observability-plugin.js';
@@ -128,6 +127,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         logger,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         clientIdOf: (request) => authenticator.clientOf(request).id,
+        callsPerOperation: config.maxUpstreamCallsPerOperation,
       }),
     ],
     cors: corsPolicy(config.corsOrigins, open),
@@ -139,7 +139,6 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
     context: ({ request }) => {
-      attachBudget(request.signal, new UpstreamBudget(config.maxUpstreamCallsPerOperation));
       return {
         registry: options.registry,
         loaders: createLoaders(options.registry, request.signal),

@@ -10,7 +10,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
-import { budgetFor } from './upstream-budget.js';
+import type { UpstreamBudget } from './upstream-budget.js';
 import { type UpstreamObserver, upstreamOutcome } from './upstream-observer.js';
 import { type RetryPolicy, withRetry } from './with-retry.js';
 
@@ -62,6 +62,11 @@ export interface UpstreamClientOptions {
   readonly shareInflightGets?: boolean;
   /** Metrics, traces and logs of this account's calls; never given secrets. */
   readonly observer?: UpstreamObserver;
+  /**
+   * The allowance of upstream calls of the GraphQL operation being served, if any: each call
+   * takes one, and a call past it fails with UpstreamCallLimitError before any HTTP.
+   */
+  readonly budget?: () => UpstreamBudget | undefined;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
   readonly onAttempt?: (event: {
     route: string;
@@ -233,7 +238,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const key = `${call.path}\u0000${schemaId(call.schema)}`;
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
-      budgetFor(call.signal)?.take();
+      options.budget?.()?.take();
       // The shared call answers to its deadline only: one caller going away must not cancel
       // it for the others.
       pending = run(call, undefined).finally(() => {
@@ -255,7 +260,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (call.method === 'GET' && sharing) {
         return shared(call);
       }
-      budgetFor(call.signal)?.take();
+      options.budget?.()?.take();
       if (call.method !== 'GET') {
         inflight.clear();
       }

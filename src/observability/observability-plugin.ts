@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
+import { UpstreamBudget } from '../http/upstream-budget.js';
 import { errorDetail, type Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { currentScope, type OperationRecord, type RequestRecord, runInScope } from './scope.js';
@@ -14,6 +15,8 @@ export interface ObservabilityOptions {
   readonly graphqlEndpoint: string;
   /** The caller's id once authenticated (API key id, JWT subject, `anonymous`); never a credential. */
   readonly clientIdOf: (request: Request) => string;
+  /** Upstream calls one operation may make (`maxUpstreamCallsPerOperation`); no cap when absent. */
+  readonly callsPerOperation?: number;
 }
 
 export const METRICS_PATH = '/metrics';
@@ -79,6 +82,10 @@ export function useObservability(options: ObservabilityOptions): Plugin {
           name: null,
           errorCodes: [],
           span,
+          budget:
+            options.callsPerOperation === undefined
+              ? null
+              : new UpstreamBudget(options.callsPerOperation),
         };
         record.operations.push(operation);
         return runInScope({ request: record, operation }, async () => {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span } from '@opentelemetry/api';
+import type { UpstreamBudget } from '../http/upstream-budget.js';
 
 /** One GraphQL operation of a request (a batch has several). */
 export interface OperationRecord {
@@ -10,6 +11,8 @@ export interface OperationRecord {
   /** `extensions.code` of each error in the result. */
   readonly errorCodes: string[];
   readonly span: Span | null;
+  /** What is left of the operation's allowance of upstream calls. */
+  readonly budget: UpstreamBudget | null;
 }
 
 /** What is known about the HTTP request being served. */
@@ -40,4 +43,12 @@ export function currentScope(): Scope | undefined {
 
 export function runInScope<T>(scope: Scope, task: () => T): T {
   return storage.run(scope, task);
+}
+
+/**
+ * The allowance of the operation being executed. It follows the operation into every upstream
+ * call through async context, however an adapter derives its signals or queues its calls.
+ */
+export function currentBudget(): UpstreamBudget | undefined {
+  return storage.getStore()?.operation?.budget ?? undefined;
 }

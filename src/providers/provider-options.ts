@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { UpstreamBudget } from '../http/upstream-budget.js';
 import type { UpstreamClientOptions } from '../http/upstream-client.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { RetryPolicy } from '../http/with-retry.js';
@@ -28,6 +29,8 @@ export interface BaseProviderOptions {
   readonly defaultTokenTtlSeconds: number;
   /** Metrics, traces and logs of this account's upstream calls. */
   readonly observer?: UpstreamObserver;
+  /** The current GraphQL operation's allowance of upstream calls (see UpstreamClientOptions). */
+  readonly budget?: () => UpstreamBudget | undefined;
   /** Injectable clock, epoch milliseconds. */
   readonly now?: () => number;
 }
@@ -54,6 +57,7 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     observer: options.observer,
+    budget: options.budget,
     now: options.now,
   };
 }

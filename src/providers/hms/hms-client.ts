@@ -1,5 +1,4 @@
 import { ProviderAuthError } from '../../domain/errors.js';
-import { inheritBudget } from '../../http/upstream-budget.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -67,7 +66,6 @@ export function createHmsClient(
   async function send<T>(call: UpstreamCall<T>): Promise<T> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
-    inheritBudget(signal, call.signal);
     const token = await options.tokens.token();
     try {
       return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
