@@ -130,6 +130,9 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         callsPerOperation: config.maxUpstreamCallsPerOperation,
       }),
     ],
+    // `requestBodyLimit` (query-limits.ts) already refuses an oversized body, declared or
+    // chunked; Yoga's own limit would pipe every body through a TransformStream to count bytes.
+    maxRequestBodySize: false,
     cors: corsPolicy(config.corsOrigins, open),
     logging: options.logging === false ? false : yogaLogger(logger),
     landingPage: false,
