@@ -6,6 +6,7 @@ import {
   ProviderUnavailableError,
   providerErrorFromStatus,
 } from '../domain/errors.js';
+import { CallDeadline } from './call-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { describeRoute, redact } from './redact.js';
@@ -197,8 +198,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   /** Runs one call to the end, retries included, under its deadline and the account's limit. */
   function run<T>(call: UpstreamCall<T>, callerSignal: AbortSignal | undefined): Promise<T> {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+    const deadline = new CallDeadline(options.timeoutMs, callerSignal);
+    const signal = deadline.signal;
     const deadlineAt = now() + options.timeoutMs;
     const safe = call.method === 'GET' || call.idempotent === true;
     const observer = options.observer;
@@ -223,15 +224,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               errorCode: errorCodeOf(error),
             })
         : undefined,
-    }).catch((error: unknown) => {
-      // Aborted while queued for a slot: the same typed error as an abort in flight.
-      throw connectionError(
-        error,
-        signal,
-        { provider: options.provider, operation: call.operation },
-        options.timeoutMs,
-      );
-    });
+    })
+      .catch((error: unknown) => {
+        // Aborted while queued for a slot: the same typed error as an abort in flight.
+        throw connectionError(
+          error,
+          signal,
+          { provider: options.provider, operation: call.operation },
+          options.timeoutMs,
+        );
+      })
+      .finally(() => deadline.end());
   }
 
   function shared<T>(call: UpstreamCall<T>): Promise<T> {

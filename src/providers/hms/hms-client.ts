@@ -1,4 +1,5 @@
 import { ProviderAuthError } from '../../domain/errors.js';
+import { CallDeadline } from '../../http/call-deadline.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -64,18 +65,22 @@ export function createHmsClient(
    * as the official SDK does (§2.2). Both tries share one deadline.
    */
   async function send<T>(call: UpstreamCall<T>): Promise<T> {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
-    const token = await options.tokens.token();
+    const deadline = new CallDeadline(options.timeoutMs, call.signal);
+    const signal = deadline.signal;
     try {
-      return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
-    } catch (error) {
-      if (!(error instanceof ProviderAuthError)) {
-        throw error;
+      const token = await options.tokens.token();
+      try {
+        return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
+      } catch (error) {
+        if (!(error instanceof ProviderAuthError)) {
+          throw error;
+        }
+        options.tokens.invalidate(token);
+        const fresh = await options.tokens.token();
+        return await upstream.send({ ...call, signal, extraHeaders: bearer(fresh) });
       }
-      options.tokens.invalidate(token);
-      const fresh = await options.tokens.token();
-      return upstream.send({ ...call, signal, extraHeaders: bearer(fresh) });
+    } finally {
+      deadline.end();
     }
   }
 
