@@ -57,6 +57,9 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
           : attempt.outcome === '4xx'
             ? 'info'
             : 'debug';
+      if (!logger.isLevelEnabled(level)) {
+        return;
+      }
       logger[level](
         {
           requestId: scope?.request.requestId,

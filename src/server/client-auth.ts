@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import {
   createRemoteJWKSet,
@@ -132,10 +132,10 @@ export class ClientAuthenticator {
 
   /** Compares with every key, so the time taken says nothing about which one came close. */
   private matchApiKey(credential: string): ClientApiKey | null {
-    const hash = createHash('sha256').update(credential, 'utf8').digest();
+    const digest = hash('sha256', credential, 'buffer');
     let found: ClientApiKey | null = null;
     for (const candidate of this.keyHashes) {
-      if (timingSafeEqual(candidate.hash, hash) && found === null) {
+      if (timingSafeEqual(candidate.hash, digest) && found === null) {
         found = candidate.key;
       }
     }
