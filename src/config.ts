@@ -134,6 +134,11 @@ export const configSchema = z
     maxNodesIds: positiveInt(10_000).default(200),
     /** Whether the schema can be introspected (GraphiQL needs it). */
     introspection: boolSetting().default(true),
+    /**
+     * Runs operations through graphql-jit (each document compiled once, then reused) instead
+     * of the interpreting executor; false is the way back if a query ever behaves differently.
+     */
+    graphqlJit: boolSetting().default(true),
     /** Client API keys (as SHA-256 hashes) and their scopes. */
     clientApiKeys: z.array(clientApiKeySchema).default([]),
     /** HS256 secret for client JWTs. */
@@ -232,6 +237,7 @@ const ENV_NAMES = {
   maxRequestBytes: 'MAX_REQUEST_BYTES',
   maxNodesIds: 'MAX_NODES_IDS',
   introspection: 'INTROSPECTION',
+  graphqlJit: 'GRAPHQL_JIT',
   clientApiKeys: 'CLIENT_API_KEYS',
   clientJwtSecret: 'CLIENT_JWT_SECRET',
   clientJwksUrl: 'CLIENT_JWKS_URL',

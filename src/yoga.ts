@@ -13,6 +13,7 @@ import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
 import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
+import { useJitExecution } from './server/jit-execution.js';
 import { queryLimitPlugins } from './server/query-limits.js';
 import { useRateLimit } from './server/rate-limit.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './server/rate-limit-store.js';
@@ -129,6 +130,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         clientIdOf: (request) => authenticator.clientOf(request).id,
         callsPerOperation: config.maxUpstreamCallsPerOperation,
       }),
+      ...(config.graphqlJit ? [useJitExecution()] : []),
     ],
     // `requestBodyLimit` (query-limits.ts) already refuses an oversized body, declared or
     // chunked; Yoga's own limit would pipe every body through a TransformStream to count bytes.
@@ -158,27 +160,21 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         if (original instanceof Error && original.message.startsWith('Invalid global ID')) {
           // The Relay plugin's own check: a client's mistake, and its message would echo the
           // whole id back however long it is.
-          return new GraphQLError('An id is not a global id issued by this API', {
-            nodes: located?.nodes,
-            path: located?.path,
-            extensions: { code: 'BAD_USER_INPUT' },
+          return atSamePlace(located, 'An id is not a global id issued by this API', {
+            code: 'BAD_USER_INPUT',
           });
         }
         if (original instanceof AppError) {
           // A typed error outside a result union (room(id), Provider.rooms): shown with its code.
-          return new GraphQLError(original.message, {
-            nodes: located?.nodes,
-            path: located?.path,
-            extensions: {
-              code: original.code,
-              ...(original instanceof ProviderError
-                ? {
-                    provider: original.provider,
-                    status: original.status,
-                    providerCode: original.providerCode,
-                  }
-                : {}),
-            },
+          return atSamePlace(located, original.message, {
+            code: original.code,
+            ...(original instanceof ProviderError
+              ? {
+                  provider: original.provider,
+                  status: original.status,
+                  providerCode: original.providerCode,
+                }
+              : {}),
           });
         }
         if (!(original instanceof GraphQLError) && original !== undefined) {
@@ -190,5 +186,24 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         return defaultMaskError(error, message, isDev);
       },
     },
+  });
+}
+
+/**
+ * A new error for a client at the place in the document (locations, path) of the one it
+ * replaces: its AST nodes, or its source positions when it has no nodes (graphql-jit's errors,
+ * see jit-execution.ts).
+ */
+function atSamePlace(
+  located: GraphQLError | null,
+  message: string,
+  extensions: Record<string, unknown>,
+): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions,
   });
 }

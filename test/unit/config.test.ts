@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       maxRequestBytes: 100_000,
       maxNodesIds: 200,
       introspection: true,
+      graphqlJit: true,
       clientApiKeys: [],
       allowAnonymous: false,
       rateLimitRequests: 600,
