@@ -10,6 +10,7 @@ import {
   cpuSeconds,
   killAllChildrenNow,
   procStatusMb,
+  REPO_ROOT,
   RssSampler,
   startChild,
   stopAllChildren,
@@ -26,6 +27,7 @@ import {
 } from './report.js';
 import { CLIENT_API_KEY_CONFIG, REQUEST_HEADERS, SCENARIOS, type Scenario } from './scenarios.js';
 import { seedConferences, seedRooms, withConferences } from './seed.js';
+import { startRuntime } from './start-script.js';
 
 // `npm run bench`: the emulators (one child process, fixed latency on every request), the
 // service (its own child process, `src/bin/server.ts` with a config file), the floor (a third
@@ -365,6 +367,7 @@ async function main(): Promise<number> {
   const configFile = join(tempDir, 'config.json');
   writeFileSync(configFile, JSON.stringify(serviceConfig, null, 2));
   progress('starting the service and the floor');
+  const runtime = startRuntime(REPO_ROOT);
   const service = startChild(
     'service',
     './service-process.ts',
@@ -377,9 +380,12 @@ async function main(): Promise<number> {
       // One access line per request at info would measure the log writer, not the service;
       // warnings and errors still show.
       LOG_LEVEL: 'warn',
+      // The memory settings of `npm start` (package.json), so the figures are the service's.
+      ...runtime.env,
     }),
     // --expose-gc only so the bench can ask for a full GC between runs (service-process.ts).
     [
+      ...runtime.nodeFlags,
       '--expose-gc',
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profileDir)] : []),
     ],
@@ -481,7 +487,7 @@ async function main(): Promise<number> {
       `measured runs ${options.durationS} s at c=${options.concurrency} and ${options.durationC1S} s at c=1 ` +
       `(each after an uncounted warm-up of ${options.warmupS} s / ${options.warmupC1S} s), runs ${options.runs}, ` +
       `service caps ${JSON.stringify({ ...SERVICE_CAPS, shareInflightGets: options.shareInflightGets })}, one client with an API key (Authorization: Bearer), ` +
-      `NODE_ENV=production, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
+      `NODE_ENV=production, service memory settings from npm start: ${describeRuntime(startRuntime(REPO_ROOT))}, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
       `wall time ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   if (options.profileDir) {
@@ -511,3 +517,11 @@ main()
     await cleanup();
     process.exit(1);
   });
+
+function describeRuntime(runtime: { env: Record<string, string>; nodeFlags: readonly string[] }) {
+  const words = [
+    ...Object.entries(runtime.env).map(([name, value]) => `${name}=${value}`),
+    ...runtime.nodeFlags,
+  ];
+  return words.length > 0 ? words.join(' ') : 'none';
+}

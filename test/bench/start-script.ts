@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `npm start` sets besides running the server: environment variables and Node flags. */
+export interface StartRuntime {
+  readonly env: Record<string, string>;
+  readonly nodeFlags: readonly string[];
+}
+
+const SERVER_SCRIPT = 'src/bin/server.ts';
+
+/**
+ * Reads the `start` script of package.json (`NAME=value ... tsx --flag ... src/bin/server.ts`),
+ * so the bench runs the service with the same memory settings users get, from one place.
+ * Throws when the script has another shape, rather than measuring something else.
+ */
+export function startRuntime(repoRoot: string): StartRuntime {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const script = manifest.scripts?.start ?? '';
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let index = 0;
+  for (; index < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[index] ?? ''); index++) {
+    const [name, ...value] = (words[index] ?? '').split('=');
+    env[name as string] = value.join('=');
+  }
+  if (words[index] !== 'tsx') {
+    throw new Error(`package.json "start" should run tsx, got: ${script}`);
+  }
+  const nodeFlags = words.slice(index + 1, -1);
+  if (words.at(-1) !== SERVER_SCRIPT || nodeFlags.some((flag) => !flag.startsWith('--'))) {
+    throw new Error(
+      `package.json "start" should be [ENV=value ...] tsx [--flag ...] ${SERVER_SCRIPT}, got: ${script}`,
+    );
+  }
+  return { env, nodeFlags };
+}
