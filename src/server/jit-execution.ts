@@ -1,5 +1,5 @@
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import {
+  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   GraphQLError,
@@ -7,13 +7,15 @@ import {
   getVariableValues,
   type Source,
 } from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 /**
  * graphql-jit in place of Yoga's interpreting executor, for the operations it is safe to hand
  * over: the same resolvers run, compiled into one function per operation, which in the bench
  * takes about a third off the CPU per request of a 20-room list. A document is compiled on its
- * first run and the result kept for as long as Yoga's parse cache keeps the parsed document.
+ * first run and the result kept for as long as Yoga's parse cache keeps the parsed document; one
+ * that graphql-jit cannot compile runs on the standard executor.
  *
  * Two differences from the standard executor are undone here, so clients see no change:
  * - Variables are first coerced the standard way. When that fails the standard executor runs
@@ -24,12 +26,33 @@ import type { Plugin } from 'graphql-yoga';
  *   would drop them. They get source positions back from the document.
  */
 export function useJitExecution(): Plugin {
-  const jit = useGraphQlJit({}, { enableIf: variablesCoerce }) as Plugin;
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+
+  /** The compiled operation, or null when graphql-jit cannot compile it (then never retried). */
+  function compiledFor(args: ExecutionArgs): CompiledQuery | null {
+    let byOperation = compiled.get(args.document);
+    if (!byOperation) {
+      byOperation = new Map();
+      compiled.set(args.document, byOperation);
+    }
+    const name = args.operationName ?? '';
+    let entry = byOperation.get(name);
+    if (entry === undefined) {
+      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      entry = isCompiledQuery(result) ? result : null;
+      byOperation.set(name, entry);
+    }
+    return entry;
+  }
+
   return {
-    onExecute(payload) {
-      jit.onExecute?.(payload);
-      const source = payload.args.document.loc?.source;
-      if (!source) {
+    onExecute({ args, setExecuteFn }) {
+      const query = variablesCoerce(args) ? compiledFor(args) : null;
+      if (query) {
+        setExecuteFn((run) => query.query(run.rootValue, run.contextValue, run.variableValues));
+      }
+      const source = args.document.loc?.source;
+      if (!query || !source) {
         return;
       }
       return {
