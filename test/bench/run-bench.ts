@@ -27,7 +27,7 @@ import {
 } from './report.js';
 import { CLIENT_API_KEY_CONFIG, REQUEST_HEADERS, SCENARIOS, type Scenario } from './scenarios.js';
 import { seedConferences, seedRooms, withConferences } from './seed.js';
-import { startRuntime } from './start-script.js';
+import { describeRuntime, startRuntime } from './start-script.js';
 
 // `npm run bench`: the emulators (one child process, fixed latency on every request), the
 // service (its own child process, `src/bin/server.ts` with a config file), the floor (a third
@@ -487,7 +487,7 @@ async function main(): Promise<number> {
       `measured runs ${options.durationS} s at c=${options.concurrency} and ${options.durationC1S} s at c=1 ` +
       `(each after an uncounted warm-up of ${options.warmupS} s / ${options.warmupC1S} s), runs ${options.runs}, ` +
       `service caps ${JSON.stringify({ ...SERVICE_CAPS, shareInflightGets: options.shareInflightGets })}, one client with an API key (Authorization: Bearer), ` +
-      `NODE_ENV=production, service memory settings from npm start: ${describeRuntime(startRuntime(REPO_ROOT))}, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
+      `NODE_ENV=production, service memory settings from npm start: ${describeRuntime(runtime)}, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
       `wall time ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   if (options.profileDir) {
@@ -517,11 +517,3 @@ main()
     await cleanup();
     process.exit(1);
   });
-
-function describeRuntime(runtime: { env: Record<string, string>; nodeFlags: readonly string[] }) {
-  const words = [
-    ...Object.entries(runtime.env).map(([name, value]) => `${name}=${value}`),
-    ...runtime.nodeFlags,
-  ];
-  return words.length > 0 ? words.join(' ') : 'none';
-}

@@ -37,3 +37,12 @@ export function startRuntime(repoRoot: string): StartRuntime {
   }
   return { env, nodeFlags };
 }
+
+/** For the printed conditions: `NAME=value --flag ...`, or `none`. */
+export function describeRuntime(runtime: StartRuntime): string {
+  const words = [
+    ...Object.entries(runtime.env).map(([name, value]) => `${name}=${value}`),
+    ...runtime.nodeFlags,
+  ];
+  return words.length > 0 ? words.join(' ') : 'none';
+}
