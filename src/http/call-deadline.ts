@@ -1,40 +1,111 @@
 /**
- * One upstream call's signal: aborted when its deadline passes (reason: a `TimeoutError`
+ * One upstream call's end: it aborts when its deadline passes (reason: a `TimeoutError`
  * DOMException, as `AbortSignal.timeout` gives) or when the caller's signal aborts (the caller's
- * reason). `AbortSignal.timeout` joined by `AbortSignal.any` does the same, but on Node 20 each
- * of those registers weak references and finalizers, a measurable cost when one GraphQL request
- * fans out into a hundred calls. Here it is one controller and one timer, released by `end()`
- * as soon as the call is over.
+ * reason), whichever comes first, and tells whoever is watching.
+ *
+ * It is not an AbortController, on purpose: one GraphQL request can fan out into a hundred calls,
+ * and an AbortController with its signal costs about ten times a timer. The HTTP attempt in
+ * flight watches the deadline through `watch`; `signal` makes a real AbortSignal only for the
+ * rare waits that need one (a queue slot, a retry's backoff). `end()` releases the timer and the
+ * caller's listener as soon as the call is over.
  */
 export class CallDeadline {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
   readonly #caller: AbortSignal | undefined;
-  readonly #onCallerAbort = () => this.#controller.abort(this.#caller?.reason);
+  readonly #timer: NodeJS.Timeout;
+  #aborted = false;
+  #reason: unknown;
+  #watcher: DeadlineWatcher | null = null;
+  #controller: AbortController | null = null;
+  #ended = false;
 
-  constructor(timeoutMs: number, caller?: AbortSignal) {
+  constructor(
+    readonly timeoutMs: number,
+    caller?: AbortSignal,
+  ) {
     this.#caller = caller;
-    this.#timer = setTimeout(() => {
-      this.#controller.abort(
-        new DOMException(`The call did not finish within ${timeoutMs} ms`, 'TimeoutError'),
-      );
-    }, timeoutMs);
+    // A static callback with `this` as its argument: no closure per call.
+    this.#timer = setTimeout(CallDeadline.#timeUp, timeoutMs, this);
     // Like AbortSignal.timeout: a pending deadline never keeps the process alive.
     this.#timer.unref();
     if (caller?.aborted) {
-      this.#controller.abort(caller.reason);
+      this.#abort(caller.reason);
     } else {
-      caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
+      caller?.addEventListener('abort', this, { once: true });
     }
   }
 
+  /** The caller's signal aborted (this object is its listener). */
+  handleEvent(): void {
+    this.#abort(this.#caller?.reason);
+  }
+
+  static #timeUp(deadline: CallDeadline): void {
+    deadline.#abort(
+      new DOMException(`The call did not finish within ${deadline.timeoutMs} ms`, 'TimeoutError'),
+    );
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Why it aborted; undefined until then. */
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  /** An AbortSignal that aborts with this deadline, made on first use. */
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) {
+        this.#controller.abort(this.#reason);
+      }
+    }
     return this.#controller.signal;
   }
 
-  /** Stops the timer and stops listening to the caller; the signal keeps whatever state it has. */
-  end(): void {
-    clearTimeout(this.#timer);
-    this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+  /**
+   * Tells `watcher` once when the deadline aborts (at once if it already has), until `unwatch`.
+   * One watcher at a time: the call's current HTTP attempt, or its wait for a shared one.
+   */
+  watch(watcher: DeadlineWatcher): void {
+    if (this.#aborted) {
+      watcher.deadlineAborted(this.#reason);
+      return;
+    }
+    this.#watcher = watcher;
   }
+
+  /** Stops telling `watcher`, if it is still the one watching. */
+  unwatch(watcher: DeadlineWatcher): void {
+    if (this.#watcher === watcher) {
+      this.#watcher = null;
+    }
+  }
+
+  /** Stops the timer and stops listening to the caller; the state stays as it is. */
+  end(): void {
+    this.#ended = true;
+    this.#watcher = null;
+    clearTimeout(this.#timer);
+    this.#caller?.removeEventListener('abort', this);
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted || this.#ended) {
+      return;
+    }
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    const watcher = this.#watcher;
+    this.#watcher = null;
+    watcher?.deadlineAborted(reason);
+  }
+}
+
+/** What waits on a CallDeadline; an object rather than a callback, to spare a closure per call. */
+export interface DeadlineWatcher {
+  deadlineAborted(reason: unknown): void;
 }

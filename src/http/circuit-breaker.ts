@@ -21,6 +21,12 @@ export interface CircuitBreakerOptions {
   readonly onStateChange?: (from: CircuitState, to: CircuitState) => void;
 }
 
+/** An admitted call's pass: whether it is the probe, and the state it was admitted in. */
+export interface CircuitTicket {
+  readonly probe: boolean;
+  readonly epoch: number;
+}
+
 /** What one call's outcome says about the provider. */
 type Outcome = 'failure' | 'answered' | 'unknown';
 
@@ -48,6 +54,7 @@ export class CircuitBreaker {
    * in flight when the circuit opened) cannot count towards, or undo, the state after it.
    */
   #epoch = 0;
+  #closedTicket: CircuitTicket = { probe: false, epoch: 0 };
 
   constructor(options: CircuitBreakerOptions) {
     this.provider = options.provider;
@@ -77,42 +84,69 @@ export class CircuitBreaker {
    * claimed before another call can take it. `send` refuses too if the circuit opened while
    * the call waited, so calls queued behind a dying provider send nothing; and it records the
    * outcome before `task` returns, so the next call in the queue already sees the new state.
+   * The upstream client drives the same steps itself (`admit`, `confirm`, `record`, `abandon`)
+   * to spare its hot path the closures.
    */
   async run<T>(
     operation: string,
     task: (send: (attempt: () => Promise<T>) => Promise<T>) => Promise<T>,
   ): Promise<T> {
-    if (this.#refuses()) {
-      throw this.#openError(operation);
-    }
-    const probe = this.#openUntil !== null;
-    if (probe) {
-      this.#probing = true;
-      this.#onStateChange?.('open', 'half-open');
-    }
-    const epoch = this.#epoch;
+    const ticket = this.admit(operation);
     let sent = false;
     const send = async (attempt: () => Promise<T>): Promise<T> => {
-      if (this.#epoch !== epoch && this.#openUntil !== null) {
-        throw this.#openError(operation);
-      }
+      this.confirm(ticket, operation);
       sent = true;
       try {
         const result = await attempt();
-        this.#record('answered', probe, epoch);
+        this.record(ticket, null);
         return result;
       } catch (error) {
-        this.#record(classify(error), probe, epoch);
+        this.record(ticket, error);
         throw error;
       }
     };
     try {
       return await task(send);
     } finally {
-      if (probe && !sent) {
-        // The probe gave up before sending (its caller left while it waited): free the slot.
-        this.#probing = false;
+      if (!sent) {
+        this.abandon(ticket);
       }
+    }
+  }
+
+  /** Lets one call through, claiming the probe when the open period is over; or throws. */
+  admit(operation: string): CircuitTicket {
+    if (this.#openUntil === null) {
+      // Calls admitted while closed differ in nothing: they share one ticket per epoch.
+      if (this.#closedTicket.epoch !== this.#epoch) {
+        this.#closedTicket = { probe: false, epoch: this.#epoch };
+      }
+      return this.#closedTicket;
+    }
+    if (this.#refuses()) {
+      throw this.#openError(operation);
+    }
+    this.#probing = true;
+    this.#onStateChange?.('open', 'half-open');
+    return { probe: true, epoch: this.#epoch };
+  }
+
+  /** Throws when the circuit opened after `ticket` was admitted: the call must not be sent. */
+  confirm(ticket: CircuitTicket, operation: string): void {
+    if (this.#epoch !== ticket.epoch && this.#openUntil !== null) {
+      throw this.#openError(operation);
+    }
+  }
+
+  /** Learns from a sent call: `error` is what it failed with, or null when it succeeded. */
+  record(ticket: CircuitTicket, error: unknown): void {
+    this.#record(error === null ? 'answered' : classify(error), ticket.probe, ticket.epoch);
+  }
+
+  /** An admitted call that gave up before sending (its caller left while it waited). */
+  abandon(ticket: CircuitTicket): void {
+    if (ticket.probe) {
+      this.#probing = false;
     }
   }
 

@@ -17,17 +17,26 @@ export class ConcurrencyLimit {
   }
 
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#acquire(signal);
+    await this.acquire(signal);
     try {
       return await task();
     } finally {
-      this.#release();
+      this.release();
     }
   }
 
-  #acquire(signal?: AbortSignal): Promise<void> {
+  /** Takes a slot when one is free, without waiting; the caller must `release` it. */
+  tryAcquire(): boolean {
     if (this.#active < this.max) {
       this.#active++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Waits for a slot in arrival order; the caller must `release` it. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.tryAcquire()) {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
@@ -53,7 +62,7 @@ export class ConcurrencyLimit {
     });
   }
 
-  #release(): void {
+  release(): void {
     this.#active--;
     this.#waiting.shift()?.();
   }

@@ -18,6 +18,6 @@ export function redact(text: string): string {
 
 /** Path only, without query or origin, for messages that must say what was called. */
 export function describeRoute(method: string, path: string): string {
-  const [pathname = ''] = path.split('?');
-  return `${method} ${pathname}`;
+  const query = path.indexOf('?');
+  return `${method} ${query < 0 ? path : path.slice(0, query)}`;
 }

@@ -1,4 +1,4 @@
-import { type Dispatcher, request, errors as undiciErrors } from 'undici';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import {
   ProviderError,
@@ -6,14 +6,15 @@ import {
   ProviderUnavailableError,
   providerErrorFromStatus,
 } from '../domain/errors.js';
-import { CallDeadline } from './call-deadline.js';
+import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { exchange, type HttpResponse } from './http-exchange.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { UpstreamBudget } from './upstream-budget.js';
 import { type UpstreamObserver, upstreamOutcome } from './upstream-observer.js';
-import { type RetryPolicy, withRetry } from './with-retry.js';
+import { type RetryContext, type RetryPolicy, withRetry } from './with-retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -86,6 +87,12 @@ export interface UpstreamCall<T> {
   /** For error messages: the operation being served, e.g. `createRoom`. */
   readonly operation: string;
   readonly signal?: AbortSignal;
+  /**
+   * A deadline the caller already runs this call under, to share it with other calls (the
+   * 100ms client's retry with a fresh token). It replaces `signal` and the client's own
+   * deadline, and the caller ends it.
+   */
+  readonly deadline?: CallDeadline;
   /** A write that is safe to repeat (an upsert), citing the fact sheet at the call site. */
   readonly idempotent?: boolean;
   readonly extraHeaders?: Record<string, string>;
@@ -111,78 +118,44 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** GETs in flight, by path and response schema. */
   const inflight = new Map<string, Promise<unknown>>();
   const base = new URL(options.baseUrl);
+  const origin = base.origin;
   const basePath = base.pathname.replace(/\/$/, '');
 
-  async function attempt<T>(call: UpstreamCall<T>, signal: AbortSignal): Promise<T> {
-    const route = describeRoute(call.method, call.path);
+  /** Sends one HTTP attempt and reads its answer into T or a typed error. */
+  async function attempt<T>(call: UpstreamCall<T>, deadline: CallDeadline): Promise<T> {
     const details = { provider: options.provider, operation: call.operation };
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(await options.headers()),
-      ...call.extraHeaders,
-    };
-    let body: string | undefined;
-    if (call.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(call.body);
-    }
+    const auth = options.headers();
+    const headers = withDefaults(auth instanceof Promise ? await auth : auth, call);
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const started = now();
-    let status: number | null = null;
-    // Reported once, however the attempt ends, with the typed error it ended with (if any).
-    const report = (error: unknown) => {
-      const durationMs = now() - started;
-      options.onAttempt?.({ route, status, durationMs });
-      const errorCode = error === null ? null : errorCodeOf(error);
-      options.observer?.attemptFinished?.({
-        account: options.provider,
-        operation: call.operation,
-        method: call.method,
-        path: route.slice(call.method.length + 1),
-        status,
-        outcome: upstreamOutcome(status, errorCode),
-        startedAt: started,
-        durationMs,
-        errorCode,
-      });
-    };
-    let response: Dispatcher.ResponseData;
+    let response: HttpResponse;
     try {
-      response = await request(new URL(basePath + call.path, base.origin), {
-        dispatcher: options.dispatcher,
-        method: call.method,
-        headers,
-        body,
-        signal,
-      });
+      response = await exchange(
+        options.dispatcher,
+        { origin, path: basePath + call.path, method: call.method, headers, body },
+        deadline,
+      );
     } catch (error) {
-      const typed = connectionError(error, signal, details, options.timeoutMs);
-      report(typed);
+      const typed = connectionError(error, deadline, details, options.timeoutMs);
+      report(call, started, null, typed);
       throw typed;
     }
-    status = response.statusCode;
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      const typed = connectionError(error, signal, details, options.timeoutMs);
-      report(typed);
-      throw typed;
-    }
+    const status = response.status;
     if (status >= 200 && status < 300) {
       let result: T;
       try {
-        result = parseBody(call, text, details);
+        result = parseBody(call, response.text, details);
       } catch (error) {
-        report(error);
+        report(call, started, status, error);
         throw error;
       }
-      report(null);
+      report(call, started, status, null);
       return result;
     }
     const parsed = safeParseError(options.parseError, {
       status,
       headers: response.headers,
-      bodyText: text,
+      bodyText: response.text,
     });
     const requestIdHeader = options.requestIdHeader;
     const requestId = requestIdHeader ? headerValue(response.headers[requestIdHeader]) : null;
@@ -192,26 +165,130 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       requestId,
       retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), now()),
     });
-    report(failure);
+    report(call, started, status, failure);
     throw failure;
   }
 
-  /** Runs one call to the end, retries included, under its deadline and the account's limit. */
-  function run<T>(call: UpstreamCall<T>, callerSignal: AbortSignal | undefined): Promise<T> {
-    const deadline = new CallDeadline(options.timeoutMs, callerSignal);
-    const signal = deadline.signal;
-    const deadlineAt = now() + options.timeoutMs;
-    const safe = call.method === 'GET' || call.idempotent === true;
-    const observer = options.observer;
-    const throughBreaker = () =>
-      breaker.run<T>(call.operation, (send) =>
-        limit.run(() => send(() => attempt(call, signal)), signal),
+  /** Reports an attempt once, however it ended, with the typed error it ended with (if any). */
+  function report(
+    call: UpstreamCall<unknown>,
+    started: number,
+    status: number | null,
+    error: unknown,
+  ): void {
+    const durationMs = now() - started;
+    const route = describeRoute(call.method, call.path);
+    options.onAttempt?.({ route, status, durationMs });
+    const errorCode = error === null ? null : errorCodeOf(error);
+    options.observer?.attemptFinished?.({
+      account: options.provider,
+      operation: call.operation,
+      method: call.method,
+      path: route.slice(call.method.length + 1),
+      status,
+      outcome: upstreamOutcome(status, errorCode),
+      startedAt: started,
+      durationMs,
+      errorCode,
+    });
+  }
+
+  /** The last fixed headers, and the GET headers built from them. */
+  let lastAuth: Record<string, string> | null = null;
+  let lastHeaders: Record<string, string> = {};
+
+  /** The headers of one attempt: the client's, the call's, and the JSON ones. */
+  function withDefaults(auth: Record<string, string>, call: UpstreamCall<unknown>) {
+    if (call.extraHeaders === undefined && call.body === undefined) {
+      // Most calls are GETs with the account's fixed headers: build those once.
+      if (auth !== lastAuth) {
+        lastAuth = auth;
+        lastHeaders = { accept: 'application/json', ...auth };
+      }
+      return lastHeaders;
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...auth,
+      ...call.extraHeaders,
+    };
+    if (call.body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    return headers;
+  }
+  /**
+   * One attempt through the account's circuit breaker and concurrency limit. A call that finds
+   * the circuit closed and a slot free goes straight out; only a full account makes it wait.
+   */
+  async function once<T>(call: UpstreamCall<T>, deadline: CallDeadline): Promise<T> {
+    const ticket = breaker.admit(call.operation);
+    if (!limit.tryAcquire()) {
+      try {
+        await limit.acquire(deadline.signal);
+      } catch (error) {
+        breaker.abandon(ticket);
+        throw error;
+      }
+      try {
+        // The circuit may have opened while this call waited: then it sends nothing.
+        breaker.confirm(ticket, call.operation);
+      } catch (error) {
+        limit.release();
+        breaker.abandon(ticket);
+        throw error;
+      }
+    }
+    try {
+      const result = await attempt(call, deadline);
+      breaker.record(ticket, null);
+      return result;
+    } catch (error) {
+      // Recorded before the slot is freed, so the next call in the queue sees the new state.
+      breaker.record(ticket, error);
+      throw error;
+    } finally {
+      limit.release();
+    }
+  }
+
+  /**
+   * Runs one call to the end, retries included, under the caller's deadline or one of its own
+   * that ends with it.
+   */
+  async function run<T>(
+    call: UpstreamCall<T>,
+    given: CallDeadline | undefined,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<T> {
+    const deadline = given ?? new CallDeadline(options.timeoutMs, callerSignal);
+    try {
+      return await withRetry(() => once(call, deadline), retryContext(call, deadline));
+    } catch (error) {
+      // Aborted while queued for a slot: the same typed error as an abort in flight.
+      throw connectionError(
+        error,
+        deadline,
+        { provider: options.provider, operation: call.operation },
+        options.timeoutMs,
       );
-    return withRetry(throughBreaker, {
+    } finally {
+      if (deadline !== given) {
+        deadline.end();
+      }
+    }
+  }
+
+  function retryContext(call: UpstreamCall<unknown>, deadline: CallDeadline): RetryContext {
+    const observer = options.observer;
+    return {
       policy: options.retry,
-      safe,
-      signal,
-      deadlineAt,
+      safe: call.method === 'GET' || call.idempotent === true,
+      // Only a retry looks at the signal: the AbortController is made for those alone.
+      get signal() {
+        return deadline.signal;
+      },
+      deadlineAt: now() + options.timeoutMs,
       now,
       onRetry: observer?.retried
         ? (error, attempt, delayMs) =>
@@ -224,56 +301,67 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               errorCode: errorCodeOf(error),
             })
         : undefined,
-    })
-      .catch((error: unknown) => {
-        // Aborted while queued for a slot: the same typed error as an abort in flight.
-        throw connectionError(
-          error,
-          signal,
-          { provider: options.provider, operation: call.operation },
-          options.timeoutMs,
-        );
-      })
-      .finally(() => deadline.end());
+    };
+  }
+
+  /** A write ends the sharing of reads that began before it (and during it). */
+  async function write<T>(call: UpstreamCall<T>): Promise<T> {
+    inflight.clear();
+    try {
+      return await run(call, call.deadline, call.signal);
+    } finally {
+      inflight.clear();
+    }
   }
 
   function shared<T>(call: UpstreamCall<T>): Promise<T> {
+    const ending = call.deadline ?? call.signal;
+    const caller = {
+      provider: options.provider,
+      operation: call.operation,
+      timeoutMs: options.timeoutMs,
+    };
+    if (ending?.aborted) {
+      // A caller that has already gone starts nothing, shared or not.
+      return Promise.reject(abortedWaiting(ending, caller));
+    }
     const key = `${call.path}\u0000${schemaId(call.schema)}`;
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
       options.budget?.()?.take();
-      // The shared call answers to its deadline only: one caller going away must not cancel
-      // it for the others.
-      pending = run(call, undefined).finally(() => {
-        if (inflight.get(key) === pending) {
+      // The shared call answers to its own deadline only: one caller going away must not
+      // cancel it for the others.
+      const started = run(call, undefined, undefined);
+      const forget = () => {
+        if (inflight.get(key) === started) {
           inflight.delete(key);
         }
-      });
-      inflight.set(key, pending);
+      };
+      // Also handles its failure, which every caller may have stopped waiting for.
+      started.then(forget, forget);
+      inflight.set(key, started);
+      pending = started;
     }
-    const details = { provider: options.provider, operation: call.operation };
-    return untilAborted(pending, call.signal, (signal) =>
-      connectionError(signal.reason, signal, details, options.timeoutMs),
-    );
+    return untilAborted(pending, ending, caller);
   }
 
   return {
     provider: options.provider,
-    async send<T>(call: UpstreamCall<T>): Promise<T> {
-      if (call.method === 'GET' && sharing) {
-        return shared(call);
-      }
-      options.budget?.()?.take();
-      if (call.method !== 'GET') {
-        inflight.clear();
-      }
+    send<T>(call: UpstreamCall<T>): Promise<T> {
       try {
-        return await run(call, call.signal);
-      } finally {
-        if (call.method !== 'GET') {
-          inflight.clear();
+        if (call.method === 'GET') {
+          if (sharing) {
+            return shared(call);
+          }
+          options.budget?.()?.take();
+          return run(call, call.deadline, call.signal);
         }
+        options.budget?.()?.take();
+      } catch (error) {
+        // Past the operation's allowance: a rejection, like every other failure.
+        return Promise.reject(error);
       }
+      return write(call);
     },
   };
 }
@@ -294,35 +382,84 @@ function schemaId(schema: object | null): number {
   return id;
 }
 
+/** How a call ended early: whether it did, and why. An AbortSignal and a CallDeadline both say. */
+interface Ending {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+}
+
 /**
- * Waits for a shared call, but lets this caller stop waiting when its own signal fires (its
- * request ended, or its own deadline passed), with the typed error that abort deserves.
+ * Waits for a shared call, but lets this caller stop waiting when its own deadline or signal
+ * fires (its request ended, or its own deadline passed), with the typed error that abort
+ * deserves.
  */
 function untilAborted<T>(
   pending: Promise<T>,
-  signal: AbortSignal | undefined,
-  abortError: (signal: AbortSignal) => ProviderError,
+  ending: CallDeadline | AbortSignal | undefined,
+  caller: CallerDetails,
 ): Promise<T> {
-  if (!signal) {
+  if (!ending) {
     return pending;
   }
-  if (signal.aborted) {
-    return Promise.reject(abortError(signal));
-  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    const waiter = new SharedWaiter(ending, resolve, reject, caller);
+    pending.then(waiter.resolved, waiter.rejected);
   });
+}
+
+interface CallerDetails {
+  readonly provider: string;
+  readonly operation: string;
+  readonly timeoutMs: number;
+}
+
+function abortedWaiting(ending: Ending, caller: CallerDetails): ProviderError {
+  const details = { provider: caller.provider, operation: caller.operation };
+  return connectionError(ending.reason, ending, details, caller.timeoutMs);
+}
+
+/** One caller waiting for a shared call, listening to its own deadline or signal meanwhile. */
+class SharedWaiter<T> implements DeadlineWatcher {
+  constructor(
+    private readonly ending: CallDeadline | AbortSignal,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly caller: CallerDetails,
+  ) {
+    if (ending instanceof CallDeadline) {
+      ending.watch(this);
+    } else {
+      ending.addEventListener('abort', this, { once: true });
+    }
+  }
+
+  readonly resolved = (value: T): void => {
+    this.#stop();
+    this.resolve(value);
+  };
+
+  readonly rejected = (error: unknown): void => {
+    this.#stop();
+    this.reject(error);
+  };
+
+  /** The caller's deadline aborted. */
+  deadlineAborted(): void {
+    this.reject(abortedWaiting(this.ending, this.caller));
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.reject(abortedWaiting(this.ending, this.caller));
+  }
+
+  #stop(): void {
+    if (this.ending instanceof CallDeadline) {
+      this.ending.unwatch(this);
+    } else {
+      this.ending.removeEventListener('abort', this);
+    }
+  }
 }
 
 function parseBody<T>(
@@ -368,21 +505,21 @@ function safeParseError(
 
 function connectionError(
   error: unknown,
-  signal: AbortSignal,
+  ending: Ending,
   details: { provider: string; operation: string },
   timeoutMs: number,
 ): ProviderError {
   if (error instanceof ProviderError) {
     return error;
   }
-  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  const reason: unknown = ending.aborted ? ending.reason : undefined;
   if (reason instanceof DOMException && reason.name === 'TimeoutError') {
     return new ProviderUnavailableError(
       `Provider ${details.provider} did not answer within ${timeoutMs} ms`,
       { ...details, providerCode: 'TIMEOUT', cause: error },
     );
   }
-  if (signal.aborted) {
+  if (ending.aborted) {
     return new ProviderUnavailableError(`The call to provider ${details.provider} was cancelled`, {
       ...details,
       providerCode: 'CANCELLED',

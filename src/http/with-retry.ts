@@ -21,7 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 2_000,
 };
 
-interface RetryContext {
+export interface RetryContext {
   readonly policy: RetryPolicy;
   /** GET, or a write the adapter marked idempotent from the fact sheet. */
   readonly safe: boolean;

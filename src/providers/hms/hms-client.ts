@@ -66,18 +66,17 @@ export function createHmsClient(
    */
   async function send<T>(call: UpstreamCall<T>): Promise<T> {
     const deadline = new CallDeadline(options.timeoutMs, call.signal);
-    const signal = deadline.signal;
     try {
       const token = await options.tokens.token();
       try {
-        return await upstream.send({ ...call, signal, extraHeaders: bearer(token) });
+        return await upstream.send({ ...call, deadline, extraHeaders: bearer(token) });
       } catch (error) {
         if (!(error instanceof ProviderAuthError)) {
           throw error;
         }
         options.tokens.invalidate(token);
         const fresh = await options.tokens.token();
-        return await upstream.send({ ...call, signal, extraHeaders: bearer(fresh) });
+        return await upstream.send({ ...call, deadline, extraHeaders: bearer(fresh) });
       }
     } finally {
       deadline.end();

@@ -9,6 +9,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from '../../../src/domain/errors.js';
+import { CallDeadline } from '../../../src/http/call-deadline.js';
 import {
   createUpstreamClient,
   type UpstreamClientOptions,
@@ -540,6 +541,60 @@ describe('createUpstreamClient: cancellation and deadline', () => {
     expect(error).toMatchObject({ providerCode: 'TIMEOUT', retryable: true });
     expect(error.message).toContain('50 ms');
     expect(Date.now() - started).toBeLessThan(2_000);
+    expect(mock.calls()).toHaveLength(1);
+  });
+});
+
+describe('createUpstreamClient: a deadline given by the caller', () => {
+  it('runs the call under it and leaves it to the caller, who can run the next call under it', async () => {
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
+      .reply(200, ROOM, { headers: JSON_HEADERS });
+    const caller = new AbortController();
+    const deadline = new CallDeadline(5_000, caller.signal);
+    const api = client();
+    const call = {
+      method: 'GET',
+      path: `/rooms/${ROOM.id}`,
+      schema: roomSchema,
+      operation: 'getRoom',
+      deadline,
+    } as const;
+
+    await expect(api.send(call)).resolves.toEqual(ROOM);
+    expect(deadline.aborted).toBe(false);
+
+    caller.abort();
+    const error = await failureOf(api.send(call));
+    deadline.end();
+
+    expect(error).toMatchObject({ providerCode: 'CANCELLED' });
+    expect(mock.calls()).toHaveLength(1);
+  });
+
+  it('lets a caller waiting on a shared GET leave when its deadline aborts, sparing the others', async () => {
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
+      .reply(200, ROOM, { headers: JSON_HEADERS })
+      .delay(200);
+    const api = client();
+    const call = {
+      method: 'GET',
+      path: `/rooms/${ROOM.id}`,
+      schema: roomSchema,
+      operation: 'getRoom',
+    } as const;
+    const caller = new AbortController();
+    const deadline = new CallDeadline(5_000, caller.signal);
+
+    const staying = api.send(call);
+    const leaving = failureOf(api.send({ ...call, deadline }));
+    caller.abort();
+    const error = await leaving;
+    deadline.end();
+
+    expect(error).toMatchObject({ providerCode: 'CANCELLED' });
+    await expect(staying).resolves.toEqual(ROOM);
     expect(mock.calls()).toHaveLength(1);
   });
 });
