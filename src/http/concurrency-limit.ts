@@ -1,10 +1,12 @@
+import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
+
 /**
  * At most `max` tasks at once; the rest wait in arrival order. One per provider account, so a
  * burst of GraphQL requests cannot open more upstream calls than the account is allowed.
  */
 export class ConcurrencyLimit {
   #active = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #waiting: Waiter[] = [];
 
   constructor(readonly max: number) {}
 
@@ -34,36 +36,71 @@ export class ConcurrencyLimit {
     return false;
   }
 
-  /** Waits for a slot in arrival order; the caller must `release` it. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for a slot in arrival order; the caller must `release` it. A caller whose signal or
+   * deadline aborts while it waits leaves the queue, holds no slot, and gets the abort's reason.
+   */
+  acquire(ending?: AbortSignal | CallDeadline): Promise<void> {
     if (this.tryAcquire()) {
       return Promise.resolve();
     }
+    if (ending?.aborted) {
+      return Promise.reject(ending.reason);
+    }
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener('abort', cancel);
-        this.#active++;
-        resolve();
-      };
-      // A caller that gives up while queued leaves the queue, and never holds a slot.
-      const cancel = () => {
-        const index = this.#waiting.indexOf(grant);
-        if (index >= 0) {
-          this.#waiting.splice(index, 1);
-        }
-        reject(signal?.reason);
-      };
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      signal?.addEventListener('abort', cancel, { once: true });
-      this.#waiting.push(grant);
+      this.#waiting.push(new Waiter(this.#waiting, ending, resolve, reject));
     });
   }
 
   release(): void {
     this.#active--;
-    this.#waiting.shift()?.();
+    const next = this.#waiting.shift();
+    if (next) {
+      this.#active++;
+      next.grant();
+    }
+  }
+}
+
+/** One caller in the queue, listening to its signal or deadline without a closure of its own. */
+class Waiter implements DeadlineWatcher {
+  constructor(
+    private readonly queue: Waiter[],
+    private readonly ending: AbortSignal | CallDeadline | undefined,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {
+    if (ending instanceof CallDeadline) {
+      ending.watch(this);
+    } else {
+      ending?.addEventListener('abort', this, { once: true });
+    }
+  }
+
+  grant(): void {
+    if (this.ending instanceof CallDeadline) {
+      this.ending.unwatch(this);
+    } else {
+      this.ending?.removeEventListener('abort', this);
+    }
+    this.resolve();
+  }
+
+  /** The caller's deadline aborted. */
+  deadlineAborted(reason: unknown): void {
+    this.#leave(reason);
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.#leave(this.ending?.reason);
+  }
+
+  #leave(reason: unknown): void {
+    const index = this.queue.indexOf(this);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+    }
+    this.reject(reason);
   }
 }

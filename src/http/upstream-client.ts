@@ -225,7 +225,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const ticket = breaker.admit(call.operation);
     if (!limit.tryAcquire()) {
       try {
-        await limit.acquire(deadline.signal);
+        await limit.acquire(deadline);
       } catch (error) {
         breaker.abandon(ticket);
         throw error;
@@ -262,8 +262,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     callerSignal: AbortSignal | undefined,
   ): Promise<T> {
     const deadline = given ?? new CallDeadline(options.timeoutMs, callerSignal);
+    // No retry starts after this (a deadline given by the caller started a little earlier).
+    const deadlineAt = now() + options.timeoutMs;
     try {
-      return await withRetry(() => once(call, deadline), retryContext(call, deadline));
+      try {
+        return await once(call, deadline);
+      } catch (firstFailure) {
+        return await withRetry(
+          () => once(call, deadline),
+          retryContext(call, deadline, deadlineAt),
+          firstFailure,
+        );
+      }
     } catch (error) {
       // Aborted while queued for a slot: the same typed error as an abort in flight.
       throw connectionError(
@@ -279,16 +289,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
-  function retryContext(call: UpstreamCall<unknown>, deadline: CallDeadline): RetryContext {
+  function retryContext(
+    call: UpstreamCall<unknown>,
+    deadline: CallDeadline,
+    deadlineAt: number,
+  ): RetryContext {
     const observer = options.observer;
     return {
       policy: options.retry,
       safe: call.method === 'GET' || call.idempotent === true,
-      // Only a retry looks at the signal: the AbortController is made for those alone.
+      // Only a retry's backoff looks at the signal: the AbortController is made for it alone.
       get signal() {
         return deadline.signal;
       },
-      deadlineAt: now() + options.timeoutMs,
+      deadlineAt,
       now,
       onRetry: observer?.retried
         ? (error, attempt, delayMs) =>

@@ -15,6 +15,9 @@ export interface RetryPolicy {
  */
 export const MAX_RETRIES = 2;
 
+/** `withRetry`'s "the caller made no attempt yet". */
+const NOT_TRIED: unique symbol = Symbol('not tried');
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 2,
   baseDelayMs: 100,
@@ -40,13 +43,24 @@ export interface RetryContext {
  * doing anything. A `Retry-After` that does not fit before the deadline ends the attempts at
  * once. The last error is rethrown unchanged, with `attempts` set. A call refused by an open
  * circuit breaker is never retried.
+ *
+ * A caller that made the first attempt itself (to keep the common case of one successful
+ * attempt free of this machinery) passes how it failed as `firstFailure`, and the retries go on
+ * from there exactly as if `withRetry` had made it.
  */
-export async function withRetry<T>(operation: () => Promise<T>, context: RetryContext): Promise<T> {
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  context: RetryContext,
+  firstFailure: unknown = NOT_TRIED,
+): Promise<T> {
   const random = context.random ?? Math.random;
   const maxRetries = Math.min(context.policy.maxRetries, MAX_RETRIES);
   let previous: ProviderError | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (attempt === 1 && firstFailure !== NOT_TRIED) {
+        throw firstFailure;
+      }
       return await operation();
     } catch (error) {
       if (!(error instanceof ProviderError)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CallDeadline } from '../../../src/http/call-deadline.js';
 import { ConcurrencyLimit } from '../../../src/http/concurrency-limit.js';
 
 function deferred() {
@@ -51,5 +52,39 @@ describe('ConcurrencyLimit', () => {
     expect(ran).toBe(false);
     expect(limit.active).toBe(0);
     expect(limit.queued).toBe(0);
+  });
+
+  it('lets a caller whose deadline aborts leave the queue, and serves the next one in its place', async () => {
+    const limit = new ConcurrencyLimit(1);
+    expect(limit.tryAcquire()).toBe(true);
+    const caller = new AbortController();
+    const deadline = new CallDeadline(60_000, caller.signal);
+    const leaving = limit.acquire(deadline);
+    const staying = limit.acquire();
+    expect(limit.queued).toBe(2);
+
+    caller.abort(new Error('the GraphQL request ended'));
+    await expect(leaving).rejects.toThrow('the GraphQL request ended');
+    expect(limit.queued).toBe(1);
+
+    limit.release();
+    await staying;
+    expect(limit.active).toBe(1);
+    expect(limit.queued).toBe(0);
+    // Granted callers stop listening: a later abort of the deadline reaches nobody.
+    deadline.end();
+    limit.release();
+    expect(limit.active).toBe(0);
+  });
+
+  it('refuses at once a caller whose deadline has already aborted, when it would wait', async () => {
+    const limit = new ConcurrencyLimit(1);
+    limit.tryAcquire();
+    const caller = new AbortController();
+    caller.abort(new Error('gone'));
+    const deadline = new CallDeadline(60_000, caller.signal);
+    await expect(limit.acquire(deadline)).rejects.toThrow('gone');
+    expect(limit.queued).toBe(0);
+    deadline.end();
   });
 });

@@ -111,6 +111,31 @@ describe('withRetry', () => {
     expect((error as ProviderError).attempts).toBe(3);
   });
 
+  it('goes on from a first attempt the caller made, counting it as attempt 1', async () => {
+    const first = unavailable();
+    const later = unavailable();
+    const operation = scripted(later);
+    const result = settle(withRetry(operation, context({ random: () => 0.5 }), first));
+    await vi.advanceTimersByTimeAsync(49);
+    // The backoff after attempt 1 (50 ms at jitter 0.5) runs before the next attempt.
+    expect(operation).toHaveBeenCalledTimes(0);
+    await vi.runAllTimersAsync();
+    expect(await result).toEqual({ value: 'ok', error: undefined });
+    expect(operation).toHaveBeenCalledTimes(2);
+    expect(first.attempts).toBe(1);
+    expect(later.attempts).toBe(2);
+  });
+
+  it('rethrows a first failure it must not retry, unchanged and without another attempt', async () => {
+    const rejected = new ProviderRejectedError('400', { ...details, status: 400 });
+    const notOurs = new TypeError('a bug');
+    const operation = scripted();
+    await expect(withRetry(operation, context(), rejected)).rejects.toBe(rejected);
+    await expect(withRetry(operation, context(), notOurs)).rejects.toBe(notOurs);
+    expect(operation).not.toHaveBeenCalled();
+    expect(rejected.attempts).toBe(1);
+  });
+
   it('does not retry an unsafe call after a 503', async () => {
     const failure = unavailable();
     const operation = scripted(failure);
