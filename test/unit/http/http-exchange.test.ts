@@ -111,7 +111,7 @@ describe('exchange', () => {
     expect(response.status).toBe(200);
     expect(response.text).toBe('');
     expect(received).toBe('{"name":"a"}');
-    expect(headers['authorization']).toBe('Bearer t');
+    expect(headers.authorization).toBe('Bearer t');
   });
 
   it("rejects with the deadline's reason when it passes mid-response, and drops the socket", async () => {
