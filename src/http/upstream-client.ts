@@ -90,7 +90,7 @@ export interface UpstreamCall<T> {
   /**
    * A deadline the caller already runs this call under, to share it with other calls (the
    * 100ms client's retry with a fresh token). It replaces `signal` and the client's own
-   * deadline, and the caller ends it.
+   * deadline, and the caller ends it. One call at a time: a deadline has one watcher.
    */
   readonly deadline?: CallDeadline;
   /** A write that is safe to repeat (an upsert), citing the fact sheet at the call site. */
