@@ -546,26 +546,33 @@ describe('createUpstreamClient: cancellation and deadline', () => {
 });
 
 describe('createUpstreamClient: a deadline given by the caller', () => {
-  it('runs the call under it and leaves it to the caller, who can run the next call under it', async () => {
-    upstream()
+  const getRoom = {
+    method: 'GET',
+    path: `/rooms/${ROOM.id}`,
+    schema: roomSchema,
+    operation: 'getRoom',
+  } as const;
+
+  function roomAnswers(delayMs?: number) {
+    const reply = upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(200, ROOM, { headers: JSON_HEADERS });
+    if (delayMs !== undefined) {
+      reply.delay(delayMs);
+    }
+  }
+
+  it('runs the call under it and leaves it to the caller, who can run the next call under it', async () => {
+    roomAnswers();
     const caller = new AbortController();
     const deadline = new CallDeadline(5_000, caller.signal);
     const api = client();
-    const call = {
-      method: 'GET',
-      path: `/rooms/${ROOM.id}`,
-      schema: roomSchema,
-      operation: 'getRoom',
-      deadline,
-    } as const;
 
-    await expect(api.send(call)).resolves.toEqual(ROOM);
+    await expect(api.send({ ...getRoom, deadline })).resolves.toEqual(ROOM);
     expect(deadline.aborted).toBe(false);
 
     caller.abort();
-    const error = await failureOf(api.send(call));
+    const error = await failureOf(api.send({ ...getRoom, deadline }));
     deadline.end();
 
     expect(error).toMatchObject({ providerCode: 'CANCELLED' });
@@ -573,22 +580,13 @@ describe('createUpstreamClient: a deadline given by the caller', () => {
   });
 
   it('lets a caller waiting on a shared GET leave when its deadline aborts, sparing the others', async () => {
-    upstream()
-      .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
-      .reply(200, ROOM, { headers: JSON_HEADERS })
-      .delay(200);
+    roomAnswers(200);
     const api = client();
-    const call = {
-      method: 'GET',
-      path: `/rooms/${ROOM.id}`,
-      schema: roomSchema,
-      operation: 'getRoom',
-    } as const;
     const caller = new AbortController();
     const deadline = new CallDeadline(5_000, caller.signal);
 
-    const staying = api.send(call);
-    const leaving = failureOf(api.send({ ...call, deadline }));
+    const staying = api.send(getRoom);
+    const leaving = failureOf(api.send({ ...getRoom, deadline }));
     caller.abort();
     const error = await leaving;
     deadline.end();
