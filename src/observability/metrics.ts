@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitState } from '../http/circuit-breaker.js';
 import type { UpstreamAttempt, UpstreamRetry } from '../http/upstream-observer.js';
+import { UpstreamAttemptMetrics } from './upstream-attempt-metrics.js';
 
 /** Prefix of the process metrics prom-client collects (CPU, memory, event loop, GC). */
 export const PROCESS_METRICS_PREFIX = 'video_rooms_';
@@ -71,8 +72,7 @@ export class AppMetrics {
   readonly #operationDuration: Histogram<'operation_type' | 'operation_name'>;
   readonly #operationErrors: Counter<'operation_type' | 'operation_name' | 'code'>;
   readonly #refused: Counter<'status'>;
-  readonly #upstreamRequests: Counter<'provider' | 'operation' | 'method' | 'status_class'>;
-  readonly #upstreamDuration: Histogram<'provider' | 'operation' | 'method'>;
+  readonly #upstreamAttempts: UpstreamAttemptMetrics;
   readonly #upstreamRetries: Counter<'provider' | 'operation'>;
   readonly #circuitState: Gauge<'provider'>;
 
@@ -97,19 +97,8 @@ export class AppMetrics {
       labelNames: ['status'],
       registers,
     });
-    this.#upstreamRequests = new Counter({
-      name: 'upstream_requests_total',
-      help: 'HTTP attempts to provider accounts, retries included, by status class (or timeout, network, cancelled).',
-      labelNames: ['provider', 'operation', 'method', 'status_class'],
-      registers,
-    });
-    this.#upstreamDuration = new Histogram({
-      name: 'upstream_request_duration_seconds',
-      help: 'Duration of one HTTP attempt to a provider account, body included.',
-      labelNames: ['provider', 'operation', 'method'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    // upstream_requests_total and upstream_request_duration_seconds.
+    this.#upstreamAttempts = new UpstreamAttemptMetrics(this.registry, DURATION_BUCKETS);
     this.#upstreamRetries = new Counter({
       name: 'upstream_retries_total',
       help: 'Failed upstream attempts that were tried again.',
@@ -143,13 +132,7 @@ export class AppMetrics {
   }
 
   upstreamAttempt(attempt: UpstreamAttempt): void {
-    const labels = {
-      provider: attempt.account,
-      operation: attempt.operation,
-      method: attempt.method,
-    };
-    this.#upstreamRequests.inc({ ...labels, status_class: attempt.outcome });
-    this.#upstreamDuration.observe(labels, attempt.durationMs / 1000);
+    this.#upstreamAttempts.record(attempt);
   }
 
   upstreamRetry(retry: UpstreamRetry): void {

@@ -44,6 +44,39 @@ describe('BoundedLabel', () => {
 });
 
 describe('AppMetrics', () => {
+  it('files upstream durations in cumulative buckets, a duration equal to a bound inside it', async () => {
+    const metrics = new AppMetrics();
+    for (const durationMs of [5, 5.1, 40, 45_000]) {
+      metrics.upstreamAttempt({
+        ...ATTEMPT,
+        status: 200,
+        outcome: '2xx',
+        durationMs,
+        errorCode: null,
+      });
+    }
+    const { body } = await metrics.render();
+    const series = (le: string) =>
+      sample(
+        body,
+        `upstream_request_duration_seconds_bucket{provider="signalwire",operation="getRoom",method="GET",le="${le}"}`,
+      );
+
+    expect(body).toContain('# TYPE upstream_request_duration_seconds histogram');
+    expect(body).toContain('# TYPE upstream_requests_total counter');
+    expect([series('0.005'), series('0.01'), series('0.05'), series('30'), series('+Inf')]).toEqual(
+      [1, 2, 3, 3, 4],
+    );
+    expect(
+      sample(
+        body,
+        'upstream_request_duration_seconds_sum{provider="signalwire",operation="getRoom",method="GET"}',
+      ),
+    ).toBeCloseTo(45.0501);
+    // A status class never seen is not a series at all.
+    expect(body).not.toContain('status_class="4xx"');
+  });
+
   it('starts every configured account closed and follows its circuit', async () => {
     const metrics = new AppMetrics(['signalwire', 'hms']);
     metrics.circuitState('hms', 'open');
