@@ -1,3 +1,5 @@
+import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
+
 /**
  * One upstream call's end: it aborts when its deadline passes (reason: a `TimeoutError`
  * DOMException, as `AbortSignal.timeout` gives) or when the caller's signal aborts (the caller's
@@ -9,7 +11,7 @@
  * rare waits that need one (a queue slot, a retry's backoff). `end()` releases the timer and the
  * caller's listener as soon as the call is over.
  */
-export class CallDeadline {
+export class CallDeadline implements AbortWatcher {
   readonly #caller: AbortSignal | undefined;
   readonly #timer: NodeJS.Timeout;
   #aborted = false;
@@ -30,13 +32,15 @@ export class CallDeadline {
     if (caller?.aborted) {
       this.#abort(caller.reason);
     } else {
-      caller?.addEventListener('abort', this, { once: true });
+      if (caller) {
+        watchAbort(caller, this);
+      }
     }
   }
 
-  /** The caller's signal aborted (this object is its listener). */
-  handleEvent(): void {
-    this.#abort(this.#caller?.reason);
+  /** The caller's signal aborted. */
+  signalAborted(reason: unknown): void {
+    this.#abort(reason);
   }
 
   static #timeUp(deadline: CallDeadline): void {
@@ -89,7 +93,9 @@ export class CallDeadline {
     this.#ended = true;
     this.#watcher = null;
     clearTimeout(this.#timer);
-    this.#caller?.removeEventListener('abort', this);
+    if (this.#caller) {
+      unwatchAbort(this.#caller, this);
+    }
   }
 
   #abort(reason: unknown): void {

@@ -1,3 +1,4 @@
+import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
 import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
 
 /**
@@ -63,7 +64,7 @@ export class ConcurrencyLimit {
 }
 
 /** One caller in the queue, listening to its signal or deadline without a closure of its own. */
-class Waiter implements DeadlineWatcher {
+class Waiter implements DeadlineWatcher, AbortWatcher {
   constructor(
     private readonly queue: Waiter[],
     private readonly ending: AbortSignal | CallDeadline | undefined,
@@ -72,16 +73,16 @@ class Waiter implements DeadlineWatcher {
   ) {
     if (ending instanceof CallDeadline) {
       ending.watch(this);
-    } else {
-      ending?.addEventListener('abort', this, { once: true });
+    } else if (ending) {
+      watchAbort(ending, this);
     }
   }
 
   grant(): void {
     if (this.ending instanceof CallDeadline) {
       this.ending.unwatch(this);
-    } else {
-      this.ending?.removeEventListener('abort', this);
+    } else if (this.ending) {
+      unwatchAbort(this.ending, this);
     }
     this.resolve();
   }
@@ -92,8 +93,8 @@ class Waiter implements DeadlineWatcher {
   }
 
   /** The caller's signal aborted. */
-  handleEvent(): void {
-    this.#leave(this.ending?.reason);
+  signalAborted(reason: unknown): void {
+    this.#leave(reason);
   }
 
   #leave(reason: unknown): void {

@@ -6,6 +6,7 @@ import {
   ProviderUnavailableError,
   providerErrorFromStatus,
 } from '../domain/errors.js';
+import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
 import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
@@ -433,7 +434,7 @@ function abortedWaiting(ending: Ending, caller: CallerDetails): ProviderError {
 }
 
 /** One caller waiting for a shared call, listening to its own deadline or signal meanwhile. */
-class SharedWaiter<T> implements DeadlineWatcher {
+class SharedWaiter<T> implements DeadlineWatcher, AbortWatcher {
   constructor(
     private readonly ending: CallDeadline | AbortSignal,
     private readonly resolve: (value: T) => void,
@@ -443,7 +444,7 @@ class SharedWaiter<T> implements DeadlineWatcher {
     if (ending instanceof CallDeadline) {
       ending.watch(this);
     } else {
-      ending.addEventListener('abort', this, { once: true });
+      watchAbort(ending, this);
     }
   }
 
@@ -463,7 +464,7 @@ class SharedWaiter<T> implements DeadlineWatcher {
   }
 
   /** The caller's signal aborted. */
-  handleEvent(): void {
+  signalAborted(): void {
     this.reject(abortedWaiting(this.ending, this.caller));
   }
 
@@ -471,7 +472,7 @@ class SharedWaiter<T> implements DeadlineWatcher {
     if (this.ending instanceof CallDeadline) {
       this.ending.unwatch(this);
     } else {
-      this.ending.removeEventListener('abort', this);
+      unwatchAbort(this.ending, this);
     }
   }
 }
