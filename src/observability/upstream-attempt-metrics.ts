@@ -107,65 +107,72 @@ export class UpstreamAttemptMetrics {
     }
   }
 
-  /** What prom-client's registry asks of a metric: a name, and its values on demand. */
   #counter() {
-    const name = 'upstream_requests_total';
-    const help =
-      'HTTP attempts to provider accounts, retries included, by status class (or timeout, network, cancelled).';
-    return {
-      name,
-      help,
-      type: 'counter',
-      aggregator: 'sum',
-      get: async (): Promise<ExportedMetric> => {
+    return registryView(
+      'upstream_requests_total',
+      'HTTP attempts to provider accounts, retries included, by status class (or timeout, network, cancelled).',
+      'counter',
+      () => {
         const values: ExportedMetric['values'] = [];
         for (const series of this.#all()) {
           series.byOutcome.forEach((value, index) => {
             if (value > 0) {
-              values.push({
-                labels: { ...series.labels, status_class: OUTCOMES[index] as string },
-                value,
-              });
+              const status_class = OUTCOMES[index] as string;
+              values.push({ labels: { ...series.labels, status_class }, value });
             }
           });
         }
-        return { name, help, type: 'counter', aggregator: 'sum', values };
+        return values;
       },
-    };
+    );
   }
 
   #histogram() {
     const name = 'upstream_request_duration_seconds';
-    const help = 'Duration of one HTTP attempt to a provider account, body included.';
-    return {
+    return registryView(
       name,
-      help,
-      type: 'histogram',
-      aggregator: 'sum',
-      get: async (): Promise<ExportedMetric> => {
+      'Duration of one HTTP attempt to a provider account, body included.',
+      'histogram',
+      () => {
         const values: ExportedMetric['values'] = [];
         for (const series of this.#all()) {
           let cumulative = 0;
           this.buckets.forEach((bound, index) => {
             cumulative += series.buckets[index] as number;
-            values.push({
-              metricName: `${name}_bucket`,
-              labels: { ...series.labels, le: bound },
-              value: cumulative,
-            });
+            const labels = { ...series.labels, le: bound };
+            values.push({ metricName: `${name}_bucket`, labels, value: cumulative });
           });
+          const labels = { ...series.labels, le: '+Inf' };
           values.push(
-            {
-              metricName: `${name}_bucket`,
-              labels: { ...series.labels, le: '+Inf' },
-              value: series.count,
-            },
+            { metricName: `${name}_bucket`, labels, value: series.count },
             { metricName: `${name}_sum`, labels: series.labels, value: series.sum },
             { metricName: `${name}_count`, labels: series.labels, value: series.count },
           );
         }
-        return { name, help, type: 'histogram', aggregator: 'sum', values };
+        return values;
       },
-    };
+    );
   }
+}
+
+/** What prom-client's registry asks of a metric: a name, and its values when it renders. */
+function registryView(
+  name: string,
+  help: string,
+  type: ExportedMetric['type'],
+  values: () => ExportedMetric['values'],
+) {
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async (): Promise<ExportedMetric> => ({
+      name,
+      help,
+      type,
+      aggregator: 'sum',
+      values: values(),
+    }),
+  };
 }
