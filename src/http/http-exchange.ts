@@ -9,6 +9,16 @@ export interface HttpRequest {
   readonly method: Dispatcher.HttpMethod;
   readonly headers: Record<string, string>;
   readonly body?: string;
+  /** Largest response body read; past it the request is torn down with ResponseTooLargeError. */
+  readonly maxResponseBytes: number;
+}
+
+/** A response body longer than the request's `maxResponseBytes`. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`The response body is larger than ${limitBytes} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
 }
 
 export interface HttpResponse {
@@ -34,7 +44,7 @@ export function exchange(
   deadline: CallDeadline,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    const handler = new ExchangeHandler(resolve, reject, deadline);
+    const handler = new ExchangeHandler(resolve, reject, deadline, request.maxResponseBytes);
     deadline.watch(handler);
     if (handler.settled) {
       return;
@@ -63,11 +73,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, DeadlineWatcher {
   #status = 0;
   #headers: Record<string, string | string[] | undefined> = {};
   #chunks: Buffer[] = [];
+  #bytes = 0;
 
   constructor(
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly deadline: CallDeadline,
+    private readonly maxBytes: number,
   ) {}
 
   /** Settles now, and stops the request wherever it is. */
@@ -106,9 +118,18 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, DeadlineWatcher {
     this.#status = statusCode;
     this.#headers = headers;
     this.#chunks = [];
+    this.#bytes = 0;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.maxBytes) {
+      // Read whole into memory, so a runaway body is cut off rather than buffered.
+      const error = new ResponseTooLargeError(this.maxBytes);
+      this.fail(error);
+      controller.abort(error);
+      return;
+    }
     this.#chunks.push(chunk);
   }
 

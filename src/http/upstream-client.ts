@@ -10,7 +10,7 @@ import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
 import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { exchange, type HttpResponse } from './http-exchange.js';
+import { exchange, type HttpResponse, ResponseTooLargeError } from './http-exchange.js';
 import { describeRoute, redact } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { UpstreamBudget } from './upstream-budget.js';
@@ -104,6 +104,13 @@ export interface UpstreamClient {
   send<T>(call: UpstreamCall<T>): Promise<T>;
 }
 
+/**
+ * The largest upstream response body read. Provider answers here are a room, a page of at most
+ * 100 rooms, or a token list: kilobytes. The cap keeps a broken or hostile upstream from filling
+ * the heap, since bodies are read whole.
+ */
+export const MAX_RESPONSE_BYTES = 8 * 1_048_576;
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const now = options.now ?? Date.now;
   const limit = new ConcurrencyLimit(options.maxInFlight ?? 8);
@@ -133,11 +140,24 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       response = await exchange(
         options.dispatcher,
-        { origin, path: basePath + call.path, method: call.method, headers, body },
+        {
+          origin,
+          path: basePath + call.path,
+          method: call.method,
+          headers,
+          body,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+        },
         deadline,
       );
     } catch (error) {
-      const typed = connectionError(error, deadline, details, options.timeoutMs);
+      const typed =
+        error instanceof ResponseTooLargeError
+          ? new ProviderResponseError(
+              `Provider ${options.provider} returned a body larger than ${MAX_RESPONSE_BYTES / 1_048_576} MB`,
+              { ...details, cause: error },
+            )
+          : connectionError(error, deadline, details, options.timeoutMs);
       report(call, started, null, typed);
       throw typed;
     }

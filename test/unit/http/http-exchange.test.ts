@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallDeadline } from '../../../src/http/call-deadline.js';
-import { exchange, type HttpRequest } from '../../../src/http/http-exchange.js';
+import {
+  exchange,
+  type HttpRequest,
+  ResponseTooLargeError,
+} from '../../../src/http/http-exchange.js';
 
 // The exchange is the lowest layer of the HTTP client, so it is tested against a real server on
 // loopback: chunked bodies, sockets torn down and requests queued for a socket are what it is
@@ -49,7 +53,7 @@ afterEach(async () => {
 });
 
 function get(path: string): HttpRequest {
-  return { origin: origin(), path, method: 'GET', headers: {} };
+  return { origin: origin(), path, method: 'GET', headers: {}, maxResponseBytes: 1_000_000 };
 }
 
 function origin(): string {
@@ -166,16 +170,31 @@ describe('exchange', () => {
     expect(seen).toEqual([]);
   });
 
+  it('cuts off a body past its limit with ResponseTooLargeError, and drops the socket', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200);
+      response.write('x'.repeat(600));
+      // The rest never comes: the limit must end the exchange, not the end of the body.
+      setTimeout(() => response.write('y'.repeat(600)), 20);
+    };
+
+    const error = await exchange(
+      pool,
+      { ...get('/big'), maxResponseBytes: 1_000 },
+      deadline(),
+    ).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as ResponseTooLargeError).limitBytes).toBe(1_000);
+    await expect.poll(() => closedEarly).toEqual(['/big']);
+  });
+
   it('rejects with the connection error when nothing listens', async () => {
-    const { port } = server.address() as AddressInfo;
+    const request = get('/');
     server.close();
-    const closed = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
+    const closed = new Pool(request.origin, { connections: 1 });
     try {
-      const error = await exchange(
-        closed,
-        { origin: `http://127.0.0.1:${port}`, path: '/', method: 'GET', headers: {} },
-        deadline(),
-      ).catch((caught: unknown) => caught);
+      const error = await exchange(closed, request, deadline()).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       await closed.destroy();

@@ -12,6 +12,7 @@ import {
 import { CallDeadline } from '../../../src/http/call-deadline.js';
 import {
   createUpstreamClient,
+  MAX_RESPONSE_BYTES,
   type UpstreamClientOptions,
   type UpstreamFailure,
 } from '../../../src/http/upstream-client.js';
@@ -294,6 +295,23 @@ describe('createUpstreamClient: status mapping', () => {
       }),
     );
     expect(error).toBeInstanceOf(ProviderResponseError);
+  });
+
+  it('refuses a body past MAX_RESPONSE_BYTES as ProviderResponseError, without retrying', async () => {
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
+      .reply(200, 'x'.repeat(MAX_RESPONSE_BYTES + 1));
+    const error = await failureOf(
+      retrying().send({
+        method: 'GET',
+        path: `/rooms/${ROOM.id}`,
+        schema: roomSchema,
+        operation: 'getRoom',
+      }),
+    );
+    expect(error).toBeInstanceOf(ProviderResponseError);
+    expect(error.message).toBe('Provider signalwire returned a body larger than 8 MB');
+    expect(mock.calls()).toHaveLength(1);
   });
 
   it('maps a connection error to a retryable ProviderUnavailableError', async () => {
