@@ -76,43 +76,14 @@ export class CircuitBreaker {
     return this.#failures;
   }
 
-  /**
-   * Lets one call through or refuses it, and learns from how it ends. `task` may wait first
-   * (for the account's concurrency limit), then hands its HTTP attempt to `send`, once.
-   *
-   * The decision is made before any waiting, so a refused call never queues and the probe is
-   * claimed before another call can take it. `send` refuses too if the circuit opened while
-   * the call waited, so calls queued behind a dying provider send nothing; and it records the
-   * outcome before `task` returns, so the next call in the queue already sees the new state.
-   * The upstream client drives the same steps itself (`admit`, `confirm`, `record`, `abandon`)
-   * to spare its hot path the closures.
+  /*
+   * A call goes through in four steps, which the upstream client takes itself (no closures on
+   * its hot path): `admit` before any waiting, so a refused call never queues and the probe is
+   * claimed before another call can take it; `confirm` after waiting for a slot, so calls
+   * queued behind a dying provider send nothing; `record` once the attempt has ended, before
+   * the slot is freed, so the next call in the queue already sees the new state; and `abandon`
+   * instead, for a call that gives up before sending.
    */
-  async run<T>(
-    operation: string,
-    task: (send: (attempt: () => Promise<T>) => Promise<T>) => Promise<T>,
-  ): Promise<T> {
-    const ticket = this.admit(operation);
-    let sent = false;
-    const send = async (attempt: () => Promise<T>): Promise<T> => {
-      this.confirm(ticket, operation);
-      sent = true;
-      try {
-        const result = await attempt();
-        this.record(ticket, null);
-        return result;
-      } catch (error) {
-        this.record(ticket, error);
-        throw error;
-      }
-    };
-    try {
-      return await task(send);
-    } finally {
-      if (!sent) {
-        this.abandon(ticket);
-      }
-    }
-  }
 
   /** Lets one call through, claiming the probe when the open period is over; or throws. */
   admit(operation: string): CircuitTicket {

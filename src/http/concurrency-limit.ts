@@ -1,5 +1,4 @@
-import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
-import { CallDeadline, type DeadlineWatcher } from './call-deadline.js';
+import type { CallDeadline, DeadlineWatcher } from './call-deadline.js';
 
 /**
  * At most `max` tasks at once; the rest wait in arrival order. One per provider account, so a
@@ -19,15 +18,6 @@ export class ConcurrencyLimit {
     return this.#waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
-  }
-
   /** Takes a slot when one is free, without waiting; the caller must `release` it. */
   tryAcquire(): boolean {
     if (this.#active < this.max) {
@@ -38,18 +28,18 @@ export class ConcurrencyLimit {
   }
 
   /**
-   * Waits for a slot in arrival order; the caller must `release` it. A caller whose signal or
-   * deadline aborts while it waits leaves the queue, holds no slot, and gets the abort's reason.
+   * Waits for a slot in arrival order; the caller must `release` it. A caller whose deadline
+   * aborts while it waits leaves the queue, holds no slot, and gets the abort's reason.
    */
-  acquire(ending?: AbortSignal | CallDeadline): Promise<void> {
+  acquire(deadline?: CallDeadline): Promise<void> {
     if (this.tryAcquire()) {
       return Promise.resolve();
     }
-    if (ending?.aborted) {
-      return Promise.reject(ending.reason);
+    if (deadline?.aborted) {
+      return Promise.reject(deadline.reason);
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push(new Waiter(this.#waiting, ending, resolve, reject));
+      this.#waiting.push(new Waiter(this.#waiting, deadline, resolve, reject));
     });
   }
 
@@ -63,41 +53,24 @@ export class ConcurrencyLimit {
   }
 }
 
-/** One caller in the queue, listening to its signal or deadline without a closure of its own. */
-class Waiter implements DeadlineWatcher, AbortWatcher {
+/** One caller in the queue, watching its deadline without a closure of its own. */
+class Waiter implements DeadlineWatcher {
   constructor(
     private readonly queue: Waiter[],
-    private readonly ending: AbortSignal | CallDeadline | undefined,
+    private readonly deadline: CallDeadline | undefined,
     private readonly resolve: () => void,
     private readonly reject: (reason: unknown) => void,
   ) {
-    if (ending instanceof CallDeadline) {
-      ending.watch(this);
-    } else if (ending) {
-      watchAbort(ending, this);
-    }
+    deadline?.watch(this);
   }
 
   grant(): void {
-    if (this.ending instanceof CallDeadline) {
-      this.ending.unwatch(this);
-    } else if (this.ending) {
-      unwatchAbort(this.ending, this);
-    }
+    this.deadline?.unwatch(this);
     this.resolve();
   }
 
-  /** The caller's deadline aborted. */
+  /** The caller's deadline aborted: it leaves the queue. */
   deadlineAborted(reason: unknown): void {
-    this.#leave(reason);
-  }
-
-  /** The caller's signal aborted. */
-  signalAborted(reason: unknown): void {
-    this.#leave(reason);
-  }
-
-  #leave(reason: unknown): void {
     const index = this.queue.indexOf(this);
     if (index >= 0) {
       this.queue.splice(index, 1);

@@ -38,9 +38,38 @@ function breakerWith(clock: { now: () => number }, threshold = 3) {
   });
 }
 
+/**
+ * Takes a call through the breaker's steps as the upstream client does: admitted, then (when
+ * `wait` is given) a wait for a queue slot, then the attempt, whose outcome is recorded.
+ */
+async function through<T>(
+  breaker: CircuitBreaker,
+  attempt: () => Promise<T>,
+  wait?: () => Promise<void>,
+): Promise<T> {
+  const ticket = breaker.admit('getRooms');
+  if (wait) {
+    try {
+      await wait();
+    } catch (error) {
+      breaker.abandon(ticket);
+      throw error;
+    }
+    breaker.confirm(ticket, 'getRooms');
+  }
+  try {
+    const result = await attempt();
+    breaker.record(ticket, null);
+    return result;
+  } catch (error) {
+    breaker.record(ticket, error);
+    throw error;
+  }
+}
+
 /** Runs `attempt` through the breaker straight away, with no queue in between. */
 function direct<T>(breaker: CircuitBreaker, attempt: () => Promise<T>): Promise<T> {
-  return breaker.run('getRooms', (send) => send(attempt));
+  return through(breaker, attempt);
 }
 
 /** What the breaker threw for a call, or undefined when the call went through. */
@@ -209,7 +238,7 @@ describe('CircuitBreaker', () => {
     const breaker = breakerWith(clock);
     await trip(breaker);
     clock.advance(10_000);
-    const waiting = breaker.run('getRooms', () =>
+    const waiting = through(breaker, succeed, () =>
       Promise.reject(new DOMException('gave up in the queue', 'AbortError')),
     );
     await expect(waiting).rejects.toThrow('gave up in the queue');

@@ -10,13 +10,23 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** Runs `task` in a slot, as the upstream client does: wait for one, then always give it back. */
+async function run<T>(limit: ConcurrencyLimit, task: () => Promise<T>, deadline?: CallDeadline) {
+  await limit.acquire(deadline);
+  try {
+    return await task();
+  } finally {
+    limit.release();
+  }
+}
+
 describe('ConcurrencyLimit', () => {
   it('never runs more than max tasks at once, and starts queued ones in arrival order', async () => {
     const limit = new ConcurrencyLimit(2);
     const gates = [deferred(), deferred(), deferred(), deferred()];
     const started: number[] = [];
     const runs = gates.map((gate, index) =>
-      limit.run(async () => {
+      run(limit, async () => {
         started.push(index);
         await gate.promise;
       }),
@@ -39,16 +49,22 @@ describe('ConcurrencyLimit', () => {
   it('drops a queued task whose caller aborts, without ever running it or holding a slot', async () => {
     const limit = new ConcurrencyLimit(1);
     const gate = deferred();
-    const first = limit.run(() => gate.promise);
+    const first = run(limit, () => gate.promise);
     const controller = new AbortController();
+    const deadline = new CallDeadline(60_000, controller.signal);
     let ran = false;
-    const second = limit.run(async () => {
-      ran = true;
-    }, controller.signal);
+    const second = run(
+      limit,
+      async () => {
+        ran = true;
+      },
+      deadline,
+    );
     controller.abort(new Error('client went away'));
     await expect(second).rejects.toThrow('client went away');
     gate.resolve();
     await first;
+    deadline.end();
     expect(ran).toBe(false);
     expect(limit.active).toBe(0);
     expect(limit.queued).toBe(0);
