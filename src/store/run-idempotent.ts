@@ -48,18 +48,17 @@ export async function runIdempotent(
     if (existing.state === 'done') {
       return { value: existing.value, replayed: true };
     }
-    // The first request is still creating: wait for its result (or for its claim to go).
+    // The first request is still creating: wait until it is not, then let the checks above
+    // decide again. The key may by then hold another request's record (the first one failed
+    // and freed it), so a result is never taken from here unchecked.
     for (;;) {
       if (Date.now() >= deadline || call.signal?.aborted) {
         throw new IdempotencyPendingError();
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const record = await store.get(call.key);
-      if (record === null) {
+      if (record?.state !== 'pending') {
         break;
-      }
-      if (record.state === 'done') {
-        return { value: record.value, replayed: true };
       }
     }
   }

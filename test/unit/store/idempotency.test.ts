@@ -73,4 +73,20 @@ describe('runIdempotent', () => {
       replayed: false,
     });
   });
+
+  it('never hands a waiting repeat the result of other input that took the key meanwhile', async () => {
+    const store = new MemoryIdempotencyStore();
+    const first = runIdempotent(store, call('f'), async () => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      throw new Error('upstream down');
+    });
+    // A repeat of the first request waits for it...
+    const repeat = runIdempotent(store, call('f'), async () => 'room-1');
+    // ...which fails and frees the key, and a request with other input takes and finishes it
+    // before the repeat looks again.
+    const other = first.catch(() => runIdempotent(store, call('g'), async () => 'room-2'));
+
+    await expect(other).resolves.toEqual({ value: 'room-2', replayed: false });
+    await expect(repeat).rejects.toBeInstanceOf(IdempotencyConflictError);
+  });
 });
