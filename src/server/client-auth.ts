@@ -82,11 +82,15 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export class ClientAuthenticator {
   private readonly outcomes = new WeakMap<Request, Promise<AuthOutcome>>();
   private readonly clients = new WeakMap<Request, ClientIdentity>();
-  private readonly keyHashes: readonly { key: ClientApiKey; hash: Buffer }[];
+  /** Each configured key's hash, and the identity it stands for (built once, not per request). */
+  private readonly keyHashes: readonly { client: ClientIdentity; hash: Buffer }[];
   private readonly verifyJwt: ((token: string) => Promise<JWTPayload>) | null;
 
   constructor(private readonly options: ClientAuthOptions) {
-    this.keyHashes = options.apiKeys.map((key) => ({ key, hash: Buffer.from(key.sha256, 'hex') }));
+    this.keyHashes = options.apiKeys.map((key) => ({
+      client: { id: key.id, kind: 'api-key', scopes: new Set(key.scopes) },
+      hash: Buffer.from(key.sha256, 'hex'),
+    }));
     this.verifyJwt = createJwtVerifier(options);
   }
 
@@ -120,9 +124,9 @@ export class ClientAuthenticator {
     if (!credential) {
       return { ok: false, reason: 'unauthenticated' };
     }
-    const key = this.matchApiKey(credential);
-    if (key) {
-      return { ok: true, client: { id: key.id, kind: 'api-key', scopes: new Set(key.scopes) } };
+    const client = this.matchApiKey(credential);
+    if (client) {
+      return { ok: true, client };
     }
     if (this.verifyJwt && JWT_SHAPE.test(credential)) {
       return this.checkJwt(this.verifyJwt, credential);
@@ -131,12 +135,12 @@ export class ClientAuthenticator {
   }
 
   /** Compares with every key, so the time taken says nothing about which one came close. */
-  private matchApiKey(credential: string): ClientApiKey | null {
+  private matchApiKey(credential: string): ClientIdentity | null {
     const digest = hash('sha256', credential, 'buffer');
-    let found: ClientApiKey | null = null;
+    let found: ClientIdentity | null = null;
     for (const candidate of this.keyHashes) {
       if (timingSafeEqual(candidate.hash, digest) && found === null) {
-        found = candidate.key;
+        found = candidate.client;
       }
     }
     return found;
