@@ -384,6 +384,17 @@ const ENV_ACCOUNTS: readonly EnvAccountSpec[] = [
   },
 ];
 
+/**
+ * Every environment variable `loadConfig` reads. Tools that start the service with settings of
+ * their own (the bench, tests) drop these from the environment they pass on, so a variable left
+ * in the caller's shell cannot change what they start.
+ */
+export const CONFIG_ENV_VARIABLES: ReadonlySet<string> = new Set([
+  'CONFIG_FILE',
+  ...Object.values(ENV_NAMES),
+  ...ENV_ACCOUNTS.flatMap((spec) => [spec.keyVariable, ...Object.values(spec.fields)]),
+]);
+
 interface EnvAccount {
   readonly account: Record<string, unknown>;
   /** Account field -> the variable it came from, for error messages. */

@@ -4,7 +4,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProviderConfig } from '../../src/config.js';
+import { CONFIG_ENV_VARIABLES, type ProviderConfig } from '../../src/config.js';
 import {
   type Child,
   cpuSeconds,
@@ -105,12 +105,7 @@ function freePort(): Promise<number> {
 function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    const configures =
-      /^(SIGNALWIRE|NETLESS|HMS|VIDESK)_/.test(name) ||
-      /^(UPSTREAM_|MAX_PAGE_SIZE|MAX_UPSTREAM_|SHARE_INFLIGHT_|DEFAULT_TOKEN_TTL_|CONFIG_FILE|LOG_LEVEL|PORT$|HOST$)/.test(
-        name,
-      );
-    if (!configures) {
+    if (!CONFIG_ENV_VARIABLES.has(name)) {
       env[name] = value;
     }
   }

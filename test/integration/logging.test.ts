@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIG_ENV_VARIABLES } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { CreateRoomDocument, RoomDocument } from '../__generated__/graphql.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
@@ -166,10 +167,7 @@ async function freePort(): Promise<number> {
 async function runServer(env: Record<string, string>): Promise<{ stdout: string[] }> {
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    const configures =
-      /^(SIGNALWIRE|NETLESS|HMS|VIDESK|CLIENT|ALLOW|CORS|RATE_LIMIT|REDIS|OTEL)_/.test(name) ||
-      ['CONFIG_FILE', 'PORT', 'HOST', 'LOG_LEVEL', 'METRICS', 'TRACING'].includes(name);
-    if (!configures && value !== undefined) {
+    if (!CONFIG_ENV_VARIABLES.has(name) && value !== undefined) {
       clean[name] = value;
     }
   }
