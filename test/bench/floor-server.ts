@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../src/config.js';
 import { createManagementTokenSource } from '../../src/providers/hms/hms-auth.js';
-import { signNetlessToken } from '../../src/providers/netless/netless-auth.js';
+import { createNetlessAuth } from '../../src/providers/netless/netless-auth.js';
+import { NETLESS_ASSUMPTIONS } from '../../src/providers/netless/netless-schemas.js';
+import { signalWireAuthHeaders } from '../../src/providers/signalwire/signalwire-auth.js';
+import { videskAuthHeaders } from '../../src/providers/videsk/videsk-auth.js';
 import { type BenchSeeds, exitWithParent, type ParentMessage, serveParent } from './protocol.js';
 
 // Child process of `npm run bench`: the floor. A minimal `node:http` handler per scenario that
@@ -31,27 +33,18 @@ const accounts = new Map<string, Account>();
 let seeds: BenchSeeds | null = null;
 let signalwire: Account | null = null;
 
-/** The same auth headers the adapters send (see each `src/providers/<id>/<id>-auth.ts`). */
+/** The auth headers the adapters send, made by the adapters' own auth modules. */
 async function authHeaders(config: ProviderConfig): Promise<Record<string, string>> {
   switch (config.kind) {
     case 'signalwire':
-      return {
-        authorization: `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`,
-      };
+      return signalWireAuthHeaders(config);
     case 'netless': {
-      if (!config.accessKey || !config.secretKey) {
-        throw new Error('the floor needs a Netless access key pair');
-      }
-      const token = signNetlessToken({
-        kind: 'SDK',
-        accessKey: config.accessKey,
-        secretKey: config.secretKey,
-        role: 'admin',
-        lifespanMs: 3_600_000,
-        nowMs: Date.now(),
-        nonce: randomUUID(),
-      });
-      return { token, region: config.region ?? 'us-sv', 'content-type': 'application/json' };
+      const auth = createNetlessAuth({ ...config, now: Date.now });
+      return {
+        token: auth.restToken(),
+        region: config.region ?? NETLESS_ASSUMPTIONS.defaultRegion,
+        'content-type': 'application/json',
+      };
     }
     case 'hms': {
       const source = createManagementTokenSource(
@@ -61,7 +54,7 @@ async function authHeaders(config: ProviderConfig): Promise<Record<string, strin
       return { authorization: `Bearer ${await source.token()}` };
     }
     case 'videsk':
-      return { authorization: `Bearer ${config.apiToken}` };
+      return videskAuthHeaders(config);
   }
 }
 
