@@ -1,8 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +10,7 @@ import { DEFAULT_RETRY_POLICY } from '../../src/http/with-retry.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { currentBudget, runInScope, type Scope } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
+import { startChild, stopAllChildren } from './children.js';
 
 // `npm run bench:client`: what one upstream call costs the service's own CPU, next to what the
 // same call costs through undici alone (as the floor of `npm run bench` makes it). A request that
@@ -38,17 +36,11 @@ const roomSchema = z.object({
   enabled: z.boolean(),
 });
 
-async function startUpstream(): Promise<{ child: ChildProcess; origin: string }> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'fixed-upstream.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the upstream exited with ${code}`)));
-    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8').trim()));
-  });
-  return { child, origin: `http://127.0.0.1:${port}` };
+/** The fixed upstream in a child process, and its origin once it has printed its port. */
+async function startUpstream(): Promise<string> {
+  const child = startChild('upstream', './fixed-upstream.ts');
+  const port = await child.waitForLine((line) => line.trim() || undefined, 30_000);
+  return `http://127.0.0.1:${port}`;
 }
 
 type Contender = (index: number, signal: AbortSignal) => Promise<unknown>;
@@ -91,7 +83,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { child, origin } = await startUpstream();
+  const origin = await startUpstream();
   const connections = 64;
   const pool = new Pool(origin, { connections, keepAliveTimeout: 10_000 });
   const headers = { accept: 'application/json', authorization: 'Basic YmVuY2g6YmVuY2g=' };
@@ -162,9 +154,7 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(figures));
   } finally {
-    await Promise.all([pool.close(), dispatcher.close()]);
-    child.stdin?.end();
-    child.kill();
+    await Promise.all([pool.close(), dispatcher.close(), stopAllChildren()]);
   }
 }
 

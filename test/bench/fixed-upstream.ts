@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exitWithParent } from './protocol.js';
 
 // Child process of `npm run bench:client`: an upstream that answers every request at once with
 // the same small JSON room, so the client process's CPU is all the parent measures. It prints
@@ -21,5 +22,4 @@ const server = createServer((request, response) => {
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
 });
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+exitWithParent(() => process.exit(0));
