@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG_ENV_VARIABLES, type ProviderConfig } from '../../src/config.js';
+import { freePort } from '../helpers/free-port.js';
 import {
   type Child,
   cpuSeconds,
@@ -19,6 +19,7 @@ import { runLoad } from './load.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import type { BenchSeeds, EmulatorCounts, EmulatorReady, MemoryAfterGc } from './protocol.js';
 import {
+  figures,
   jsonLine,
   type Measurement,
   resultTable,
@@ -87,18 +88,6 @@ function installExitHandlers(hardLimitMs: number): void {
     hardLimitMs,
   );
   watchdog.unref();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The environment of the service: ours, minus anything that would configure it differently. */
@@ -399,7 +388,6 @@ async function main(): Promise<number> {
     waitForService(serviceUrl, service, 30_000),
   ]);
   const rss = new RssSampler(service.pid);
-  const startupPeakMb = rss.peakSince();
   const startRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
   progress(`service listening, RSS ${startRssMb.toFixed(1)} MB`);
 
@@ -429,7 +417,7 @@ async function main(): Promise<number> {
   }
   progress(`validated one request each; upstream calls ours/floor: ${validation.join(', ')}`);
   const idleRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
-  let peakRssMb = Math.max(startupPeakMb, rss.peakSince());
+  let peakRssMb = rss.peakSince();
 
   const rssAfterRunsMb: number[] = [];
   const heapAfterGcMb: number[] = [];
@@ -491,15 +479,7 @@ async function main(): Promise<number> {
     );
   }
   console.log(jsonLine(results));
-  const failures = results.some(
-    (result) =>
-      result.ours.c1.load.failures +
-        result.ours.cN.load.failures +
-        result.floor.c1.load.failures +
-        result.floor.cN.load.failures >
-      0,
-  );
-  return failures ? 1 : 0;
+  return results.some((result) => figures(result).failures > 0) ? 1 : 0;
 }
 
 main()

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_ENV_VARIABLES } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { CreateRoomDocument, RoomDocument } from '../__generated__/graphql.js';
+import { freePort } from '../helpers/free-port.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
 type LogRecord = Record<string, unknown>;
@@ -147,18 +147,6 @@ describe('the service process', () => {
     );
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Runs `src/bin/server.ts` in sandbox mode, sends it one GraphQL request once it answers, then
