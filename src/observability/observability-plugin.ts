@@ -35,20 +35,17 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export function useObservability(options: ObservabilityOptions): Plugin {
   const { telemetry, logger } = options;
   const { metrics, tracer } = telemetry;
-  const records = new WeakMap<Request, RequestRecord>();
-
   function newRecord(request: Request): RequestRecord {
-    const record: RequestRecord = {
+    return {
       requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
       startedAt: performance.now(),
       operations: [],
     };
-    records.set(request, record);
-    return record;
   }
 
+  /** The record the request's scope holds (every hook runs inside `instrumentation.request`). */
   function recordOf(request: Request): RequestRecord {
-    return currentScope()?.request ?? records.get(request) ?? newRecord(request);
+    return currentScope()?.request ?? newRecord(request);
   }
 
   function finishOperation(operation: OperationRecord): void {
