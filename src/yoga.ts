@@ -4,7 +4,6 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
 import { schema } from './graphql/schema.js';
-import { redact } from './http/redact.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
 import { useObservability, yogaLogger } from './observability/observability-plugin.js';
@@ -178,10 +177,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
           });
         }
         if (!(original instanceof GraphQLError) && original !== undefined) {
-          logError(
-            'Unexpected error while executing a GraphQL operation',
-            redact(String((original as Error)?.stack ?? original)),
-          );
+          logError('Unexpected error while executing a GraphQL operation', original);
         }
         return defaultMaskError(error, message, isDev);
       },
