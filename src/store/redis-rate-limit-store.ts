@@ -19,6 +19,13 @@ end
 return {count, ttl}
 `;
 
+/** The name the script is registered under on the client (ioredis `defineCommand`). */
+const HIT_COMMAND = 'videoRoomsRateLimitHit';
+
+interface RedisWithHit {
+  [HIT_COMMAND](key: string, windowMs: number): Promise<unknown>;
+}
+
 export interface RedisRateLimitStoreOptions {
   /** Key prefix; `vrg:rl:` by default. */
   readonly prefix?: string;
@@ -37,11 +44,17 @@ export class RedisRateLimitStore implements RateLimitStore {
     options: RedisRateLimitStoreOptions = {},
   ) {
     this.#prefix = options.prefix ?? RATE_LIMIT_KEY_PREFIX;
+    // Registered once: ioredis then sends EVALSHA, and the whole script only when Redis has not
+    // seen it yet, instead of the script's text with every GraphQL request.
+    redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
     const window = Math.max(1, Math.ceil(windowMs));
-    const reply = await this.redis.eval(HIT_SCRIPT, 1, this.#prefix + key, window);
+    const reply = await (this.redis as unknown as RedisWithHit)[HIT_COMMAND](
+      this.#prefix + key,
+      window,
+    );
     if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
       throw new Error('Redis answered the rate-limit script with something unexpected');
     }
