@@ -25,6 +25,13 @@ const AUTHORIZATION = `Basic ${CREDENTIAL}`;
 const roomSchema = z.object({ id: z.string(), name: z.string() });
 const ROOM = { id: 'c22d24f6-5a47-4597-9a23-c7d01e696b92', name: 'my_room' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
+/** The call most cases make: one room by id. */
+const getRoom = {
+  method: 'GET',
+  path: `/rooms/${ROOM.id}`,
+  schema: roomSchema,
+  operation: 'getRoom',
+} as const;
 
 /** A provider error reader like the real ones: `{message, code}` when it can, else the status. */
 function parseError(failure: UpstreamFailure) {
@@ -253,14 +260,7 @@ describe('createUpstreamClient: status mapping', () => {
     upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(200, { id: 42 }, { headers: JSON_HEADERS });
-    const error = await failureOf(
-      client().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const error = await failureOf(client().send(getRoom));
     expect(error).toBeInstanceOf(ProviderResponseError);
     expect(error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', retryable: false });
     expect(error.cause).toBeInstanceOf(z.ZodError);
@@ -270,14 +270,7 @@ describe('createUpstreamClient: status mapping', () => {
     upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(200, '<html>maintenance</html>', { headers: { 'content-type': 'text/html' } });
-    const error = await failureOf(
-      client().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const error = await failureOf(client().send(getRoom));
     expect(error).toBeInstanceOf(ProviderResponseError);
     expect(error.message).toContain('not JSON');
   });
@@ -286,14 +279,7 @@ describe('createUpstreamClient: status mapping', () => {
     upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(200, '');
-    const error = await failureOf(
-      client().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const error = await failureOf(client().send(getRoom));
     expect(error).toBeInstanceOf(ProviderResponseError);
   });
 
@@ -301,14 +287,7 @@ describe('createUpstreamClient: status mapping', () => {
     upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(200, 'x'.repeat(MAX_RESPONSE_BYTES + 1));
-    const error = await failureOf(
-      retrying().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const error = await failureOf(retrying().send(getRoom));
     expect(error).toBeInstanceOf(ProviderResponseError);
     expect(error.message).toBe('Provider signalwire returned a body larger than 8 MB');
     expect(mock.calls()).toHaveLength(1);
@@ -348,14 +327,7 @@ describe('createUpstreamClient: retries', () => {
       .reply(503, { message: 'busy' }, { headers: JSON_HEADERS });
     upstream().intercept({ path, method: 'GET' }).reply(200, ROOM, { headers: JSON_HEADERS });
 
-    const result = settle(
-      retrying().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const result = settle(retrying().send(getRoom));
     await vi.runAllTimersAsync();
 
     expect(await result).toEqual({ value: ROOM, error: undefined });
@@ -367,14 +339,7 @@ describe('createUpstreamClient: retries', () => {
     const path = `/api/video/rooms/${ROOM.id}`;
     upstream().intercept({ path, method: 'GET' }).reply(503, { message: 'busy' }).times(3);
 
-    const result = settle(
-      retrying().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const result = settle(retrying().send(getRoom));
     await vi.runAllTimersAsync();
 
     const { error } = await result;
@@ -432,14 +397,7 @@ describe('createUpstreamClient: retries', () => {
     upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
       .reply(400, { message: 'bad' }, { headers: JSON_HEADERS });
-    const error = await failureOf(
-      retrying().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const error = await failureOf(retrying().send(getRoom));
     expect(error).toBeInstanceOf(ProviderRejectedError);
     expect(mock.calls()).toHaveLength(1);
   });
@@ -449,14 +407,7 @@ describe('createUpstreamClient: retries', () => {
     upstream().intercept({ path, method: 'GET' }).replyWithError(new Error('socket hang up'));
     upstream().intercept({ path, method: 'GET' }).reply(200, ROOM, { headers: JSON_HEADERS });
 
-    const result = settle(
-      retrying().send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
-    );
+    const result = settle(retrying().send(getRoom));
     await vi.runAllTimersAsync();
 
     expect((await result).value).toEqual(ROOM);
@@ -547,12 +498,9 @@ describe('createUpstreamClient: cancellation and deadline', () => {
     const started = Date.now();
 
     const error = await failureOf(
-      client({ timeoutMs: 50, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } }).send({
-        method: 'GET',
-        path: `/rooms/${ROOM.id}`,
-        schema: roomSchema,
-        operation: 'getRoom',
-      }),
+      client({ timeoutMs: 50, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } }).send(
+        getRoom,
+      ),
     );
 
     expect(error).toBeInstanceOf(ProviderUnavailableError);
@@ -564,13 +512,6 @@ describe('createUpstreamClient: cancellation and deadline', () => {
 });
 
 describe('createUpstreamClient: a deadline given by the caller', () => {
-  const getRoom = {
-    method: 'GET',
-    path: `/rooms/${ROOM.id}`,
-    schema: roomSchema,
-    operation: 'getRoom',
-  } as const;
-
   function roomAnswers(delayMs?: number) {
     const reply = upstream()
       .intercept({ path: `/api/video/rooms/${ROOM.id}`, method: 'GET' })
