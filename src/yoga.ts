@@ -7,8 +7,9 @@ import { schema } from './graphql/schema.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
 import { useObservability, yogaLogger } from './observability/observability-plugin.js';
-import { currentScope } from './observability/scope.js';
+import { requestIdOf } from './observability/scope.js';
 import { createTelemetry, type Telemetry } from './observability/telemetry.js';
+import { isInvalidGlobalId, unexpectedErrorLog } from './observability/unexpected-errors.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
 import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
@@ -22,10 +23,10 @@ export interface AppOptions {
   readonly config: Config;
   readonly registry: ProviderRegistry;
   /**
-   * Where unexpected errors are reported; never given secrets. Defaults to `logger` at error
-   * level, with the request id.
+   * Where unexpected errors are reported, with the id of the request they came from when it is
+   * known; never given secrets. Defaults to `logger` at error level.
    */
-  readonly logError?: (message: string, error: unknown) => void;
+  readonly logError?: (message: string, error: unknown, requestId: string | undefined) => void;
   /**
    * Structured JSON logs: one line per request, upstream trouble, errors. When absent: JSON to
    * stdout at `config.logLevel`, or nothing at all when `logging` is false.
@@ -84,13 +85,13 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     options.logger ??
     (options.logging === false ? silentLogger() : createLogger({ level: config.logLevel }));
   const telemetry = options.telemetry ?? createTelemetry({ config, logger });
-  const logError =
+  const report =
     options.logError ??
-    ((message: string, error: unknown) =>
-      logger.error(
-        { requestId: currentScope()?.request.requestId, error: errorDetail(error) },
-        message,
-      ));
+    ((message: string, error: unknown, requestId: string | undefined) =>
+      logger.error({ requestId, error: errorDetail(error) }, message));
+  const logError = (message: string, error: unknown, request: Request | null) =>
+    report(message, error, request ? requestIdOf(request.signal) : undefined);
+  const unexpectedErrors = unexpectedErrorLog(logError);
   const open = options.open ?? false;
   const authenticator = new ClientAuthenticator({
     apiKeys: config.clientApiKeys,
@@ -129,6 +130,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         clientIdOf: (request) => authenticator.clientOf(request).id,
         callsPerOperation: config.maxUpstreamCallsPerOperation,
       }),
+      unexpectedErrors.plugin,
       ...(config.graphqlJit ? [useJitExecution()] : []),
     ],
     // `requestBodyLimit` (query-limits.ts) already refuses an oversized body, declared or
@@ -156,7 +158,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
       maskError(error, message, isDev) {
         const located = error instanceof GraphQLError ? error : null;
         const original = located ? located.originalError : error;
-        if (original instanceof Error && original.message.startsWith('Invalid global ID')) {
+        if (isInvalidGlobalId(original)) {
           // The Relay plugin's own check: a client's mistake, and its message would echo the
           // whole id back however long it is.
           return atSamePlace(located, 'An id is not a global id issued by this API', {
@@ -176,9 +178,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
               : {}),
           });
         }
-        if (!(original instanceof GraphQLError) && original !== undefined) {
-          logError('Unexpected error while executing a GraphQL operation', original);
-        }
+        unexpectedErrors.unlessReported(error);
         return defaultMaskError(error, message, isDev);
       },
     },

@@ -66,10 +66,11 @@ export interface UpstreamClientOptions {
   /** Metrics, traces and logs of this account's calls; never given secrets. */
   readonly observer?: UpstreamObserver;
   /**
-   * The allowance of upstream calls of the GraphQL operation being served, if any: each call
-   * takes one, and a call past it fails with UpstreamCallLimitError before any HTTP.
+   * The allowance of upstream calls of the GraphQL operation a call serves, found by the call's
+   * signal (the request's), if any: each call takes one, and a call past it fails with
+   * UpstreamCallLimitError before any HTTP.
    */
-  readonly budget?: () => UpstreamBudget | undefined;
+  readonly budget?: (signal: AbortSignal | undefined) => UpstreamBudget | undefined;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
   readonly onAttempt?: (event: {
     route: string;
@@ -211,6 +212,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       startedAt: started,
       durationMs,
       errorCode,
+      signal: call.signal,
     });
   }
 
@@ -334,6 +336,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
               attempt,
               delayMs,
               errorCode: errorCodeOf(error),
+              signal: call.signal,
             })
         : undefined,
     };
@@ -363,7 +366,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const key = `${call.path}\u0000${schemaId(call.schema)}`;
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
-      options.budget?.()?.take();
+      options.budget?.(call.signal)?.take();
       // The shared call answers to its own deadline only: one caller going away must not
       // cancel it for the others.
       const started = run(call, undefined, undefined);
@@ -388,10 +391,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           if (sharing) {
             return shared(call);
           }
-          options.budget?.()?.take();
+          options.budget?.(call.signal)?.take();
           return run(call, call.deadline, call.signal);
         }
-        options.budget?.()?.take();
+        options.budget?.(call.signal)?.take();
       } catch (error) {
         // Past the operation's allowance: a rejection, like every other failure.
         return Promise.reject(error);

@@ -26,6 +26,11 @@ export interface UpstreamAttempt {
   readonly durationMs: number;
   /** The typed error's code (`UPSTREAM_AUTH_FAILED`, `TIMEOUT`, ...), or null on success. */
   readonly errorCode: string | null;
+  /**
+   * The signal of the request the call serves (of the one that started it, for a shared GET):
+   * what telemetry finds the request's id and span by.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A failed attempt that will be tried again after `delayMs`. */
@@ -37,6 +42,8 @@ export interface UpstreamRetry {
   readonly attempt: number;
   readonly delayMs: number;
   readonly errorCode: string;
+  /** As in UpstreamAttempt. */
+  readonly signal?: AbortSignal;
 }
 
 /** An account's circuit breaker moved from one state to another. */

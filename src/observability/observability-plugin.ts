@@ -4,7 +4,13 @@ import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import { UpstreamBudget } from '../http/upstream-budget.js';
 import { errorDetail, type Logger } from './logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
-import { currentScope, type OperationRecord, type RequestRecord, runInScope } from './scope.js';
+import {
+  type OperationRecord,
+  openScope,
+  type RequestRecord,
+  type Scope,
+  scopeOf,
+} from './scope.js';
 import type { Telemetry } from './telemetry.js';
 import { endOperationSpan, parentContext, startOperationSpan } from './tracing.js';
 
@@ -29,8 +35,8 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /**
  * Request ids, the access log, `/metrics`, and the metrics and span of each GraphQL operation.
  *
- * Each HTTP request runs in a scope (async context) holding its id, and each operation in a
- * scope holding its span; the upstream client's observer and `logError` read it from there.
+ * Each HTTP request gets a scope, found by its signal (`scope.ts`), holding its id and then its
+ * operation's span and call allowance; the upstream client and its observer read them there.
  */
 export function useObservability(options: ObservabilityOptions): Plugin {
   const { telemetry, logger } = options;
@@ -43,9 +49,14 @@ export function useObservability(options: ObservabilityOptions): Plugin {
     };
   }
 
-  /** The record the request's scope holds (every hook runs inside `instrumentation.request`). */
-  function recordOf(request: Request): RequestRecord {
-    return currentScope()?.request ?? newRecord(request);
+  /** The request's scope (`instrumentation.request` opens it before any hook runs). */
+  function scopeFor(request: Request): Scope {
+    return scopeOf(request.signal) ?? openScope(request.signal, newRecord(request));
+  }
+
+  /** The operation the request is running, seen from a hook that has the request. */
+  function operationOf(request: Request | undefined): OperationRecord | null {
+    return request ? (scopeOf(request.signal)?.operation ?? null) : null;
   }
 
   function finishOperation(operation: OperationRecord): void {
@@ -63,10 +74,12 @@ export function useObservability(options: ObservabilityOptions): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
-        return runInScope({ request: newRecord(request), operation: null }, wrapped);
+        openScope(request.signal, newRecord(request));
+        return wrapped();
       },
-      operation({ request }, wrapped) {
-        const record = recordOf(request);
+      async operation({ request }, wrapped) {
+        const scope = scopeFor(request);
+        const record = scope.request;
         const span = tracer
           ? startOperationSpan(tracer, parentContext(request.headers.get('traceparent')), {
               requestId: record.requestId,
@@ -85,16 +98,15 @@ export function useObservability(options: ObservabilityOptions): Plugin {
               : new UpstreamBudget(options.callsPerOperation),
         };
         record.operations.push(operation);
-        return runInScope({ request: record, operation }, async () => {
-          try {
-            await wrapped();
-          } catch (error) {
-            operation.errorCodes.push(codeOf(error));
-            throw error;
-          } finally {
-            finishOperation(operation);
-          }
-        });
+        scope.operation = operation;
+        try {
+          await wrapped();
+        } catch (error) {
+          operation.errorCodes.push(codeOf(error));
+          throw error;
+        } finally {
+          finishOperation(operation);
+        }
       },
     },
 
@@ -116,15 +128,15 @@ export function useObservability(options: ObservabilityOptions): Plugin {
       });
     },
 
-    onParams({ params }) {
-      const operation = currentScope()?.operation;
+    onParams({ params, request }) {
+      const operation = operationOf(request);
       if (operation) {
         operation.name = nameOf(params.operationName);
       }
     },
 
     onExecute({ args }) {
-      const operation = currentScope()?.operation;
+      const operation = operationOf((args.contextValue as { request?: Request }).request);
       const definition = getOperationAST(args.document, args.operationName);
       if (operation && definition) {
         operation.type = definition.operation;
@@ -132,8 +144,8 @@ export function useObservability(options: ObservabilityOptions): Plugin {
       }
     },
 
-    onExecutionResult({ result }) {
-      const operation = currentScope()?.operation;
+    onExecutionResult({ result, request }) {
+      const operation = operationOf(request);
       if (!operation || !result || Symbol.asyncIterator in result) {
         return;
       }
@@ -143,7 +155,7 @@ export function useObservability(options: ObservabilityOptions): Plugin {
     },
 
     onResponse({ request, response }) {
-      const record = recordOf(request);
+      const record = scopeFor(request).request;
       try {
         response.headers.set(REQUEST_ID_HEADER, record.requestId);
       } catch {
@@ -208,10 +220,11 @@ type YogaLogger = Exclude<
 >;
 
 /**
- * Yoga's own logging, through pino, with the request id. Yoga reports at `error` every error our
- * `maskError` rewrote, which includes each typed error a client gets back (a room not found),
- * and `maskError` already reports the unexpected ones through `logError`; so Yoga's errors go
- * to `debug`, not `error`, where they would bury the real ones.
+ * Yoga's own logging, through pino. Yoga reports at `error` every error our `maskError`
+ * rewrote, which includes each typed error a client gets back (a room not found), and the
+ * unexpected ones are already reported through `logError` with their request id; so Yoga's
+ * errors go to `debug`, not `error`, where they would bury the real ones. Yoga hands its
+ * logger no request, so these lines carry no request id.
  */
 export function yogaLogger(logger: Logger): YogaLogger {
   const write =
@@ -220,10 +233,7 @@ export function yogaLogger(logger: Logger): YogaLogger {
       if (!logger.isLevelEnabled(level)) {
         return;
       }
-      logger[level](
-        { requestId: currentScope()?.request.requestId, source: 'yoga' },
-        args.map((arg) => errorDetail(arg)).join(' '),
-      );
+      logger[level]({ source: 'yoga' }, args.map((arg) => errorDetail(arg)).join(' '));
     };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('debug') };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { Logger } from './logger.js';
 import { AppMetrics } from './metrics.js';
-import { currentScope } from './scope.js';
+import { requestIdOf, scopeOf } from './scope.js';
 import { createTracing, recordUpstreamSpan, type Tracer } from './tracing.js';
 
 /** Metrics and traces of one app, shared by its Yoga plugin and its upstream clients. */
@@ -41,7 +41,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const upstream: UpstreamObserver = {
     attemptFinished(attempt) {
       metrics?.upstreamAttempt(attempt);
-      const scope = currentScope();
+      const scope = scopeOf(attempt.signal);
       if (tracer) {
         recordUpstreamSpan(
           tracer,
@@ -79,7 +79,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       metrics?.upstreamRetry(retry);
       logger.info(
         {
-          requestId: currentScope()?.request.requestId,
+          requestId: requestIdOf(retry.signal),
           provider: retry.account,
           operation: retry.operation,
           method: retry.method,

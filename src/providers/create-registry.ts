@@ -21,8 +21,11 @@ export interface RegistryHandle {
 export interface RegistryOptions {
   /** Told of every account's upstream calls, retries and circuit changes (metrics, traces, logs). */
   readonly observer?: UpstreamObserver;
-  /** The current GraphQL operation's allowance of upstream calls, shared by every account. */
-  readonly budget?: () => UpstreamBudget | undefined;
+  /**
+   * The allowance of upstream calls of the GraphQL operation a call serves, found by the call's
+   * signal, and shared by every account.
+   */
+  readonly budget?: (signal: AbortSignal | undefined) => UpstreamBudget | undefined;
 }
 
 /** The one place that knows every adapter: builds one per configured account, each with its own pool. */

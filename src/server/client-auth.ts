@@ -24,8 +24,8 @@ export interface ClientAuthOptions {
   readonly jwtAudience?: string;
   /** A request with no credentials gets every scope (the sandbox, `ALLOW_ANONYMOUS`). */
   readonly allowAnonymous: boolean;
-  /** Where a failure to fetch the JWKS is reported; never given a credential. */
-  readonly logError?: (message: string, error: unknown) => void;
+  /** Where a failure to fetch the JWKS is reported, with the request; never given a credential. */
+  readonly logError?: (message: string, error: unknown, request: Request) => void;
 }
 
 /** The result of checking one request's credentials. */
@@ -98,7 +98,7 @@ export class ClientAuthenticator {
   authenticate(request: Request): Promise<AuthOutcome> {
     let outcome = this.outcomes.get(request);
     if (!outcome) {
-      outcome = this.check(request.headers.get('authorization')).then((result) => {
+      outcome = this.check(request).then((result) => {
         if (result.ok) {
           this.clients.set(request, result.client);
         }
@@ -114,7 +114,8 @@ export class ClientAuthenticator {
     return this.clients.get(request) ?? NOBODY;
   }
 
-  private async check(header: string | null): Promise<AuthOutcome> {
+  private async check(request: Request): Promise<AuthOutcome> {
+    const header = request.headers.get('authorization');
     if (header === null) {
       return this.options.allowAnonymous
         ? { ok: true, client: ANONYMOUS }
@@ -129,7 +130,7 @@ export class ClientAuthenticator {
       return { ok: true, client };
     }
     if (this.verifyJwt && JWT_SHAPE.test(credential)) {
-      return this.checkJwt(this.verifyJwt, credential);
+      return this.checkJwt(this.verifyJwt, credential, request);
     }
     return { ok: false, reason: 'unauthenticated' };
   }
@@ -149,6 +150,7 @@ export class ClientAuthenticator {
   private async checkJwt(
     verify: (token: string) => Promise<JWTPayload>,
     token: string,
+    request: Request,
   ): Promise<AuthOutcome> {
     let payload: JWTPayload;
     try {
@@ -161,6 +163,7 @@ export class ClientAuthenticator {
       this.options.logError?.(
         'Client JWT keys could not be fetched from CLIENT_JWKS_URL',
         error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        request,
       );
       return { ok: false, reason: 'unavailable' };
     }

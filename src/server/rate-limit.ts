@@ -10,8 +10,8 @@ export interface RateLimitOptions {
   readonly store: RateLimitStore;
   /** The authenticated client of a request, or null when it has none (anonymous or refused). */
   readonly identify: (request: Request) => Promise<ClientIdentity | null>;
-  /** Where a failing store is reported; the request then goes through unlimited. */
-  readonly logError?: (message: string, error: unknown) => void;
+  /** Where a failing store is reported, with the request; it then goes through unlimited. */
+  readonly logError?: (message: string, error: unknown, request: Request) => void;
 }
 
 interface Budget {
@@ -68,7 +68,11 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         hit = await options.store.hit(key, options.windowMs);
       } catch (error) {
         // A store outage should not take the API down with it.
-        options.logError?.('The rate-limit store failed; this request was not counted', error);
+        options.logError?.(
+          'The rate-limit store failed; this request was not counted',
+          error,
+          request,
+        );
         return;
       }
       const budget: Budget = {

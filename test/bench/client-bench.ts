@@ -8,7 +8,7 @@ import { UpstreamBudget } from '../../src/http/upstream-budget.js';
 import { createUpstreamClient } from '../../src/http/upstream-client.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/http/with-retry.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { currentBudget, runInScope, type Scope } from '../../src/observability/scope.js';
+import { budgetOf, openScope } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { startChild, stopAllChildren } from './children.js';
 
@@ -20,7 +20,7 @@ import { startChild, stopAllChildren } from './children.js';
 // A child process answers every request at once with one small JSON room; this process sends
 // rounds of CONCURRENT calls and counts its own CPU time (user + system, all threads) per call.
 // The upstream client runs as the service runs it: metrics on, the operation's scope and call
-// allowance in async context, GET sharing on (every path differs, so nothing is shared), a zod
+// allowance found by the request's signal, GET sharing on (every path differs, so nothing is shared), a zod
 // schema on the body. Bounded: a fixed number of rounds, about 15 s in all.
 
 const CONCURRENT = 100;
@@ -49,21 +49,21 @@ async function round(contender: Contender): Promise<void> {
   // One GraphQL request's worth: its own signal, its own allowance of calls.
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
-  const scope: Scope = {
-    request: { requestId: 'bench', startedAt: 0, operations: [] },
-    operation: {
-      startedAt: 0,
-      type: 'query',
-      name: null,
-      errorCodes: [],
-      span: null,
-      budget: new UpstreamBudget(CONCURRENT),
-    },
+  const scope = openScope(controller.signal, {
+    requestId: 'bench',
+    startedAt: 0,
+    operations: [],
+  });
+  scope.operation = {
+    startedAt: 0,
+    type: 'query',
+    name: null,
+    errorCodes: [],
+    span: null,
+    budget: new UpstreamBudget(CONCURRENT),
   };
-  await runInScope(scope, () =>
-    Promise.all(
-      Array.from({ length: CONCURRENT }, (_, index) => contender(index, controller.signal)),
-    ),
+  await Promise.all(
+    Array.from({ length: CONCURRENT }, (_, index) => contender(index, controller.signal)),
   );
 }
 
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     retry: DEFAULT_RETRY_POLICY,
     maxInFlight: CONCURRENT,
     observer: telemetry.upstream,
-    budget: currentBudget,
+    budget: budgetOf,
   });
   const ours: Contender = (index, signal) =>
     client.send({

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
 import {
   CreateRoomDocument,
   CreateRoomTokenDocument,
@@ -370,14 +371,16 @@ describe('JWTs checked against a JWKS', () => {
 });
 
 describe('a JWKS that cannot be reached', () => {
-  it('answers 503 AUTH_UNAVAILABLE rather than blaming the client', async () => {
+  it('answers 503 AUTH_UNAVAILABLE rather than blaming the client, and logs it under the request id', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const lines: string[] = [];
     const server = await startTestServer({
       open: false,
       config: { clientJwksUrl: `http://127.0.0.1:${port}/jwks.json` },
+      logger: createLogger({ level: 'error', destination: { write: (line) => lines.push(line) } }),
     });
     try {
       const { privateKey } = await generateKeyPair('RS256');
@@ -386,14 +389,22 @@ describe('a JWKS that cannot be reached', () => {
         .setSubject('svc')
         .setExpirationTime('5m')
         .sign(privateKey);
-      const response = await server.post(
-        JSON.stringify({ query: '{ providers { key } }' }),
-        bearer(token),
-      );
+      const response = await server.post(JSON.stringify({ query: '{ providers { key } }' }), {
+        ...bearer(token),
+        'x-request-id': 'jwks-down-1',
+      });
       expect(response.status).toBe(503);
       const body = await response.json();
       expect(body.errors[0].extensions).toEqual({ code: 'AUTH_UNAVAILABLE' });
       expect(JSON.stringify(body)).not.toContain(String(port));
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          requestId: 'jwks-down-1',
+          msg: 'Client JWT keys could not be fetched from CLIENT_JWKS_URL',
+        }),
+      ]);
+      expect(lines.join('')).not.toContain(token);
     } finally {
       await server.close();
     }

@@ -147,6 +147,34 @@ describe('errors', () => {
     expect(JSON.stringify(records())).not.toMatch(/api\.100ms\.live|eyJ\.abc/);
   });
 
+  it.each([
+    ['graphql-jit', true],
+    ['the standard executor', false],
+  ])('reports one cause behind several fields once, with %s', async (_name, graphqlJit) => {
+    const bug = new Error('listRooms is broken');
+    const broken = { ...createFakeProvider('hms', []), listRooms: () => Promise.reject(bug) };
+    const { yoga, records } = app({ graphqlJit }, true, [broken]);
+    const response = await yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'bug-2' },
+      body: JSON.stringify({
+        query:
+          '{ a: provider(key: "hms") { rooms(first: 1) { edges { cursor } } } b: provider(key: "hms") { rooms(first: 2) { edges { cursor } } } }',
+      }),
+    });
+    const body = (await response.json()) as { errors: { message: string }[] };
+    expect(body.errors.map((error) => error.message)).toEqual([
+      'Unexpected error.',
+      'Unexpected error.',
+    ]);
+    expect(records().filter((record) => record.level === 'error')).toEqual([
+      expect.objectContaining({
+        requestId: 'bug-2',
+        msg: 'Unexpected error while executing a GraphQL operation',
+      }),
+    ]);
+  });
+
   it('reports a failing rate-limit store under the request id, and still answers', async () => {
     const lines: string[] = [];
     const yoga = createApp({
