@@ -1,4 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../src/config.js';
 import { createManagementTokenSource } from '../../src/providers/hms/hms-auth.js';
@@ -7,12 +15,16 @@ import { NETLESS_ASSUMPTIONS } from '../../src/providers/netless/netless-schemas
 import { signalWireAuthHeaders } from '../../src/providers/signalwire/signalwire-auth.js';
 import { videskAuthHeaders } from '../../src/providers/videsk/videsk-auth.js';
 import { type BenchSeeds, exitWithParent, type ParentMessage, serveParent } from './protocol.js';
+import { YOGA_ALONE_PATH } from './scenarios.js';
 
 // Child process of `npm run bench`: the floor. A minimal `node:http` handler per scenario that
 // makes exactly the upstream calls the service makes for it (same paths, same auth headers, over
 // undici pools with as many sockets as the service's), parses the JSON and answers JSON, with no
 // GraphQL, no validation and no error mapping. Where the service fans out (list20tokens, nodes)
 // the floor sends every call of a request at once: that is the least time those calls can take.
+//
+// The same process also serves graphql-yoga alone at YOGA_ALONE_PATH, for the scenarios that
+// compare with it (`Scenario.yogaAlone`).
 //
 // Run as `node --import tsx test/bench/floor-server.ts`; the parent sends `init-floor` (accounts,
 // sockets per origin; the reply is the port) and later `seeds` (the rooms to address).
@@ -73,6 +85,36 @@ async function init(providers: ProviderConfig[], connections: number): Promise<v
     }
   }
 }
+
+/**
+ * graphql-yoga as it comes: its default plugins and graphql-js, none of ours (no auth, limits,
+ * metrics or graphql-jit), over a schema with one field answering the configured account keys.
+ */
+function createYogaAlone(): YogaServerInstance<Record<string, never>, Record<string, never>> {
+  const keys = [...accounts.keys()].map((key) => ({ key }));
+  const Provider = new GraphQLObjectType({
+    name: 'Provider',
+    fields: { key: { type: new GraphQLNonNull(GraphQLString) } },
+  });
+  const Query = new GraphQLObjectType({
+    name: 'Query',
+    fields: {
+      providers: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(Provider))),
+        resolve: () => keys,
+      },
+    },
+  });
+  return createYoga({
+    schema: new GraphQLSchema({ query: Query }),
+    graphqlEndpoint: YOGA_ALONE_PATH,
+    logging: false,
+    landingPage: false,
+    graphiql: false,
+  });
+}
+
+let yogaAlone: ReturnType<typeof createYogaAlone> | null = null;
 
 class UpstreamStatusError extends Error {}
 
@@ -215,6 +257,10 @@ function send(response: ServerResponse, status: number, payload: unknown): void 
 }
 
 const server = createServer((request, response) => {
+  if (request.url === YOGA_ALONE_PATH && yogaAlone) {
+    void yogaAlone(request, response);
+    return;
+  }
   const handler = handlers[request.url ?? ''];
   if (!handler) {
     send(response, 404, { error: `no floor route ${request.url}` });
@@ -255,6 +301,7 @@ serveParent(async (message: ParentMessage) => {
   switch (message.type) {
     case 'init-floor': {
       await init(message.providers, message.connections);
+      yogaAlone = createYogaAlone();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());

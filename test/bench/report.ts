@@ -23,6 +23,8 @@ export interface ScenarioResult {
   readonly scenario: Scenario;
   readonly ours: { readonly c1: Measurement; readonly cN: Measurement };
   readonly floor: { readonly c1: Measurement; readonly cN: Measurement };
+  /** graphql-yoga alone at c=N, for the scenarios that compare with it. */
+  readonly yogaAlone: Measurement | null;
   /** Peak RSS of the service while this scenario ran against it, MB. */
   readonly rssMb: number;
 }
@@ -41,6 +43,8 @@ export interface JsonFigures {
   readonly floorUpstreamPerRequest: number;
   readonly p50MsC1: number;
   readonly floorP50MsC1: number;
+  /** graphql-yoga alone at c=N, where measured. */
+  readonly yogaAloneRps: number | null;
   readonly failures: number;
 }
 
@@ -65,11 +69,13 @@ export function figures(result: ScenarioResult): JsonFigures {
     floorUpstreamPerRequest: round(floor.cN.upstreamPerRequest, 3),
     p50MsC1: round(ours.c1.load.p50Ms, 2),
     floorP50MsC1: round(floor.c1.load.p50Ms, 2),
+    yogaAloneRps: result.yogaAlone ? round(result.yogaAlone.load.rps, 0) : null,
     failures:
       ours.c1.load.failures +
       ours.cN.load.failures +
       floor.c1.load.failures +
-      floor.cN.load.failures,
+      floor.cN.load.failures +
+      (result.yogaAlone?.load.failures ?? 0),
   };
 }
 
@@ -220,6 +226,13 @@ export function targetLines(inputs: TargetInputs): string[] {
       .map(({ name, f }) => `${name} ${Math.round(f.ratio * 100)} %`)
       .join('; ')}`,
   );
+  for (const { name, f } of all) {
+    if (f.yogaAloneRps !== null && f.floorRps > 0 && f.yogaAloneRps > 0) {
+      lines.push(
+        `     ${name}: graphql-yoga alone (its defaults, none of our plugins, graphql-js) answers the same request at ${f.yogaAloneRps} requests/s, ${Math.round((f.yogaAloneRps / f.floorRps) * 100)} % of the floor; ours does ${Math.round((f.rps / f.yogaAloneRps) * 100)} % of that`,
+      );
+    }
+  }
   const list20 = all.find(({ name }) => name === 'list20');
   if (list20) {
     lines.push(`${verdict(list20.f.rps >= 2000)} list20 ≥ 2,000 requests/s: ${list20.f.rps}`);

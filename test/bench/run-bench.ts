@@ -180,7 +180,8 @@ async function quiesce(bench: Bench): Promise<void> {
   }
 }
 
-type Target = 'ours' | 'floor';
+/** The service, the floor, or graphql-yoga alone (in the floor's process). */
+type Target = 'ours' | 'floor' | 'yogaAlone';
 
 /** CPU seconds used so far by each process of the bench (the load generator is this one). */
 function cpuSnapshot(bench: Bench) {
@@ -194,9 +195,17 @@ function cpuSnapshot(bench: Bench) {
 }
 
 function planFor(bench: Bench, scenario: Scenario, target: Target) {
-  return target === 'ours'
-    ? { origin: bench.serviceOrigin, plan: scenario.ours(bench.seeds) }
-    : { origin: bench.floorOrigin, plan: scenario.floor(bench.seeds) };
+  switch (target) {
+    case 'ours':
+      return { origin: bench.serviceOrigin, plan: scenario.ours(bench.seeds) };
+    case 'floor':
+      return { origin: bench.floorOrigin, plan: scenario.floor(bench.seeds) };
+    case 'yogaAlone':
+      if (!scenario.yogaAlone) {
+        throw new Error(`scenario ${scenario.name} has no graphql-yoga alone request`);
+      }
+      return { origin: bench.floorOrigin, plan: scenario.yogaAlone(bench.seeds) };
+  }
 }
 
 /** One request through the whole stack, checked; also its upstream count, which must be exact. */
@@ -219,9 +228,9 @@ async function validate(bench: Bench, scenario: Scenario, target: Target): Promi
   const problem =
     response.status !== 200
       ? `HTTP ${response.status}: ${text.slice(0, 500)}`
-      : target === 'ours'
-        ? scenario.checkOurs(json, bench.seeds)
-        : scenario.checkFloor(json);
+      : target === 'floor'
+        ? scenario.checkFloor(json)
+        : scenario.checkOurs(json, bench.seeds);
   if (problem) {
     const tail = target === 'ours' ? bench.service.describeTail() : bench.floor.describeTail();
     throw new Error(`scenario ${scenario.name} (${target}) answers wrongly: ${problem}${tail}`);
@@ -296,6 +305,7 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRe
   const oursCN = await measure(bench, scenario, 'ours', n);
   const rssMb = bench.rss.peakSince();
   const floorCN = await measure(bench, scenario, 'floor', n);
+  const yogaAloneCN = scenario.yogaAlone ? await measure(bench, scenario, 'yogaAlone', n) : null;
   progress(
     `  ${scenario.name}: ${Math.round(oursCN.load.rps)} rps (floor ${Math.round(floorCN.load.rps)}), ` +
       `p50 c=1 ${oursC1.load.p50Ms.toFixed(2)} ms (floor ${floorC1.load.p50Ms.toFixed(2)})`,
@@ -304,6 +314,7 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRe
     scenario,
     ours: { c1: oursC1, cN: oursCN },
     floor: { c1: floorC1, cN: floorCN },
+    yogaAlone: yogaAloneCN,
     rssMb,
   };
 }
@@ -322,7 +333,8 @@ async function main(): Promise<number> {
   }
   const options = parsed;
   const started = performance.now();
-  const measurements = options.scenarios.length * 4 * options.runs;
+  // Four per scenario, and graphql-yoga alone for trivial.
+  const measurements = (options.scenarios.length * 4 + 1) * options.runs;
   const plannedS =
     measurements * ((options.durationS + options.durationC1S) / 2 + options.warmupS) + 30;
   installExitHandlers(Math.max(90_000, plannedS * 2_000));
@@ -413,6 +425,9 @@ async function main(): Promise<number> {
   for (const scenario of scenarios) {
     const ours = await validate(bench, scenario, 'ours');
     const theirs = await validate(bench, scenario, 'floor');
+    if (scenario.yogaAlone) {
+      await validate(bench, scenario, 'yogaAlone');
+    }
     validation.push(`${scenario.name} ${ours}/${theirs} (min ${scenario.upstreamMinimum})`);
   }
   progress(`validated one request each; upstream calls ours/floor: ${validation.join(', ')}`);

@@ -56,6 +56,12 @@ export interface Scenario {
   /** A cheap test of every raw response body during measured runs (no parsing). */
   readonly bodyLooksRight: (body: string) => boolean;
   /**
+   * The same GraphQL request to graphql-yoga alone, as it comes (its defaults, none of our
+   * plugins, graphql-js, a resolver with the same answer), served in the floor's process at c=N:
+   * the most the fixed stack can do where no provider is asked. Answers like ours.
+   */
+  yogaAlone?(seeds: BenchSeeds): RequestPlan;
+  /**
    * An emulator whose store this scenario fills: emptied before each of its measurements, so
    * every one starts from the same state (the bench seeds what later scenarios need again).
    */
@@ -114,6 +120,8 @@ const query = (text: string, variables?: Record<string, unknown>): RequestPlan =
 });
 
 const TRIVIAL = query('{ providers { key } }');
+/** Where the floor's process serves graphql-yoga alone (`Scenario.yogaAlone`). */
+export const YOGA_ALONE_PATH = '/yoga-alone';
 
 const oneRequest = (seeds: BenchSeeds) =>
   query('query One($id: ID!) { room(id: $id) { id name status } }', {
@@ -170,6 +178,7 @@ export const SCENARIOS: readonly Scenario[] = [
     upstreamMinimum: 0,
     ours: () => TRIVIAL,
     floor: () => sameRequest('/trivial', TRIVIAL),
+    yogaAlone: () => sameRequest(YOGA_ALONE_PATH, TRIVIAL),
     checkOurs(response) {
       const { value, problem } = dataAt(response, 'providers');
       if (problem) {
