@@ -18,6 +18,10 @@ export interface LoadResult {
   readonly rps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Every response's time in ms, sorted: what runs measured in slices are pooled from. */
+  readonly latenciesMs: Float64Array;
+  /** The measured time, seconds (responses after it are drained but not counted in `rps`). */
+  readonly durationS: number;
   /** From start to the last response, drain included. */
   readonly elapsedMs: number;
   /** Stopped by the hard time cap, with requests possibly still in flight. */
@@ -86,6 +90,8 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           rps: inWindow / options.durationS,
           p50Ms: percentile(sorted, 0.5),
           p99Ms: percentile(sorted, 0.99),
+          latenciesMs: sorted,
+          durationS: options.durationS,
           elapsedMs: (lastResponseAt || performance.now()) - started,
           truncated,
         });
@@ -108,6 +114,24 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       instance.stop();
     }, options.hardCapMs);
   });
+}
+
+/** Several runs of the same load as one: counts added, percentiles over every response. */
+export function pooledLoad(runs: readonly LoadResult[]): LoadResult {
+  const sorted = Float64Array.from(runs.flatMap((run) => [...run.latenciesMs])).sort();
+  const durationS = runs.reduce((sum, run) => sum + run.durationS, 0);
+  const inWindow = runs.reduce((sum, run) => sum + run.rps * run.durationS, 0);
+  return {
+    responses: runs.reduce((sum, run) => sum + run.responses, 0),
+    failures: runs.reduce((sum, run) => sum + run.failures, 0),
+    rps: durationS > 0 ? inWindow / durationS : 0,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    latenciesMs: sorted,
+    durationS,
+    elapsedMs: runs.reduce((sum, run) => sum + run.elapsedMs, 0),
+    truncated: runs.some((run) => run.truncated),
+  };
 }
 
 /** Nearest-rank percentile of sorted values; 0 when there are none. */
