@@ -352,6 +352,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  function forgetShared(key: string, started: Promise<unknown>): void {
+    if (inflight.get(key) === started) {
+      inflight.delete(key);
+    }
+  }
+
   function shared<T>(call: UpstreamCall<T>): Promise<T> {
     const ending = call.deadline ?? call.signal;
     const caller = {
@@ -370,13 +376,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // The shared call answers to its own deadline only: one caller going away must not
       // cancel it for the others.
       const started = run(call, undefined, undefined);
-      const forget = () => {
-        if (inflight.get(key) === started) {
-          inflight.delete(key);
-        }
-      };
-      // Also handles its failure, which every caller may have stopped waiting for.
-      started.then(forget, forget);
+      // Also handles its failure, which every caller may have stopped waiting for. Callbacks
+      // written inline: tsx compiles with esbuild's keepNames, which names every closure bound to
+      // a name with a defineProperty call, each time one is made.
+      started.then(
+        () => forgetShared(key, started),
+        () => forgetShared(key, started),
+      );
       inflight.set(key, started);
       pending = started;
     }
@@ -441,7 +447,10 @@ function untilAborted<T>(
   }
   return new Promise<T>((resolve, reject) => {
     const waiter = new SharedWaiter(ending, resolve, reject, caller);
-    pending.then(waiter.resolved, waiter.rejected);
+    pending.then(
+      (value) => waiter.resolved(value),
+      (error: unknown) => waiter.rejected(error),
+    );
   });
 }
 
@@ -471,15 +480,15 @@ class SharedWaiter<T> implements DeadlineWatcher, AbortWatcher {
     }
   }
 
-  readonly resolved = (value: T): void => {
+  resolved(value: T): void {
     this.#stop();
     this.resolve(value);
-  };
+  }
 
-  readonly rejected = (error: unknown): void => {
+  rejected(error: unknown): void {
     this.#stop();
     this.reject(error);
-  };
+  }
 
   /** The caller's deadline aborted. */
   deadlineAborted(): void {

@@ -18,22 +18,43 @@ export async function getRoomsOneByOne(
   concurrency: number,
   fetchOne: (nativeId: string) => Promise<Room>,
 ): Promise<(Room | RoomNotFoundError | UpstreamCallLimitError)[]> {
-  const results = new Array<Room | RoomNotFoundError | UpstreamCallLimitError>(nativeIds.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < nativeIds.length) {
-      const index = next++;
-      const nativeId = nativeIds[index] as string;
-      try {
-        results[index] = await fetchOne(nativeId);
-      } catch (error) {
-        if (!(error instanceof RoomNotFoundError || error instanceof UpstreamCallLimitError)) {
-          throw error;
-        }
-        results[index] = error;
+  const batch: Batch = {
+    nativeIds,
+    fetchOne,
+    results: new Array<Room | RoomNotFoundError | UpstreamCallLimitError>(nativeIds.length),
+    next: 0,
+  };
+  const workers: Promise<void>[] = [];
+  for (let count = Math.min(concurrency, nativeIds.length); count > 0; count--) {
+    workers.push(work(batch));
+  }
+  await Promise.all(workers);
+  return batch.results;
+}
+
+interface Batch {
+  readonly nativeIds: readonly string[];
+  readonly fetchOne: (nativeId: string) => Promise<Room>;
+  readonly results: (Room | RoomNotFoundError | UpstreamCallLimitError)[];
+  /** The next handle no worker has taken yet. */
+  next: number;
+}
+
+/**
+ * One worker: takes the next handle until none is left. Module-level rather than a closure per
+ * batch, which tsx's esbuild (keepNames) would name with a defineProperty call each time.
+ */
+async function work(batch: Batch): Promise<void> {
+  while (batch.next < batch.nativeIds.length) {
+    const index = batch.next++;
+    const nativeId = batch.nativeIds[index] as string;
+    try {
+      batch.results[index] = await batch.fetchOne(nativeId);
+    } catch (error) {
+      if (!(error instanceof RoomNotFoundError || error instanceof UpstreamCallLimitError)) {
+        throw error;
       }
+      batch.results[index] = error;
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, nativeIds.length) }, worker));
-  return results;
 }
