@@ -244,13 +244,14 @@ function executionLimits(config: LimitSettings): Plugin {
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
   ): Verdict => {
-    const idsCount = largestNodesIds(schema, document, operation, variables);
-    if (idsCount > config.maxNodesIds) {
+    const largest = largestIdList(schema, document, operation, variables);
+    if (largest && largest.count > config.maxNodesIds) {
+      const { field, argument, count } = largest;
       return [
         limitError(
           LIMIT_CODES.badInput,
-          `nodes(ids:) accepts at most ${config.maxNodesIds} ids; got ${idsCount}`,
-          { extensions: { argument: 'ids' } },
+          `${field}(${argument}:) accepts at most ${config.maxNodesIds} ${argument}; got ${count}`,
+          { extensions: { argument } },
         ),
       ];
     }
@@ -295,8 +296,8 @@ function executionLimits(config: LimitSettings): Plugin {
 const VERDICTS_PER_DOCUMENT = 64;
 
 /**
- * All the checks read of the variables: integers (page sizes) and list lengths (`nodes` ids),
- * top-level only. Strings and objects do not change a verdict, so they share one key.
+ * All the checks read of the variables: integers (page sizes) and list lengths (`nodes` ids,
+ * `_entities` representations), top-level only. Strings and objects do not change a verdict, so they share one key.
  */
 function verdictKey(
   operationName: string | null | undefined,
@@ -347,13 +348,23 @@ function withPageSizes(
   });
 }
 
-/** The longest `ids` list any `Query.nodes` field of the operation receives, literal or variable. */
-function largestNodesIds(
+/**
+ * The root fields that take a list of rooms to load, one upstream call each at worst, and the
+ * argument holding it: `maxNodesIds` caps them alike, so a federation gateway's `_entities` is
+ * no way around the limit on `nodes`.
+ */
+const ID_LIST_ARGUMENTS: Readonly<Record<string, string>> = {
+  nodes: 'ids',
+  _entities: 'representations',
+};
+
+/** The longest id list any of those fields receives in the operation, literal or variable. */
+function largestIdList(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): number {
+): { field: string; argument: string; count: number } | null {
   const typeInfo = new TypeInfo(schema);
   const queryType = schema.getQueryType();
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -362,7 +373,12 @@ function largestNodesIds(
       fragments.set(definition.name.value, definition);
     }
   }
-  let largest = 0;
+  let largest: { field: string; argument: string; count: number } | null = null;
+  const saw = (field: string, argument: string, count: number) => {
+    if (!largest || count > largest.count) {
+      largest = { field, argument, count };
+    }
+  };
   // The operation, then each fragment it reaches, once: a fragment only another operation of
   // the document spreads does not count against this one.
   const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
@@ -379,15 +395,19 @@ function largestNodesIds(
           }
         },
         Field(field) {
-          if (field.name.value !== 'nodes' || typeInfo.getParentType() !== queryType) {
+          const name = field.name.value;
+          const argumentName = ID_LIST_ARGUMENTS[name];
+          if (!argumentName || typeInfo.getParentType() !== queryType) {
             return;
           }
-          const ids = field.arguments?.find((argument) => argument.name.value === 'ids')?.value;
-          if (ids?.kind === Kind.LIST) {
-            largest = Math.max(largest, ids.values.length);
-          } else if (ids?.kind === Kind.VARIABLE) {
-            const value = variables[ids.name.value];
-            largest = Math.max(largest, Array.isArray(value) ? value.length : 1);
+          const list = field.arguments?.find(
+            (argument) => argument.name.value === argumentName,
+          )?.value;
+          if (list?.kind === Kind.LIST) {
+            saw(name, argumentName, list.values.length);
+          } else if (list?.kind === Kind.VARIABLE) {
+            const value = variables[list.name.value];
+            saw(name, argumentName, Array.isArray(value) ? value.length : 1);
           }
         },
       }),

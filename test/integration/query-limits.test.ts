@@ -248,6 +248,25 @@ describe('nodes(ids:)', () => {
       expect(body.errors?.[0]?.extensions?.argument).toBe('ids');
     }
   });
+
+  it('caps _entities(representations:), as a federation gateway calls it, the same way', async () => {
+    const entities =
+      'query E($representations: [_Any!]!) { _entities(representations: $representations) { ... on Provider { key } } }';
+    const representations = keys.map((key) => ({ __typename: 'Provider', id: providerId(key) }));
+    const three = await graphql(limited, entities, {
+      representations: representations.slice(0, 3),
+    });
+    expect(three.body).toEqual({
+      data: { _entities: [{ key: 'signalwire' }, { key: 'netless' }, { key: 'hms' }] },
+    });
+    const four = await graphql(limited, entities, { representations });
+    expectRefused(
+      four.body,
+      'BAD_USER_INPUT',
+      /_entities\(representations:\) accepts at most 3 representations; got 4/,
+    );
+    expect(four.body.errors?.[0]?.extensions?.argument).toBe('representations');
+  });
 });
 
 describe('request body size', () => {
