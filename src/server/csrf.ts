@@ -1,4 +1,5 @@
 import { createGraphQLError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
+import { REQUEST_ID_HEADER } from '../observability/request-id.js';
 import { RATE_LIMIT_HEADERS } from './rate-limit.js';
 
 // What browsers may do with this API: which origins may read its answers (CORS), and which
@@ -77,7 +78,8 @@ export function corsPolicy(origins: readonly string[], open: boolean): CorsOptio
       origin: '*',
       methods: ['GET', 'POST'],
       credentials: false,
-      exposedHeaders: [...RATE_LIMIT_HEADERS, 'WWW-Authenticate'],
+      // The request id, so a browser app can quote it in a bug report.
+      exposedHeaders: [...RATE_LIMIT_HEADERS, 'WWW-Authenticate', REQUEST_ID_HEADER],
       maxAge: 600,
     };
   };

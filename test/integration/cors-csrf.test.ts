@@ -51,7 +51,7 @@ describe('CORS with configured origins', () => {
     expect(response.headers.get('vary')).toContain('Origin');
   });
 
-  it('lets a listed origin read the answer and its rate-limit headers', async () => {
+  it('lets a listed origin read the answer, its rate-limit headers and its request id', async () => {
     const response = await server.post(JSON.stringify({ query: '{ providers { key } }' }), {
       origin: APP_ORIGIN,
       authorization: 'Bearer app-key',
@@ -64,6 +64,7 @@ describe('CORS with configured origins', () => {
       'RateLimit-Remaining',
       'RateLimit-Reset',
       'Retry-After',
+      'x-request-id',
     ]) {
       expect(exposed).toContain(header);
     }
