@@ -175,6 +175,8 @@ export const configSchema = z
       .default('info'),
     /** Prometheus metrics at /metrics. */
     metrics: boolSetting().default(true),
+    /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** OpenTelemetry tracing: off, spans to the console, or OTLP over HTTP. */
     tracing: z
       .enum(['off', 'console', 'otlp'], { error: 'must be off, console or otlp' })
@@ -250,6 +252,7 @@ const ENV_NAMES = {
   redisUrl: 'REDIS_URL',
   logLevel: 'LOG_LEVEL',
   metrics: 'METRICS',
+  metricsToken: 'METRICS_TOKEN',
   tracing: 'TRACING',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',

@@ -129,6 +129,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         clientIdOf: (request) => authenticator.clientOf(request).id,
         callsPerOperation: config.maxUpstreamCallsPerOperation,
+        metricsToken: config.metricsToken,
       }),
       unexpectedErrors.plugin,
       ...(config.graphqlJit ? [useJitExecution()] : []),

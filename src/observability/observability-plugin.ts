@@ -1,3 +1,4 @@
+import { hash, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
@@ -23,6 +24,8 @@ export interface ObservabilityOptions {
   readonly clientIdOf: (request: Request) => string;
   /** Upstream calls one operation may make (`maxUpstreamCallsPerOperation`); no cap when absent. */
   readonly callsPerOperation?: number;
+  /** The bearer token `/metrics` asks for; open to anyone who can reach it when absent. */
+  readonly metricsToken?: string;
 }
 
 export const METRICS_PATH = '/metrics';
@@ -41,6 +44,7 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export function useObservability(options: ObservabilityOptions): Plugin {
   const { telemetry, logger } = options;
   const { metrics, tracer } = telemetry;
+  const scrapeToken = options.metricsToken ? bearerCheck(options.metricsToken) : null;
   function newRecord(request: Request): RequestRecord {
     return {
       requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
@@ -116,6 +120,15 @@ export function useObservability(options: ObservabilityOptions): Plugin {
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      if (scrapeToken && !scrapeToken.admits(request.headers.get('authorization'))) {
+        endResponse(
+          new fetchAPI.Response(null, {
+            status: 401,
+            headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+          }),
+        );
         return;
       }
       return metrics.render().then(({ contentType, body }) => {
@@ -199,6 +212,22 @@ export function useObservability(options: ObservabilityOptions): Plugin {
           ...(traceId ? { traceId } : {}),
         },
         path === options.graphqlEndpoint ? 'graphql request' : 'http request',
+      );
+    },
+  };
+}
+
+/**
+ * Checks an Authorization header against one bearer token, comparing SHA-256 digests in
+ * constant time, so neither the token's length nor its first differing byte shows in timing.
+ */
+function bearerCheck(token: string): { admits(header: string | null): boolean } {
+  const expected = hash('sha256', token, 'buffer');
+  return {
+    admits(header) {
+      const presented = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
+      return (
+        presented !== undefined && timingSafeEqual(hash('sha256', presented, 'buffer'), expected)
       );
     },
   };

@@ -245,6 +245,16 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/^Invalid configuration: PORT: /);
   });
 
+  it('reads METRICS_TOKEN, and refuses a short one without echoing it', () => {
+    const token = 'scrape-0123456789abcdef';
+    expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    const error = configError({ METRICS_TOKEN: 'short-secret' });
+    expect(error.message).toBe(
+      'Invalid configuration: METRICS_TOKEN: must be at least 16 characters',
+    );
+    expect(error.message).not.toContain('short-secret');
+  });
+
   it('names the variable of another bad number', () => {
     expect(configError({ UPSTREAM_RETRIES: '9' }).message).toContain('UPSTREAM_RETRIES');
   });

@@ -48,6 +48,25 @@ describe('/metrics', () => {
     expect(head.status).toBe(200);
   });
 
+  it('asks for METRICS_TOKEN as a bearer token when one is set, and logs no token', async () => {
+    const token = 'scrape-token-0123456789abcdef';
+    const { yoga, records } = app({ metricsToken: token });
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', token]) {
+      const response = await yoga.fetch('http://localhost/metrics', {
+        headers: authorization ? { authorization } : {},
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect(await response.text()).toBe('');
+    }
+    const allowed = await yoga.fetch('http://localhost/metrics', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('# TYPE graphql_operation_duration_seconds histogram');
+    expect(JSON.stringify(records())).not.toContain(token);
+  });
+
   it('is not found when metrics are off', async () => {
     const { yoga } = app({ metrics: false });
     expect((await yoga.fetch('http://localhost/metrics')).status).toBe(404);
