@@ -158,6 +158,11 @@ export const configSchema = z
     rateLimitRequests: positiveInt(1_000_000).default(600),
     /** Length of the rate-limit window, in seconds. */
     rateLimitWindowSeconds: positiveInt(86_400).default(60),
+    /**
+     * Proxies (load balancers) in front of the service whose `X-Forwarded-For` entries the
+     * rate limit believes when it tells anonymous clients apart; 0 reads no such header.
+     */
+    trustProxyHops: intSetting(0, 10).default(0),
     /** Browser origins allowed by CORS; none by default (the sandbox allows any). */
     corsOrigins: z.array(z.string().min(1)).default([]),
     /**
@@ -248,6 +253,7 @@ const ENV_NAMES = {
   allowAnonymous: 'ALLOW_ANONYMOUS',
   rateLimitRequests: 'RATE_LIMIT_REQUESTS',
   rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
+  trustProxyHops: 'TRUST_PROXY_HOPS',
   corsOrigins: 'CORS_ORIGINS',
   redisUrl: 'REDIS_URL',
   logLevel: 'LOG_LEVEL',

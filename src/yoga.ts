@@ -119,6 +119,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
           return outcome.ok ? outcome.client : null;
         },
         logError,
+        trustedProxyHops: config.trustProxyHops,
       }),
       useClientAuth(authenticator),
       // Request ids, the access log, /metrics and operation metrics and spans. Last, so the

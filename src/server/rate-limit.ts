@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   readonly identify: (request: Request) => Promise<ClientIdentity | null>;
   /** Where a failing store is reported, with the request; it then goes through unlimited. */
   readonly logError?: (message: string, error: unknown, request: Request) => void;
+  /** Proxies in front of the service whose `X-Forwarded-For` entries are believed (default 0). */
+  readonly trustedProxyHops?: number;
 }
 
 interface Budget {
@@ -31,15 +33,35 @@ export const RATE_LIMIT_HEADERS = [
 
 /**
  * The key a request is counted under: the API key id or JWT subject of an authenticated client;
- * otherwise the peer address of the connection, which also counts failed attempts at guessing a
- * key. `X-Forwarded-For` is not read: any client can write it, so trusting it by default would
- * let one client spread its requests over as many keys as it likes.
+ * otherwise the client's address, which also counts failed attempts at guessing a key.
+ *
+ * The address is the connection's peer unless `trustedProxyHops` proxies stand in front of the
+ * service: then it is the entry the outermost of them appended to `X-Forwarded-For`, counted
+ * from the right, since each proxy appends the address it saw and only those entries can be
+ * believed. Anything to their left was written by the client, who could otherwise spread its
+ * requests over as many keys as it likes. With 0 (the default) the header is not read at all.
  */
-export function rateLimitKey(client: ClientIdentity | null, serverContext: unknown): string {
+export function rateLimitKey(
+  client: ClientIdentity | null,
+  serverContext: unknown,
+  forwardedFor: string | null = null,
+  trustedProxyHops = 0,
+): string {
   if (client && client.kind !== 'anonymous') {
     return `${client.kind}:${client.id}`;
   }
-  return `address:${peerAddress(serverContext) ?? 'unknown'}`;
+  const peer = peerAddress(serverContext) ?? 'unknown';
+  if (trustedProxyHops === 0 || !forwardedFor) {
+    return `address:${peer}`;
+  }
+  // The peer is the nearest proxy; each hop before it is one entry from the right.
+  const forwarded = forwardedFor
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const chain = [...forwarded, peer];
+  const address = chain[Math.max(0, chain.length - 1 - trustedProxyHops)] ?? peer;
+  return `address:${address.slice(0, 64)}`;
 }
 
 /** The socket address Node's HTTP server hands Yoga as `serverContext.req`; absent in `app.fetch`. */
@@ -62,7 +84,12 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       if (request.method !== 'GET' && request.method !== 'POST') {
         return;
       }
-      const key = rateLimitKey(await options.identify(request), serverContext);
+      const key = rateLimitKey(
+        await options.identify(request),
+        serverContext,
+        request.headers.get('x-forwarded-for'),
+        options.trustedProxyHops,
+      );
       let hit: Awaited<ReturnType<RateLimitStore['hit']>>;
       try {
         hit = await options.store.hit(key, options.windowMs);

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       allowAnonymous: false,
       rateLimitRequests: 600,
       rateLimitWindowSeconds: 60,
+      trustProxyHops: 0,
       corsOrigins: [],
       logLevel: 'info',
       metrics: true,
