@@ -255,7 +255,6 @@ async function measure(
   durationS = connections === 1 ? bench.options.durationC1S : bench.options.durationS,
   warmupS = connections === 1 ? bench.options.warmupC1S : bench.options.warmupS,
 ): Promise<Measurement> {
-  const { options } = bench;
   const { origin, plan } = planFor(bench, scenario, target);
   const common = { origin, plan, connections, bodyLooksRight: scenario.bodyLooksRight };
   const hardCapMs = (s: number) => s * 3_000 + 3_000;
