@@ -3,8 +3,6 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   GraphQLError,
-  getOperationAST,
-  getVariableValues,
   type Source,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
@@ -18,9 +16,10 @@ import type { Plugin } from 'graphql-yoga';
  * that graphql-jit cannot compile runs on the standard executor.
  *
  * Two differences from the standard executor are undone here, so clients see no change:
- * - Variables are first coerced the standard way. When that fails the standard executor runs
+ * - When graphql-jit cannot coerce the variables, the standard executor runs the operation
  *   instead, so a bad variable gets the same message and the same HTTP 400 (graphql-jit words
- *   those errors its own way and reports them with status 200).
+ *   those errors its own way and reports them with status 200). Good variables are coerced
+ *   once, by graphql-jit.
  * - graphql-jit's field errors carry `locations` but no source positions, and Yoga rebuilds
  *   every error from its AST nodes or source positions when it writes the response, which
  *   would drop them. They get source positions back from the document.
@@ -46,10 +45,18 @@ export function useJitExecution(): Plugin {
   }
 
   return {
-    onExecute({ args, setExecuteFn }) {
-      const query = variablesCoerce(args) ? compiledFor(args) : null;
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const query = compiledFor(args);
       if (query) {
-        setExecuteFn((run) => query.query(run.rootValue, run.contextValue, run.variableValues));
+        setExecuteFn((run) => {
+          const result = query.query(run.rootValue, run.contextValue, run.variableValues);
+          // Variables graphql-jit could not coerce: a result with errors and no data at all,
+          // which execution never gives. The standard executor says it its own way.
+          if (!isPromise(result) && result.data === undefined && result.errors !== undefined) {
+            return executeFn(run);
+          }
+          return result;
+        });
       }
       const source = args.document.loc?.source;
       if (!query || !source) {
@@ -67,22 +74,8 @@ export function useJitExecution(): Plugin {
   };
 }
 
-function variablesCoerce(args: ExecutionArgs): boolean {
-  const operation = getOperationAST(args.document, args.operationName);
-  if (!operation) {
-    return false;
-  }
-  const definitions = operation.variableDefinitions ?? [];
-  if (definitions.length === 0) {
-    return true;
-  }
-  const coerced: { errors?: readonly GraphQLError[] } = getVariableValues(
-    args.schema,
-    definitions,
-    args.variableValues ?? {},
-    { maxErrors: 1 },
-  );
-  return coerced.errors === undefined;
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function lacksPositions(error: GraphQLError): boolean {
