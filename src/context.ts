@@ -29,4 +29,9 @@ export interface Context {
   };
   /** The authenticated (or anonymous) caller of this request. */
   readonly client: ClientIdentity;
+  /**
+   * Counts a typed error the client gets as data (a result union member, a listing's
+   * per-provider error) against the operation, as the top-level errors are counted.
+   */
+  readonly reportResultError?: (code: string) => void;
 }

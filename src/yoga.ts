@@ -7,7 +7,7 @@ import { schema } from './graphql/schema.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
 import { useObservability, yogaLogger } from './observability/observability-plugin.js';
-import { requestIdOf } from './observability/scope.js';
+import { requestIdOf, resultErrorReporter } from './observability/scope.js';
 import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import { isInvalidGlobalId, unexpectedErrorLog } from './observability/unexpected-errors.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -154,6 +154,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         maxPageSize: config.maxPageSize,
         idempotency,
         client: authenticator.clientOf(request),
+        reportResultError: resultErrorReporter(request.signal),
       };
     },
     maskedErrors: {

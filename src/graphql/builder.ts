@@ -7,6 +7,7 @@ import { CLIENT_SCOPES, type ClientScope } from '../config.js';
 import type { Context } from '../context.js';
 import { InputValidationError } from '../domain/errors.js';
 import { resolveNode, resolveNodes } from './resolve-node.js';
+import { RESULT_ERRORS_PLUGIN } from './result-errors-plugin.js';
 import { ForbiddenError } from './types/forbidden-error.js';
 
 /** The scope names a failed check asked for, for a message that says what is missing. */
@@ -32,7 +33,8 @@ function missingScopes(failure: AuthFailure): string[] {
  * - scope-auth around validation, so a client without the scope learns nothing from input
  *   checks (the errors plugin's `unsafelyHandleInputErrors` would otherwise answer them first);
  * - errors around validation, so a failed check becomes a typed `InputValidationError` in the
- *   result union instead of a masked "Unexpected error.".
+ *   result union instead of a masked "Unexpected error.";
+ * - result errors (ours) only wraps type resolution, so its place does not matter.
  */
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -44,7 +46,7 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: false;
   AuthScopes: Record<ClientScope, boolean>;
 }>({
-  plugins: [RelayPlugin, ErrorsPlugin, ScopeAuthPlugin, ZodPlugin],
+  plugins: [RelayPlugin, ErrorsPlugin, ScopeAuthPlugin, ZodPlugin, RESULT_ERRORS_PLUGIN],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

@@ -57,6 +57,8 @@ export interface OperationSample {
   readonly name: string | null;
   readonly durationMs: number;
   readonly errorCodes: readonly string[];
+  /** Typed errors returned as data: result union members, a listing's per-provider errors. */
+  readonly resultErrorCodes?: readonly string[];
 }
 
 /**
@@ -71,6 +73,7 @@ export class AppMetrics {
   readonly #errorCodes = new BoundedLabel(LABEL_CODE, 100, 'UNKNOWN', 'OTHER');
   readonly #operationDuration: Histogram<'operation_type' | 'operation_name'>;
   readonly #operationErrors: Counter<'operation_type' | 'operation_name' | 'code'>;
+  readonly #resultErrors: Counter<'operation_type' | 'operation_name' | 'code'>;
   readonly #refused: Counter<'status'>;
   readonly #upstreamAttempts: UpstreamAttemptMetrics;
   readonly #upstreamRetries: Counter<'provider' | 'operation'>;
@@ -88,6 +91,12 @@ export class AppMetrics {
     this.#operationErrors = new Counter({
       name: 'graphql_operation_errors_total',
       help: 'Errors in GraphQL results (the top-level errors list), by operation and error code.',
+      labelNames: ['operation_type', 'operation_name', 'code'],
+      registers,
+    });
+    this.#resultErrors = new Counter({
+      name: 'graphql_result_errors_total',
+      help: "Typed errors returned as data (a mutation's result union, a listing's per-provider errors), by operation and error code.",
       labelNames: ['operation_type', 'operation_name', 'code'],
       registers,
     });
@@ -124,6 +133,9 @@ export class AppMetrics {
     this.#operationDuration.observe(labels, sample.durationMs / 1000);
     for (const code of sample.errorCodes) {
       this.#operationErrors.inc({ ...labels, code: this.#errorCodes.of(code) });
+    }
+    for (const code of sample.resultErrorCodes ?? []) {
+      this.#resultErrors.inc({ ...labels, code: this.#errorCodes.of(code) });
     }
   }
 

@@ -69,6 +69,7 @@ export function useObservability(options: ObservabilityOptions): Plugin {
       name: operation.name,
       durationMs: performance.now() - operation.startedAt,
       errorCodes: operation.errorCodes,
+      resultErrorCodes: operation.resultErrorCodes,
     });
     if (operation.span) {
       endOperationSpan(operation.span, operation);
@@ -95,6 +96,7 @@ export function useObservability(options: ObservabilityOptions): Plugin {
           type: 'unknown',
           name: null,
           errorCodes: [],
+          resultErrorCodes: [],
           span,
           budget:
             options.callsPerOperation === undefined
@@ -208,6 +210,9 @@ export function useObservability(options: ObservabilityOptions): Plugin {
             : {}),
           ...(operations.some((operation) => operation.errorCodes.length > 0)
             ? { errorCodes: operations.flatMap((operation) => operation.errorCodes) }
+            : {}),
+          ...(operations.some((operation) => operation.resultErrorCodes.length > 0)
+            ? { resultErrorCodes: operations.flatMap((operation) => operation.resultErrorCodes) }
             : {}),
           ...(traceId ? { traceId } : {}),
         },

@@ -9,6 +9,8 @@ export interface OperationRecord {
   name: string | null;
   /** `extensions.code` of each error in the result. */
   readonly errorCodes: string[];
+  /** The code of each typed error returned as data (a result union member, a listing's errors). */
+  readonly resultErrorCodes: string[];
   readonly span: Span | null;
   /** What is left of the operation's allowance of upstream calls. */
   readonly budget: UpstreamBudget | null;
@@ -53,6 +55,13 @@ export function scopeOf(signal: AbortSignal | undefined): Scope | undefined {
 /** The id of the request whose signal this is, for a log line written far from Yoga. */
 export function requestIdOf(signal: AbortSignal | undefined): string | undefined {
   return scopeOf(signal)?.request.requestId;
+}
+
+/** Counts typed errors returned as data against the operation of the request with this signal. */
+export function resultErrorReporter(signal: AbortSignal): (code: string) => void {
+  return (code) => {
+    scopes.get(signal)?.operation?.resultErrorCodes.push(code);
+  };
 }
 
 /** The allowance of the operation an upstream call made with this signal serves. */

@@ -59,6 +59,7 @@ async function round(contender: Contender): Promise<void> {
     type: 'query',
     name: null,
     errorCodes: [],
+    resultErrorCodes: [],
     span: null,
     budget: new UpstreamBudget(CONCURRENT),
   };

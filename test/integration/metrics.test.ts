@@ -3,6 +3,7 @@ import {
   CreateRoomDocument,
   ProviderRoomsDocument,
   RoomDocument,
+  RoomsAcrossDocument,
 } from '../__generated__/graphql.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
@@ -149,6 +150,41 @@ describe('Prometheus metrics at /metrics', () => {
     expect(
       grew(before, after, `graphql_operation_errors_total{${labels},code="UPSTREAM_UNAVAILABLE"}`),
     ).toBe(1);
+  });
+
+  it('counts the typed errors a client gets as data, by operation and code', async () => {
+    // A 4xx, which does not count towards hms's circuit breaker (the next test needs it closed).
+    await admin(server, 'hms', 'POST', '/faults', { method: 'GET', status: 400 });
+    const before = (await scrape(server)).series;
+
+    const invalid = await server.execute(CreateRoomDocument, {
+      input: { providerKey: 'signalwire', name: 'x'.repeat(500) },
+    });
+    const unknown = await server.execute(CreateRoomDocument, {
+      input: { providerKey: 'nowhere', name: 'lost' },
+    });
+    const across = await server.execute(RoomsAcrossDocument, { first: 5 });
+
+    expect(invalid.data?.createRoom.__typename).toBe('InputValidationError');
+    expect(unknown.data?.createRoom.__typename).toBe('ProviderNotFoundError');
+    const listingCodes = across.data?.rooms.errors.map((error) => error.code) ?? [];
+    expect(listingCodes).toHaveLength(1);
+    const after = (await scrape(server)).series;
+    const created = 'operation_type="mutation",operation_name="CreateRoom"';
+    const listed = 'operation_type="query",operation_name="RoomsAcross"';
+    expect(
+      grew(before, after, `graphql_result_errors_total{${created},code="BAD_USER_INPUT"}`),
+    ).toBe(1);
+    expect(
+      grew(before, after, `graphql_result_errors_total{${created},code="PROVIDER_NOT_FOUND"}`),
+    ).toBe(1);
+    expect(
+      grew(before, after, `graphql_result_errors_total{${listed},code="${listingCodes[0]}"}`),
+    ).toBe(1);
+    // Not in the top-level errors list, so not counted there.
+    expect(
+      grew(before, after, `graphql_operation_errors_total{${created},code="BAD_USER_INPUT"}`),
+    ).toBe(0);
   });
 
   it('labels an operation whose name is not a short GraphQL name as anonymous', async () => {

@@ -194,6 +194,33 @@ describe('errors', () => {
     ]);
   });
 
+  it.each([
+    ['graphql-jit', true],
+    ['the standard executor', false],
+  ])(
+    'puts a typed error returned as data on the access line, apart from errors (%s)',
+    async (_name, graphqlJit) => {
+      const { yoga, records } = app({ graphqlJit });
+      const response = await yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query:
+            'mutation Make { createRoom(input: { providerKey: "nowhere", name: "r" }) { __typename } }',
+        }),
+      });
+      expect(await response.json()).toEqual({
+        data: { createRoom: { __typename: 'ProviderNotFoundError' } },
+      });
+      const line = records().find((record) => record.msg === 'graphql request');
+      expect(line).toMatchObject({
+        operationName: 'Make',
+        resultErrorCodes: ['PROVIDER_NOT_FOUND'],
+      });
+      expect(line).not.toHaveProperty('errorCodes');
+    },
+  );
+
   it('reports a failing rate-limit store under the request id, and still answers', async () => {
     const lines: string[] = [];
     const yoga = createApp({
