@@ -108,13 +108,15 @@ const ServiceType = new GraphQLObjectType<{ sdl: string }>({
  * `_entities` (entities by key). This is the schema the service serves, so any client may call
  * them; `_entities` needs the same scope as `nodes`.
  */
-export function toSubgraphSchema(publicSchema: GraphQLSchema): GraphQLSchema {
+export function toSubgraphSchema(
+  publicSchema: GraphQLSchema,
+  sdl = printSubgraphSdl(publicSchema),
+): GraphQLSchema {
   const config = publicSchema.toConfig();
   const queryType = publicSchema.getQueryType();
   if (!queryType) {
     throw new Error('A subgraph needs a Query type');
   }
-  const sdl = printSubgraphSdl(publicSchema);
   const entityType = new GraphQLUnionType({
     name: '_Entity',
     description: 'Every type a federation gateway may load through `_entities`.',

@@ -14,12 +14,12 @@ import './types/scalars.js';
 
 const publicSchema = lexicographicSortSchema(builder.toSchema());
 
+/** The subgraph SDL with its federation directives, as `_service` returns it. */
+export const subgraphSdl = printSubgraphSdl(publicSchema);
+
 /**
  * The schema the service serves, with types sorted so the printed SDL is stable: the public
  * schema plus the two fields a federation gateway calls (`_service`, `_entities`), so the one
  * endpoint works for clients and as a subgraph alike.
  */
-export const schema = toSubgraphSchema(publicSchema);
-
-/** The subgraph SDL with its federation directives, as `_service` returns it. */
-export const subgraphSdl = printSubgraphSdl(publicSchema);
+export const schema = toSubgraphSchema(publicSchema, subgraphSdl);

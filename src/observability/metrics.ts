@@ -15,8 +15,8 @@ const CIRCUIT_VALUES: Readonly<Record<CircuitState, number>> = {
   open: 2,
 };
 
-/** A GraphQL name (the spec's rule), short enough to be a label value. */
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** A GraphQL name (the spec's rule), short enough for a label value or a log field. */
+export const SHORT_GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** An error code as our code and Yoga write them. */
 const LABEL_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
@@ -69,7 +69,7 @@ export interface OperationSample {
  */
 export class AppMetrics {
   readonly registry = new Registry();
-  readonly #operationNames = new BoundedLabel(LABEL_NAME, 200, 'anonymous', 'other');
+  readonly #operationNames = new BoundedLabel(SHORT_GRAPHQL_NAME, 200, 'anonymous', 'other');
   readonly #errorCodes = new BoundedLabel(LABEL_CODE, 100, 'UNKNOWN', 'OTHER');
   readonly #operationDuration: Histogram<'operation_type' | 'operation_name'>;
   readonly #operationErrors: Counter<'operation_type' | 'operation_name' | 'code'>;
@@ -155,10 +155,13 @@ export class AppMetrics {
     this.#circuitState.set({ provider: account }, CIRCUIT_VALUES[state]);
   }
 
+  /** This app's registry and the process's, merged once: every metric exists by then. */
+  #merged: Registry | null = null;
+
   /** The text exposition: this app's series, then the process's. */
   async render(): Promise<{ readonly contentType: string; readonly body: string }> {
-    const merged = Registry.merge([this.registry, processRegistry()]);
-    return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: await merged.metrics() };
+    this.#merged ??= Registry.merge([this.registry, processRegistry()]);
+    return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: await this.#merged.metrics() };
   }
 }
 

@@ -4,6 +4,7 @@ import { type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import { UpstreamBudget } from '../http/upstream-budget.js';
 import { errorDetail, type Logger } from './logger.js';
+import { SHORT_GRAPHQL_NAME } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import {
   type OperationRecord,
@@ -31,9 +32,6 @@ export interface ObservabilityOptions {
 export const METRICS_PATH = '/metrics';
 /** Yoga's own health check. */
 const HEALTH_PATH = '/health';
-
-/** A GraphQL operation name, the spec's rule, kept short enough for a log field or a label. */
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Request ids, the access log, `/metrics`, and the metrics and span of each GraphQL operation.
@@ -239,7 +237,7 @@ function bearerCheck(token: string): { admits(header: string | null): boolean } 
 }
 
 function nameOf(value: string | null | undefined): string | null {
-  return value && OPERATION_NAME.test(value) ? value : null;
+  return value && SHORT_GRAPHQL_NAME.test(value) ? value : null;
 }
 
 /** The `extensions.code` of a GraphQL error; an error without one is Yoga's or a bug. */
