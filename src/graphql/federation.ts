@@ -37,7 +37,7 @@ const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
  * The entities, each keyed by its Relay global id. A gateway holds nothing but that id, and it
  * already names the account and the room, so it is all `_entities` needs to load one.
  */
-export const ENTITY_TYPES = ['Provider', 'Room'] as const;
+const ENTITY_TYPES = ['Provider', 'Room'] as const;
 
 /** The scope `_entities` needs: it reads rooms, as `node` and `nodes` do. */
 const ENTITIES_SCOPE = 'rooms:read';

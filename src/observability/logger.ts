@@ -11,7 +11,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  * text goes through `redact` instead (see `errorDetail`), since a path cannot find a secret
  * inside a sentence.
  */
-export const REDACTED_FIELDS: readonly string[] = [
+const REDACTED_FIELDS: readonly string[] = [
   'authorization',
   'cookie',
   'token',

@@ -4,7 +4,7 @@ import type { UpstreamAttempt, UpstreamRetry } from '../http/upstream-observer.j
 import { UpstreamAttemptMetrics } from './upstream-attempt-metrics.js';
 
 /** Prefix of the process metrics prom-client collects (CPU, memory, event loop, GC). */
-export const PROCESS_METRICS_PREFIX = 'video_rooms_';
+const PROCESS_METRICS_PREFIX = 'video_rooms_';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

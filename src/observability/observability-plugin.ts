@@ -29,7 +29,7 @@ export interface ObservabilityOptions {
   readonly metricsToken?: string;
 }
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 /** Yoga's own health check. */
 const HEALTH_PATH = '/health';
 

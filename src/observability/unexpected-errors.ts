@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { AppError } from '../domain/errors.js';
 
-export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error while executing a GraphQL operation';
+const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error while executing a GraphQL operation';
 
 /** The Relay plugin's own complaint about an id it cannot decode: the client's mistake. */
 export function isInvalidGlobalId(cause: unknown): boolean {
@@ -13,7 +13,7 @@ export function isInvalidGlobalId(cause: unknown): boolean {
  * What went wrong behind an error a client is about to get, when nothing expected it: not a
  * typed error, not GraphQL's own validation or coercion, not a bad global id. Null otherwise.
  */
-export function unexpectedCause(error: unknown): unknown {
+function unexpectedCause(error: unknown): unknown {
   const cause = error instanceof GraphQLError ? error.originalError : error;
   if (
     cause === undefined ||

@@ -247,7 +247,7 @@ export function useClientAuth(authenticator: ClientAuthenticator): Plugin {
 }
 
 /** Whether anything can authenticate a client: keys, a JWT secret or a JWKS URL. */
-export function clientAuthConfigured(config: Config): boolean {
+function clientAuthConfigured(config: Config): boolean {
   return (
     config.clientApiKeys.length > 0 ||
     config.clientJwtSecret !== undefined ||

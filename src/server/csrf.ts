@@ -16,7 +16,7 @@ const SIMPLE_CONTENT_TYPES = new Set([
  * Headers a page on another origin cannot send without a CORS preflight, which our CORS policy
  * then refuses: Yoga's and Apollo's CSRF headers, and `Authorization`.
  */
-export const CSRF_HEADERS = [
+const CSRF_HEADERS = [
   'x-graphql-yoga-csrf',
   'apollo-require-preflight',
   'x-apollo-operation-name',

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimitHit, RateLimitStore } from '../server/rate-limit-store.js';
 
 /** Every rate-limit counter lives under this prefix. */
-export const RATE_LIMIT_KEY_PREFIX = 'vrg:rl:';
+const RATE_LIMIT_KEY_PREFIX = 'vrg:rl:';
 
 /**
  * One hit, atomically: count it, start the window on the first hit (or on a counter that lost its
