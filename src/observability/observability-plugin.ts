@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import { UpstreamBudget } from '../http/upstream-budget.js';
+import { bearerCredential } from '../server/bearer.js';
 import { errorDetail, type Logger } from './logger.js';
 import { SHORT_GRAPHQL_NAME } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
@@ -228,10 +229,8 @@ function bearerCheck(token: string): { admits(header: string | null): boolean } 
   const expected = hash('sha256', token, 'buffer');
   return {
     admits(header) {
-      const presented = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
-      return (
-        presented !== undefined && timingSafeEqual(hash('sha256', presented, 'buffer'), expected)
-      );
+      const presented = bearerCredential(header);
+      return presented !== null && timingSafeEqual(hash('sha256', presented, 'buffer'), expected);
     },
   };
 }

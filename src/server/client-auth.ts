@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { CLIENT_SCOPES, type ClientApiKey, type ClientScope, type Config } from '../config.js';
 import type { ClientIdentity } from '../context.js';
+import { bearerCredential } from './bearer.js';
 
 /** What authenticates clients, and whether a request without credentials may pass. */
 export interface ClientAuthOptions {
@@ -121,7 +122,7 @@ export class ClientAuthenticator {
         ? { ok: true, client: ANONYMOUS }
         : { ok: false, reason: 'unauthenticated' };
     }
-    const credential = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+    const credential = bearerCredential(header);
     if (!credential) {
       return { ok: false, reason: 'unauthenticated' };
     }
