@@ -297,7 +297,8 @@ const VERDICTS_PER_DOCUMENT = 64;
 
 /**
  * All the checks read of the variables: integers (page sizes) and list lengths (`nodes` ids,
- * `_entities` representations), top-level only. Strings and objects do not change a verdict, so they share one key.
+ * `_entities` representations), top-level only. Strings and objects do not change a verdict,
+ * so they share one key.
  */
 function verdictKey(
   operationName: string | null | undefined,
@@ -353,10 +354,10 @@ function withPageSizes(
  * argument holding it: `maxNodesIds` caps them alike, so a federation gateway's `_entities` is
  * no way around the limit on `nodes`.
  */
-const ID_LIST_ARGUMENTS: Readonly<Record<string, string>> = {
-  nodes: 'ids',
-  _entities: 'representations',
-};
+const ID_LIST_ARGUMENTS: ReadonlyMap<string, string> = new Map([
+  ['nodes', 'ids'],
+  ['_entities', 'representations'],
+]);
 
 /** The longest id list any of those fields receives in the operation, literal or variable. */
 function largestIdList(
@@ -396,7 +397,7 @@ function largestIdList(
         },
         Field(field) {
           const name = field.name.value;
-          const argumentName = ID_LIST_ARGUMENTS[name];
+          const argumentName = ID_LIST_ARGUMENTS.get(name);
           if (!argumentName || typeInfo.getParentType() !== queryType) {
             return;
           }

@@ -33,9 +33,9 @@ import { describeRuntime, startRuntime } from './start-script.js';
 // `npm run bench`: the emulators (one child process, fixed latency on every request), the
 // service (its own child process, `src/bin/server.ts` with a config file), the floor (a third
 // child: plain node:http making the same upstream calls) and autocannon in this process, all on
-// loopback. For each scenario: ours and the floor at c=1 (p50 difference; in alternating slices)
-// and at c=N (throughput), each after a warm-up that is not counted. Progress goes to stderr; the table,
-// the targets, the conditions and, last, one JSON line go to stdout.
+// loopback. For each scenario: ours and the floor at c=1 (p50 difference; in alternating
+// slices) and at c=N (throughput), each after a warm-up that is not counted. Progress goes to
+// stderr; the table, the targets, the conditions and, last, one JSON line go to stdout.
 
 /** The service's settings for the bench: caps high enough that they are not the bottleneck. */
 const SERVICE_CAPS = {
