@@ -124,6 +124,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       options.observer?.circuitChanged?.({ account: options.provider, from, to }),
   });
   const sharing = options.shareInflightGets ?? true;
+  /** What the error of a caller that stops waiting names: built once, not per call. */
+  const account: AccountDetails = { provider: options.provider, timeoutMs: options.timeoutMs };
   /** GETs in flight, by path and response schema. */
   const inflight = new Map<string, Promise<unknown>>();
   const base = new URL(options.baseUrl);
@@ -358,21 +360,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  /** Takes one call from the operation's allowance; throws past it. */
+  function takeAllowance(call: UpstreamCall<unknown>): void {
+    options.budget?.(call.signal)?.take();
+  }
+
+  /** Takes from the allowance only for a GET it starts: joining one in flight costs nothing. */
   function shared<T>(call: UpstreamCall<T>): Promise<T> {
     const ending = call.deadline ?? call.signal;
-    const caller = {
-      provider: options.provider,
-      operation: call.operation,
-      timeoutMs: options.timeoutMs,
-    };
     if (ending?.aborted) {
       // A caller that has already gone starts nothing, shared or not.
-      return Promise.reject(abortedWaiting(ending, caller));
+      return Promise.reject(abortedWaiting(ending, account, call.operation));
     }
     const key = `${call.path}\u0000${schemaId(call.schema)}`;
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
-      options.budget?.(call.signal)?.take();
+      takeAllowance(call);
       // The shared call answers to its own deadline only: one caller going away must not
       // cancel it for the others.
       const started = run(call, undefined, undefined);
@@ -386,26 +389,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       inflight.set(key, started);
       pending = started;
     }
-    return untilAborted(pending, ending, caller);
+    return untilAborted(pending, ending, account, call.operation);
   }
 
   return {
     provider: options.provider,
     send<T>(call: UpstreamCall<T>): Promise<T> {
+      const read = call.method === 'GET';
       try {
-        if (call.method === 'GET') {
-          if (sharing) {
-            return shared(call);
-          }
-          options.budget?.(call.signal)?.take();
-          return run(call, call.deadline, call.signal);
+        if (read && sharing) {
+          return shared(call);
         }
-        options.budget?.(call.signal)?.take();
+        takeAllowance(call);
       } catch (error) {
         // Past the operation's allowance: a rejection, like every other failure.
         return Promise.reject(error);
       }
-      return write(call);
+      return read ? run(call, call.deadline, call.signal) : write(call);
     },
   };
 }
@@ -440,13 +440,14 @@ interface Ending {
 function untilAborted<T>(
   pending: Promise<T>,
   ending: CallDeadline | AbortSignal | undefined,
-  caller: CallerDetails,
+  account: AccountDetails,
+  operation: string,
 ): Promise<T> {
   if (!ending) {
     return pending;
   }
   return new Promise<T>((resolve, reject) => {
-    const waiter = new SharedWaiter(ending, resolve, reject, caller);
+    const waiter = new SharedWaiter(ending, resolve, reject, account, operation);
     pending.then(
       (value) => waiter.resolved(value),
       (error: unknown) => waiter.rejected(error),
@@ -454,15 +455,14 @@ function untilAborted<T>(
   });
 }
 
-interface CallerDetails {
+interface AccountDetails {
   readonly provider: string;
-  readonly operation: string;
   readonly timeoutMs: number;
 }
 
-function abortedWaiting(ending: Ending, caller: CallerDetails): ProviderError {
-  const details = { provider: caller.provider, operation: caller.operation };
-  return connectionError(ending.reason, ending, details, caller.timeoutMs);
+function abortedWaiting(ending: Ending, account: AccountDetails, operation: string): ProviderError {
+  const details = { provider: account.provider, operation };
+  return connectionError(ending.reason, ending, details, account.timeoutMs);
 }
 
 /** One caller waiting for a shared call, listening to its own deadline or signal meanwhile. */
@@ -471,7 +471,8 @@ class SharedWaiter<T> implements DeadlineWatcher, AbortWatcher {
     private readonly ending: CallDeadline | AbortSignal,
     private readonly resolve: (value: T) => void,
     private readonly reject: (error: unknown) => void,
-    private readonly caller: CallerDetails,
+    private readonly account: AccountDetails,
+    private readonly operation: string,
   ) {
     if (ending instanceof CallDeadline) {
       ending.watch(this);
@@ -492,12 +493,12 @@ class SharedWaiter<T> implements DeadlineWatcher, AbortWatcher {
 
   /** The caller's deadline aborted. */
   deadlineAborted(): void {
-    this.reject(abortedWaiting(this.ending, this.caller));
+    this.reject(abortedWaiting(this.ending, this.account, this.operation));
   }
 
   /** The caller's signal aborted. */
   signalAborted(): void {
-    this.reject(abortedWaiting(this.ending, this.caller));
+    this.reject(abortedWaiting(this.ending, this.account, this.operation));
   }
 
   #stop(): void {
