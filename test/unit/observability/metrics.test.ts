@@ -15,9 +15,23 @@ const ATTEMPT: UpstreamAttempt = {
 };
 
 /** The value of one series in the text exposition, or undefined when it is absent. */
+/** The value of one series, named as `name{label="value",...}` with its labels in any order. */
 function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  const wanted = seriesKey(series);
+  const line = text
+    .split('\n')
+    .find((candidate) => seriesKey(candidate.slice(0, candidate.lastIndexOf(' '))) === wanted);
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** A series name with its labels sorted, so that two orders of the same labels compare equal. */
+function seriesKey(series: string): string {
+  const open = series.indexOf('{');
+  if (open < 0) {
+    return series;
+  }
+  const labels = series.slice(open + 1, series.lastIndexOf('}')).split(/,(?=\w+=")/);
+  return `${series.slice(0, open)}{${labels.sort().join(',')}}`;
 }
 
 describe('BoundedLabel', () => {
