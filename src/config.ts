@@ -106,6 +106,11 @@ export const configSchema = z
     host: z.string().min(1).default('0.0.0.0'),
     /** Deadline of one upstream call, retries included (ms). */
     upstreamTimeoutMs: positiveInt(120_000).default(10_000),
+    /**
+     * Deadline of one GraphQL operation over all its upstream calls (ms): calls in sequence
+     * cannot add up past it; fields still waiting get OPERATION_TIMEOUT, the rest is returned.
+     */
+    operationTimeoutMs: positiveInt(300_000).default(15_000),
     /** Lifetime of minted tokens when the caller gives none (s). */
     defaultTokenTtlSeconds: positiveInt(2_592_000).default(3_600),
     /** Largest `first` a connection accepts. */
@@ -230,6 +235,7 @@ const ENV_NAMES = {
   port: 'PORT',
   host: 'HOST',
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
+  operationTimeoutMs: 'OPERATION_TIMEOUT_MS',
   defaultTokenTtlSeconds: 'DEFAULT_TOKEN_TTL_SECONDS',
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',

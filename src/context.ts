@@ -1,4 +1,5 @@
 import type { ClientScope } from './config.js';
+import type { CallContext } from './http/call-context.js';
 import type { Loaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import type { IdempotencyStore } from './store/idempotency-store.js';
@@ -17,8 +18,11 @@ export interface Context {
   readonly registry: ProviderRegistry;
   /** Per-request DataLoaders: one upstream call per distinct room per operation. */
   readonly loaders: Loaders;
-  /** Aborts when the client goes away; handed to every upstream call. */
-  readonly signal: AbortSignal;
+  /**
+   * The operation's call context: the client's signal, the operation's deadline and allowance
+   * of upstream calls, its request id and span. Handed to every adapter call.
+   */
+  readonly call: CallContext;
   /** Largest `first` a connection accepts. */
   readonly maxPageSize: number;
   /** Where createRoom's idempotency keys live, how long they replay, how long a repeat waits (ms). */

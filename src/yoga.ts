@@ -4,10 +4,10 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
 import { schema } from './graphql/schema.js';
+import { createCallContext } from './http/call-context.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
-import { useObservability, yogaLogger } from './observability/observability-plugin.js';
-import { requestIdOf, resultErrorReporter } from './observability/scope.js';
+import { createObservability, yogaLogger } from './observability/observability-plugin.js';
 import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import { isInvalidGlobalId, unexpectedErrorLog } from './observability/unexpected-errors.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -89,8 +89,15 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     options.logError ??
     ((message: string, error: unknown, requestId: string | undefined) =>
       logger.error({ requestId, error: errorDetail(error) }, message));
+  const observability = createObservability({
+    telemetry,
+    logger,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    clientIdOf: (request) => authenticator.clientOf(request).id,
+    metricsToken: config.metricsToken,
+  });
   const logError = (message: string, error: unknown, request: Request | null) =>
-    report(message, error, request ? requestIdOf(request.signal) : undefined);
+    report(message, error, request ? observability.requestIdOf(request) : undefined);
   const unexpectedErrors = unexpectedErrorLog(logError);
   const open = options.open ?? false;
   const authenticator = new ClientAuthenticator({
@@ -124,14 +131,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
       useClientAuth(authenticator),
       // Request ids, the access log, /metrics and operation metrics and spans. Last, so the
       // limits and auth above refuse a request before any of it is counted as an operation.
-      useObservability({
-        telemetry,
-        logger,
-        graphqlEndpoint: GRAPHQL_ENDPOINT,
-        clientIdOf: (request) => authenticator.clientOf(request).id,
-        callsPerOperation: config.maxUpstreamCallsPerOperation,
-        metricsToken: config.metricsToken,
-      }),
+      observability.plugin,
       unexpectedErrors.plugin,
       ...(config.graphqlJit ? [useJitExecution()] : []),
     ],
@@ -146,15 +146,23 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     renderGraphiQL: async (graphiql) =>
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
-    context: ({ request }) => {
+    context: ({ request }): Context => {
+      // The operation's limits and identity, handed down explicitly to every upstream call.
+      const call = createCallContext({
+        signal: request.signal,
+        timeoutMs: config.operationTimeoutMs,
+        maxCalls: config.maxUpstreamCallsPerOperation,
+        requestId: observability.requestIdOf(request),
+        span: observability.operationSpanOf(request),
+      });
       return {
         registry: options.registry,
-        loaders: createLoaders(options.registry, request.signal),
-        signal: request.signal,
+        loaders: createLoaders(options.registry, call),
+        call,
         maxPageSize: config.maxPageSize,
         idempotency,
         client: authenticator.clientOf(request),
-        reportResultError: resultErrorReporter(request.signal),
+        reportResultError: observability.resultErrorReporter(request),
       };
     },
     maskedErrors: {

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
-import { budgetOf } from '../observability/scope.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
@@ -23,7 +22,6 @@ async function main(): Promise<void> {
   const telemetry = createTelemetry({ config: effective, logger });
   const { registry, close: closeRegistry } = createRegistry(effective, {
     observer: telemetry.upstream,
-    budget: budgetOf,
   });
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
   const stores = createStores(effective, {

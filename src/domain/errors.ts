@@ -119,6 +119,11 @@ export interface ProviderErrorDetails {
   readonly requestId?: string | null;
   /** How long the provider asked us to wait, in milliseconds. */
   readonly retryAfterMs?: number | null;
+  /**
+   * The request may have reached the provider and been carried out, and no answer says whether
+   * (a timeout or a dropped connection after it was sent).
+   */
+  readonly outcomeUnknown?: boolean;
   readonly cause?: unknown;
 }
 
@@ -135,6 +140,8 @@ export class ProviderError extends AppError {
   readonly providerCode: string | null;
   readonly requestId: string | null;
   readonly retryAfterMs: number | null;
+  /** See `ProviderErrorDetails.outcomeUnknown`: what a write's idempotency record must keep. */
+  readonly outcomeUnknown: boolean;
   /** Number of attempts made before giving up (1 when there was no retry). */
   attempts = 1;
 
@@ -146,6 +153,7 @@ export class ProviderError extends AppError {
     this.providerCode = details.providerCode ?? null;
     this.requestId = details.requestId ?? null;
     this.retryAfterMs = details.retryAfterMs ?? null;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
   }
 }
 
@@ -171,6 +179,16 @@ export class ProviderRateLimitedError extends ProviderError {
 export class ProviderUnavailableError extends ProviderError {
   override readonly code = 'UPSTREAM_UNAVAILABLE';
   override readonly retryable = true;
+}
+
+/**
+ * The GraphQL operation's deadline (`OPERATION_TIMEOUT_MS`) passed before this upstream call
+ * finished, or before it could start. Not retryable within the operation; the rest of the
+ * response is still returned.
+ */
+export class OperationTimeoutError extends ProviderError {
+  override readonly code = 'OPERATION_TIMEOUT';
+  override readonly retryable = false;
 }
 
 /** The provider answered 2xx with a body we cannot read. Not retryable. */

@@ -1,8 +1,20 @@
 import { type AbortWatcher, unwatchAbort, watchAbort } from './abort-fanout.js';
+import type { CallContext } from './call-context.js';
+
+/**
+ * The reason a call aborts when its GraphQL operation's deadline, not its own, is what passed.
+ * A `TimeoutError` like any other, so code that only asks "did it time out" reads it the same.
+ */
+export class OperationDeadlineReached extends DOMException {
+  constructor() {
+    super("The operation's deadline passed", 'TimeoutError');
+  }
+}
 
 /**
  * One upstream call's end: it aborts when its deadline passes (reason: a `TimeoutError`
- * DOMException, as `AbortSignal.timeout` gives) or when the caller's signal aborts (the caller's
+ * DOMException, as `AbortSignal.timeout` gives), when its operation's deadline passes first
+ * (reason: `OperationDeadlineReached`), or when the caller's signal aborts (the caller's
  * reason), whichever comes first, and tells whoever is watching.
  *
  * It is not an AbortController, on purpose: one GraphQL request can fan out into a hundred calls,
@@ -20,16 +32,31 @@ export class CallDeadline implements AbortWatcher {
   #controller: AbortController | null = null;
   #ended = false;
 
+  /**
+   * @param timeoutMs the call's own deadline, from now
+   * @param caller a signal whose abort ends the call too (the client's request), if any
+   * @param operationDeadlineAt epoch ms of the operation's deadline; it wins when it comes first
+   */
   constructor(
     readonly timeoutMs: number,
     caller?: AbortSignal,
+    operationDeadlineAt = Number.POSITIVE_INFINITY,
+    now: () => number = Date.now,
   ) {
     this.#caller = caller;
+    const operationLeftMs = operationDeadlineAt - now();
+    const operationFirst = operationLeftMs < timeoutMs;
     // A static callback with `this` as its argument: no closure per call.
-    this.#timer = setTimeout(CallDeadline.#timeUp, timeoutMs, this);
+    this.#timer = setTimeout(
+      operationFirst ? CallDeadline.#operationTimeUp : CallDeadline.#timeUp,
+      operationFirst ? Math.max(0, operationLeftMs) : timeoutMs,
+      this,
+    );
     // Like AbortSignal.timeout: a pending deadline never keeps the process alive.
     this.#timer.unref();
-    if (caller?.aborted) {
+    if (operationLeftMs <= 0) {
+      this.#abort(new OperationDeadlineReached());
+    } else if (caller?.aborted) {
       this.#abort(caller.reason);
     } else {
       if (caller) {
@@ -41,6 +68,10 @@ export class CallDeadline implements AbortWatcher {
   /** The caller's signal aborted. */
   signalAborted(reason: unknown): void {
     this.#abort(reason);
+  }
+
+  static #operationTimeUp(deadline: CallDeadline): void {
+    deadline.#abort(new OperationDeadlineReached());
   }
 
   static #timeUp(deadline: CallDeadline): void {
@@ -114,4 +145,20 @@ export class CallDeadline implements AbortWatcher {
 /** What waits on a CallDeadline; an object rather than a callback, to spare a closure per call. */
 export interface DeadlineWatcher {
   deadlineAborted(reason: unknown): void;
+}
+
+/**
+ * The deadline of one call of `method` serving `context`: its own timeout, its operation's
+ * deadline, and for a read the client's request. A write that may have reached the provider is
+ * finished even when the client goes away, so that its outcome is known (and an idempotency key
+ * records it); the operation's deadline still bounds it.
+ */
+export function callDeadline(
+  method: string,
+  context: CallContext | undefined,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): CallDeadline {
+  const caller = method === 'GET' ? context?.signal : undefined;
+  return new CallDeadline(timeoutMs, caller, context?.deadlineAt, now);
 }

@@ -1,4 +1,8 @@
-import { ProviderError, ProviderUnavailableError } from '../domain/errors.js';
+import {
+  OperationTimeoutError,
+  ProviderError,
+  ProviderUnavailableError,
+} from '../domain/errors.js';
 
 /** `providerCode` of the error a call gets while its account's circuit is open. */
 export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
@@ -77,8 +81,7 @@ export class CircuitBreaker {
   }
 
   /*
-   * A call goes through in four steps, which the upstream client takes itself (no closures on
-   * its hot path): `admit` before any waiting, so a refused call never queues and the probe is
+   * A call goes through in four steps, which the admission stage takes (`admission.ts`): `admit` before any waiting, so a refused call never queues and the probe is
    * claimed before another call can take it; `confirm` after waiting for a slot, so calls
    * queued behind a dying provider send nothing; `record` once the attempt has ended, before
    * the slot is freed, so the next call in the queue already sees the new state; and `abandon`
@@ -174,8 +177,9 @@ export function isCircuitOpen(error: unknown): boolean {
 }
 
 function classify(error: unknown): Outcome {
-  if (!(error instanceof ProviderError)) {
-    // Not from the provider: a caller that gave up while queued, or a bug of ours.
+  if (!(error instanceof ProviderError) || error instanceof OperationTimeoutError) {
+    // Not from the provider: a caller that gave up while queued, an operation out of time, or
+    // a bug of ours.
     return 'unknown';
   }
   if (error instanceof ProviderUnavailableError) {

@@ -28,6 +28,15 @@ export interface HttpResponse {
   readonly text: string;
 }
 
+/** Filled in as an exchange goes: what its caller must know when it fails. */
+export interface ExchangeProgress {
+  /**
+   * The request was handed to a connected socket, so the server may have received it and acted
+   * on it even when no answer comes back.
+   */
+  sent: boolean;
+}
+
 /**
  * Sends one request and reads its whole response, ending early when `deadline` aborts: the
  * promise then rejects with the deadline's reason at once, even while the request still waits
@@ -42,9 +51,16 @@ export function exchange(
   dispatcher: Dispatcher,
   request: HttpRequest,
   deadline: CallDeadline,
+  progress?: ExchangeProgress,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    const handler = new ExchangeHandler(resolve, reject, deadline, request.maxResponseBytes);
+    const handler = new ExchangeHandler(
+      resolve,
+      reject,
+      deadline,
+      request.maxResponseBytes,
+      progress,
+    );
     deadline.watch(handler);
     if (handler.settled) {
       return;
@@ -80,6 +96,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, DeadlineWatcher {
     private readonly reject: (error: unknown) => void,
     private readonly deadline: CallDeadline,
     private readonly maxBytes: number,
+    private readonly progress: ExchangeProgress | undefined,
   ) {}
 
   /** Settles now, and stops the request wherever it is. */
@@ -108,6 +125,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler, DeadlineWatcher {
       return;
     }
     this.#controller = controller;
+    if (this.progress) {
+      this.progress.sent = true;
+    }
   }
 
   onResponseStart(

@@ -1,3 +1,4 @@
+import type { CallContext } from './call-context.js';
 import type { CircuitState } from './circuit-breaker.js';
 
 /**
@@ -27,10 +28,10 @@ export interface UpstreamAttempt {
   /** The typed error's code (`UPSTREAM_AUTH_FAILED`, `TIMEOUT`, ...), or null on success. */
   readonly errorCode: string | null;
   /**
-   * The signal of the request the call serves (of the one that started it, for a shared GET):
-   * what telemetry finds the request's id and span by.
+   * The call context of the operation the call serves (of the one that started it, for a
+   * shared GET): its request id and span, for logs and traces.
    */
-  readonly signal?: AbortSignal;
+  readonly context?: CallContext;
 }
 
 /** A failed attempt that will be tried again after `delayMs`. */
@@ -43,7 +44,7 @@ export interface UpstreamRetry {
   readonly delayMs: number;
   readonly errorCode: string;
   /** As in UpstreamAttempt. */
-  readonly signal?: AbortSignal;
+  readonly context?: CallContext;
 }
 
 /** An account's circuit breaker moved from one state to another. */
@@ -74,7 +75,7 @@ export function upstreamOutcome(status: number | null, errorCode: string | null)
     }
     return status < 500 ? '4xx' : '5xx';
   }
-  if (errorCode === 'TIMEOUT') {
+  if (errorCode === 'TIMEOUT' || errorCode === 'OPERATION_TIMEOUT') {
     return 'timeout';
   }
   return errorCode === 'CANCELLED' ? 'cancelled' : 'network';

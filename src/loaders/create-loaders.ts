@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Room } from '../domain/room.js';
+import type { CallContext } from '../http/call-context.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { loadRooms } from './load-rooms.js';
 import { roomKeyString } from './room-key.js';
@@ -12,8 +13,8 @@ export interface Loaders {
 }
 
 /** New loaders for each GraphQL request: nothing is cached across requests or credentials. */
-export function createLoaders(registry: ProviderRegistry, signal: AbortSignal): Loaders {
-  const room = new DataLoader<string, Room | null>((keys) => loadRooms(registry, keys, signal));
+export function createLoaders(registry: ProviderRegistry, context: CallContext): Loaders {
+  const room = new DataLoader<string, Room | null>((keys) => loadRooms(registry, keys, context));
   return {
     room,
     prime(value) {

@@ -1,5 +1,6 @@
 import { AppError, InputValidationError, ProviderError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
+import type { CallContext } from '../http/call-context.js';
 import type { RoomProvider } from '../providers/room-provider.js';
 
 /** Where each account's listing stands: its adapter cursor, null at the start, or done. */
@@ -25,7 +26,7 @@ export interface AcrossPage {
  */
 export async function listRoomsAcross(
   providers: readonly RoomProvider[],
-  options: { cursor: string | null; limit: number; signal?: AbortSignal },
+  options: { cursor: string | null; limit: number; context?: CallContext },
 ): Promise<AcrossPage> {
   const start: Positions = options.cursor === null ? {} : decodePositions(options.cursor);
   const active = providers.filter((provider) => !isDone(start[provider.key]));
@@ -36,7 +37,7 @@ export async function listRoomsAcross(
         const page = await provider.listRooms({
           cursor: typeof cursor === 'string' ? cursor : null,
           limit: options.limit,
-          signal: options.signal,
+          context: options.context,
         });
         return { provider, page, error: null };
       } catch (error) {

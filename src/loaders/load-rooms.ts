@@ -1,5 +1,6 @@
 import { AppError, RoomNotFoundError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
+import type { CallContext } from '../http/call-context.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { parseRoomKey } from './room-key.js';
 
@@ -11,7 +12,7 @@ import { parseRoomKey } from './room-key.js';
 export async function loadRooms(
   registry: ProviderRegistry,
   keys: readonly string[],
-  signal: AbortSignal,
+  context: CallContext,
 ): Promise<(Room | null | Error)[]> {
   const results: (Room | null | Error)[] = new Array(keys.length).fill(null);
   const groups = new Map<string, { index: number; nativeId: string }[]>();
@@ -35,7 +36,7 @@ export async function loadRooms(
         provider
           .getRooms(
             chunk.map((entry) => entry.nativeId),
-            { signal },
+            { context },
           )
           .then(
             (rooms) => {

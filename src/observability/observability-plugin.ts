@@ -1,19 +1,12 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Span } from '@opentelemetry/api';
 import { type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
-import { UpstreamBudget } from '../http/upstream-budget.js';
 import { bearerCredential } from '../server/bearer.js';
 import { errorDetail, type Logger } from './logger.js';
 import { SHORT_GRAPHQL_NAME } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
-import {
-  type OperationRecord,
-  openScope,
-  type RequestRecord,
-  type Scope,
-  scopeOf,
-} from './scope.js';
 import type { Telemetry } from './telemetry.js';
 import { endOperationSpan, parentContext, startOperationSpan } from './tracing.js';
 
@@ -24,8 +17,6 @@ export interface ObservabilityOptions {
   readonly graphqlEndpoint: string;
   /** The caller's id once authenticated (API key id, JWT subject, `anonymous`); never a credential. */
   readonly clientIdOf: (request: Request) => string;
-  /** Upstream calls one operation may make (`maxUpstreamCallsPerOperation`); no cap when absent. */
-  readonly callsPerOperation?: number;
   /** The bearer token `/metrics` asks for; open to anyone who can reach it when absent. */
   readonly metricsToken?: string;
 }
@@ -34,32 +25,73 @@ const METRICS_PATH = '/metrics';
 /** Yoga's own health check. */
 const HEALTH_PATH = '/health';
 
+/** One GraphQL operation of a request. */
+interface OperationRecord {
+  readonly startedAt: number;
+  type: string;
+  /** The operation name as sent, checked against the GraphQL name rule; null when absent. */
+  name: string | null;
+  /** `extensions.code` of each error in the result. */
+  readonly errorCodes: string[];
+  /** The code of each typed error returned as data (a result union member, a listing's errors). */
+  readonly resultErrorCodes: string[];
+  readonly span: Span | null;
+}
+
+/** What is known about one HTTP request being served. */
+interface RequestRecord {
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly operations: OperationRecord[];
+  /**
+   * The operation running now; it stays after it ends, so a late hook still finds it. Yoga's
+   * batching is off, so a request runs one operation.
+   */
+  operation: OperationRecord | null;
+}
+
+/** The plugin, and what the GraphQL context of a request takes from it. */
+export interface Observability {
+  readonly plugin: Plugin;
+  /** The id of a request being served (the caller's, if sane, else a new UUID). */
+  requestIdOf(request: Request): string;
+  /** The span of the operation a request is running; null when tracing is off. */
+  operationSpanOf(request: Request): Span | null;
+  /** Counts a typed error returned as data against the operation a request is running. */
+  resultErrorReporter(request: Request): (code: string) => void;
+}
+
 /**
  * Request ids, the access log, `/metrics`, and the metrics and span of each GraphQL operation.
  *
- * Each HTTP request gets a scope, found by its signal (`scope.ts`), holding its id and then its
- * operation's span and call allowance; the upstream client and its observer read them there.
+ * The plugin keeps a record per HTTP request, which its hooks reach through the request each is
+ * handed. Nothing past the GraphQL context reads it: the context takes the request's id and
+ * operation span from here and hands them down in the call context.
  */
-export function useObservability(options: ObservabilityOptions): Plugin {
+export function createObservability(options: ObservabilityOptions): Observability {
   const { telemetry, logger } = options;
   const { metrics, tracer } = telemetry;
   const scrapeToken = options.metricsToken ? bearerCheck(options.metricsToken) : null;
-  function newRecord(request: Request): RequestRecord {
-    return {
-      requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
-      startedAt: performance.now(),
-      operations: [],
-    };
-  }
+  const records = new WeakMap<Request, RequestRecord>();
 
-  /** The request's scope (`instrumentation.request` opens it before any hook runs). */
-  function scopeFor(request: Request): Scope {
-    return scopeOf(request.signal) ?? openScope(request.signal, newRecord(request));
+  /** The request's record (`instrumentation.request` makes it before any hook runs). */
+  function recordOf(request: Request): RequestRecord {
+    let record = records.get(request);
+    if (!record) {
+      record = {
+        requestId: requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
+        startedAt: performance.now(),
+        operations: [],
+        operation: null,
+      };
+      records.set(request, record);
+    }
+    return record;
   }
 
   /** The operation the request is running, seen from a hook that has the request. */
   function operationOf(request: Request | undefined): OperationRecord | null {
-    return request ? (scopeOf(request.signal)?.operation ?? null) : null;
+    return request ? (records.get(request)?.operation ?? null) : null;
   }
 
   function finishOperation(operation: OperationRecord): void {
@@ -75,15 +107,14 @@ export function useObservability(options: ObservabilityOptions): Plugin {
     }
   }
 
-  return {
+  const plugin: Plugin = {
     instrumentation: {
       request({ request }, wrapped) {
-        openScope(request.signal, newRecord(request));
+        recordOf(request);
         return wrapped();
       },
       async operation({ request }, wrapped) {
-        const scope = scopeFor(request);
-        const record = scope.request;
+        const record = recordOf(request);
         const span = tracer
           ? startOperationSpan(tracer, parentContext(request.headers.get('traceparent')), {
               requestId: record.requestId,
@@ -97,13 +128,9 @@ export function useObservability(options: ObservabilityOptions): Plugin {
           errorCodes: [],
           resultErrorCodes: [],
           span,
-          budget:
-            options.callsPerOperation === undefined
-              ? null
-              : new UpstreamBudget(options.callsPerOperation),
         };
         record.operations.push(operation);
-        scope.operation = operation;
+        record.operation = operation;
         try {
           await wrapped();
         } catch (error) {
@@ -169,7 +196,7 @@ export function useObservability(options: ObservabilityOptions): Plugin {
     },
 
     onResponse({ request, response }) {
-      const record = scopeFor(request).request;
+      const record = recordOf(request);
       try {
         response.headers.set(REQUEST_ID_HEADER, record.requestId);
       } catch {
@@ -217,6 +244,15 @@ export function useObservability(options: ObservabilityOptions): Plugin {
         },
         path === options.graphqlEndpoint ? 'graphql request' : 'http request',
       );
+    },
+  };
+
+  return {
+    plugin,
+    requestIdOf: (request) => recordOf(request).requestId,
+    operationSpanOf: (request) => operationOf(request)?.span ?? null,
+    resultErrorReporter: (request) => (code) => {
+      operationOf(request)?.resultErrorCodes.push(code);
     },
   };
 }

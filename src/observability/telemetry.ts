@@ -3,7 +3,6 @@ import type { Config } from '../config.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { Logger } from './logger.js';
 import { AppMetrics } from './metrics.js';
-import { requestIdOf, scopeOf } from './scope.js';
 import { createTracing, recordUpstreamSpan, type Tracer } from './tracing.js';
 
 /** Metrics and traces of one app, shared by its Yoga plugin and its upstream clients. */
@@ -41,11 +40,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const upstream: UpstreamObserver = {
     attemptFinished(attempt) {
       metrics?.upstreamAttempt(attempt);
-      const scope = scopeOf(attempt.signal);
       if (tracer) {
         recordUpstreamSpan(
           tracer,
-          scope?.operation?.span ?? null,
+          attempt.context?.span ?? null,
           attempt,
           kinds.get(attempt.account),
         );
@@ -62,7 +60,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       }
       logger[level](
         {
-          requestId: scope?.request.requestId,
+          requestId: attempt.context?.requestId,
           provider: attempt.account,
           operation: attempt.operation,
           method: attempt.method,
@@ -79,7 +77,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       metrics?.upstreamRetry(retry);
       logger.info(
         {
-          requestId: requestIdOf(retry.signal),
+          requestId: retry.context?.requestId,
           provider: retry.account,
           operation: retry.operation,
           method: retry.method,

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
-import type { UpstreamBudget } from '../http/upstream-budget.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
 import { createHmsProvider } from './hms/hms-provider.js';
@@ -21,11 +20,6 @@ export interface RegistryHandle {
 export interface RegistryOptions {
   /** Told of every account's upstream calls, retries and circuit changes (metrics, traces, logs). */
   readonly observer?: UpstreamObserver;
-  /**
-   * The allowance of upstream calls of the GraphQL operation a call serves, found by the call's
-   * signal, and shared by every account.
-   */
-  readonly budget?: (signal: AbortSignal | undefined) => UpstreamBudget | undefined;
 }
 
 /** The one place that knows every adapter: builds one per configured account, each with its own pool. */
@@ -50,7 +44,6 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
       observer: options.observer,
-      budget: options.budget,
     };
     return createProvider(account, base);
   });

@@ -35,7 +35,6 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     observer: options.observer,
-    budget: options.budget,
     now: options.now,
   };
 }

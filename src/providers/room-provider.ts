@@ -3,14 +3,16 @@ import type { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors
 import type { ProviderKind } from '../domain/provider-kind.js';
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../domain/room-token.js';
+import type { CallContext } from '../http/call-context.js';
 
 /** Every operation takes one of these. */
 export interface CallOptions {
   /**
-   * Aborts the upstream call: the GraphQL request's signal, so a client that disconnects
-   * cancels the work it started.
+   * The GraphQL operation the call serves: the client's signal (a client that disconnects
+   * cancels the reads it started), the operation's deadline and allowance of upstream calls,
+   * and its request id and span. Absent outside an operation (tests, tools): no limits then.
    */
-  readonly signal?: AbortSignal;
+  readonly context?: CallContext;
 }
 
 export interface ListRoomsOptions extends CallOptions {

@@ -3,12 +3,11 @@ import { cpus } from 'node:os';
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
+import { type CallContext, createCallContext } from '../../src/http/call-context.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../../src/http/create-dispatcher.js';
-import { UpstreamBudget } from '../../src/http/upstream-budget.js';
 import { createUpstreamClient } from '../../src/http/upstream-client.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/http/with-retry.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { budgetOf, openScope } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { startChild, stopAllChildren } from './children.js';
 
@@ -19,9 +18,9 @@ import { startChild, stopAllChildren } from './children.js';
 //
 // A child process answers every request at once with one small JSON room; this process sends
 // rounds of CONCURRENT calls and counts its own CPU time (user + system, all threads) per call.
-// The upstream client runs as the service runs it: metrics on, the operation's scope and call
-// allowance found by the request's signal, GET sharing on (every path differs, so nothing is shared), a zod
-// schema on the body. Bounded: a fixed number of rounds, about 15 s in all.
+// The upstream client runs as the service runs it: metrics on, each round an operation's call
+// context (signal, deadline, allowance), GET sharing on (every path differs, so nothing is
+// shared), a zod schema on the body. Bounded: a fixed number of rounds, about 15 s in all.
 
 const CONCURRENT = 100;
 const WARMUP_ROUNDS = 300;
@@ -43,29 +42,22 @@ async function startUpstream(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-type Contender = (index: number, signal: AbortSignal) => Promise<unknown>;
+type Contender = (index: number, context: CallContext) => Promise<unknown>;
+
+/** The operation deadline the service gives each GraphQL operation by default. */
+const OPERATION_TIMEOUT_MS = loadConfig({}).operationTimeoutMs;
 
 async function round(contender: Contender): Promise<void> {
-  // One GraphQL request's worth: its own signal, its own allowance of calls.
+  // One GraphQL request's worth: its own signal, deadline and allowance of calls.
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
-  const scope = openScope(controller.signal, {
+  const context = createCallContext({
+    signal: controller.signal,
+    timeoutMs: OPERATION_TIMEOUT_MS,
+    maxCalls: CONCURRENT,
     requestId: 'bench',
-    startedAt: 0,
-    operations: [],
   });
-  scope.operation = {
-    startedAt: 0,
-    type: 'query',
-    name: null,
-    errorCodes: [],
-    resultErrorCodes: [],
-    span: null,
-    budget: new UpstreamBudget(CONCURRENT),
-  };
-  await Promise.all(
-    Array.from({ length: CONCURRENT }, (_, index) => contender(index, controller.signal)),
-  );
+  await Promise.all(Array.from({ length: CONCURRENT }, (_, index) => contender(index, context)));
 }
 
 /** CPU microseconds per call over one sample. */
@@ -110,15 +102,14 @@ async function main(): Promise<void> {
     retry: DEFAULT_RETRY_POLICY,
     maxInFlight: CONCURRENT,
     observer: telemetry.upstream,
-    budget: budgetOf,
   });
-  const ours: Contender = (index, signal) =>
+  const ours: Contender = (index, context) =>
     client.send({
       method: 'GET',
       path: `/rooms/${index}`,
       schema: roomSchema,
       operation: 'getRoom',
-      signal,
+      context,
     });
 
   try {

@@ -6,7 +6,6 @@ import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, type ProviderConfig } from '../../src/config.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
-import { budgetOf } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
 import { createApp } from '../../src/yoga.js';
@@ -73,7 +72,6 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const telemetry = createTelemetry({ config, logger, spanExporter: options.spanExporter });
   const { registry, close: closeRegistry } = createRegistry(config, {
     observer: telemetry.upstream,
-    budget: budgetOf,
   });
   const app = createApp({
     config,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createCallContext } from '../../src/http/call-context.js';
 import { createDispatcher } from '../../src/http/create-dispatcher.js';
 import { createUpstreamClient } from '../../src/http/upstream-client.js';
 
@@ -133,7 +134,7 @@ describe('upstream client limits and sharing', () => {
       path: '/rooms/b',
       schema: body,
       operation: 'getRoom',
-      signal: controller.signal,
+      context: createCallContext({ signal: controller.signal }),
     });
     const staying = upstream.send({
       method: 'GET',

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       upstreamTimeoutMs: 10_000,
+      operationTimeoutMs: 15_000,
       defaultTokenTtlSeconds: 3_600,
       maxPageSize: 100,
       upstreamRetries: 2,

@@ -78,7 +78,7 @@ builder.node(ProviderRef, {
         const page = await provider.listRooms({
           cursor: args.after ?? null,
           limit,
-          signal: context.signal,
+          context: context.call,
         });
         return roomConnection(page, args, context);
       },

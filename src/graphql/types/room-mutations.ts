@@ -84,7 +84,7 @@ function assertOptionsFit(
 /** Disables or enables a room; the new state primes the loader for the payload's `room`. */
 async function switchRoom(context: Context, id: string, operation: 'disableRoom' | 'enableRoom') {
   const { provider, nativeId } = target(context, id, ['input', 'id'], operation);
-  const room = await provider[operation](nativeId, { signal: context.signal });
+  const room = await provider[operation](nativeId, { context: context.call });
   context.loaders.prime(room);
   return room;
 }
@@ -120,7 +120,7 @@ builder.mutationFields((t) => ({
             signalwire: orUndefined(request.signalwire),
             hms: orUndefined(request.hms),
           },
-          { signal: context.signal },
+          { context: context.call },
         );
         context.loaders.prime(room);
         return room;
@@ -137,7 +137,7 @@ builder.mutationFields((t) => ({
           fingerprint: fingerprintOf(request),
           ttlMs: context.idempotency.ttlMs,
           waitMs: context.idempotency.waitMs,
-          signal: context.signal,
+          signal: context.call.signal,
         },
         async () => {
           created = await create();
@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
           signalwire: orUndefined(input.signalwire),
           hms: orUndefined(input.hms),
         },
-        { signal: context.signal },
+        { context: context.call },
       );
       context.loaders.prime(room);
       return room;
@@ -213,7 +213,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RoomIdInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'deleteRoom');
-      await provider.deleteRoom(nativeId, { signal: context.signal });
+      await provider.deleteRoom(nativeId, { context: context.call });
       context.loaders.room.clear(roomKeyString({ providerKey: provider.key, nativeId }));
       return input.id;
     },
@@ -248,7 +248,7 @@ builder.mutationFields((t) => ({
           permissions: input.permissions,
           ttlSeconds: input.ttlSeconds,
         },
-        { signal: context.signal, room },
+        { context: context.call, room },
       );
     },
   }),

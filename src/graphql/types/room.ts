@@ -53,7 +53,7 @@ builder.node(RoomRef, {
         if (provider.capabilities.operations.listRoomTokens === 'UNSUPPORTED') {
           return null;
         }
-        return provider.listRoomTokens(room.nativeId, { signal: context.signal });
+        return provider.listRoomTokens(room.nativeId, { context: context.call });
       },
     }),
   }),

@@ -36,7 +36,7 @@ builder.queryFields((t) => ({
         const page = await listRoomsAcross(providers, {
           cursor: args.after ?? null,
           limit,
-          signal: context.signal,
+          context: context.call,
         });
         return { ...roomConnection(page, args, context), errors: page.errors.map(errorView) };
       },

@@ -1,5 +1,6 @@
 import { ProviderAuthError } from '../../domain/errors.js';
-import { CallDeadline } from '../../http/call-deadline.js';
+import type { CallContext } from '../../http/call-context.js';
+import { callDeadline } from '../../http/call-deadline.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -37,15 +38,15 @@ export interface HmsListQuery {
 
 /** The 100ms room endpoints, each returning a schema-checked payload. */
 export interface HmsClient {
-  createRoom(body: HmsRoomBody, signal?: AbortSignal): Promise<HmsRoomPayload>;
-  getRoom(id: string, operation: string, signal?: AbortSignal): Promise<HmsRoomPayload>;
-  listRooms(query: HmsListQuery, signal?: AbortSignal): Promise<HmsRoomListPayload>;
+  createRoom(body: HmsRoomBody, context?: CallContext): Promise<HmsRoomPayload>;
+  getRoom(id: string, operation: string, context?: CallContext): Promise<HmsRoomPayload>;
+  listRooms(query: HmsListQuery, context?: CallContext): Promise<HmsRoomListPayload>;
   /** Update and enable/disable share `POST /rooms/{id}` (§3.5, §3.6). */
   postRoom(
     id: string,
     body: HmsRoomBody,
     operation: string,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<HmsRoomPayload>;
 }
 
@@ -65,7 +66,7 @@ export function createHmsClient(
    * as the official SDK does (§2.2). Both tries share one deadline.
    */
   async function send<T>(call: UpstreamCall<T>): Promise<T> {
-    const deadline = new CallDeadline(options.timeoutMs, call.signal);
+    const deadline = callDeadline(call.method, call.context, options.timeoutMs);
     try {
       const token = await options.tokens.token();
       try {
@@ -84,23 +85,23 @@ export function createHmsClient(
   }
 
   return {
-    createRoom(body, signal) {
+    createRoom(body, context) {
       return send({
         method: 'POST',
         path: '/rooms',
         body,
         schema: hmsRoomSchema,
         operation: 'createRoom',
-        signal,
+        context,
         // Create is an upsert keyed on the name (§3.2): repeating it returns the same room with
         // the same settings, so a retry after a lost answer cannot make a duplicate.
         idempotent: true,
       });
     },
-    getRoom(id, operation, signal) {
-      return send({ method: 'GET', path: roomPath(id), schema: hmsRoomSchema, operation, signal });
+    getRoom(id, operation, context) {
+      return send({ method: 'GET', path: roomPath(id), schema: hmsRoomSchema, operation, context });
     },
-    listRooms(query, signal) {
+    listRooms(query, context) {
       const params = new URLSearchParams({
         limit: String(query.limit),
         enabled: String(query.enabled),
@@ -113,17 +114,17 @@ export function createHmsClient(
         path: `/rooms?${params.toString()}`,
         schema: hmsRoomListSchema,
         operation: 'listRooms',
-        signal,
+        context,
       });
     },
-    postRoom(id, body, operation, signal) {
+    postRoom(id, body, operation, context) {
       return send({
         method: 'POST',
         path: roomPath(id),
         body,
         schema: hmsRoomSchema,
         operation,
-        signal,
+        context,
         // Enable/disable set a flag to an absolute value (§3.6): repeating is harmless. A
         // general update stays unmarked, since a rename may race another.
         idempotent: 'enabled' in body && Object.keys(body).length === 1,

@@ -8,6 +8,7 @@ import {
 } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
+import type { CallContext } from '../../http/call-context.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
@@ -73,15 +74,15 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     };
   }
 
-  async function getRoom(nativeId: string, signal?: AbortSignal): Promise<Room> {
-    const payload = await client.getRoom(nativeId, 'getRoom', signal).catch(roomError(nativeId));
+  async function getRoom(nativeId: string, context?: CallContext): Promise<Room> {
+    const payload = await client.getRoom(nativeId, 'getRoom', context).catch(roomError(nativeId));
     return toRoom(payload, key);
   }
 
-  async function setEnabled(nativeId: string, enabled: boolean, signal?: AbortSignal) {
+  async function setEnabled(nativeId: string, enabled: boolean, context?: CallContext) {
     const operation = enabled ? 'enableRoom' : 'disableRoom';
     const payload = await client
-      .postRoom(nativeId, { enabled }, operation, signal)
+      .postRoom(nativeId, { enabled }, operation, context)
       .catch(roomError(nativeId));
     return toRoom(payload, key);
   }
@@ -94,7 +95,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
 
     getRooms(nativeIds, callOptions) {
       return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
-        getRoom(nativeId, callOptions?.signal),
+        getRoom(nativeId, callOptions?.context),
       );
     },
 
@@ -109,7 +110,10 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
         for (;;) {
           const need = limit - rooms.length;
           const asked = Math.min(HMS_PAGE_LIMITS.max, Math.max(HMS_PAGE_LIMITS.min, need));
-          const page = await client.listRooms({ start, limit: asked, enabled }, listOptions.signal);
+          const page = await client.listRooms(
+            { start, limit: asked, enabled },
+            listOptions.context,
+          );
           const data = page.data ?? [];
           const kept = data.slice(0, need);
           rooms.push(...kept.map((payload) => toRoom(payload, key)));
@@ -134,19 +138,19 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     },
 
     async createRoom(input, callOptions) {
-      const payload = await client.createRoom(toCreateBody(input), callOptions?.signal);
+      const payload = await client.createRoom(toCreateBody(input), callOptions?.context);
       return toRoom(payload, key);
     },
 
     async updateRoom(nativeId, input, callOptions) {
       const payload = await client
-        .postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.signal)
+        .postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context)
         .catch(roomError(nativeId));
       return toRoom(payload, key);
     },
 
-    disableRoom: (nativeId, callOptions) => setEnabled(nativeId, false, callOptions?.signal),
-    enableRoom: (nativeId, callOptions) => setEnabled(nativeId, true, callOptions?.signal),
+    disableRoom: (nativeId, callOptions) => setEnabled(nativeId, false, callOptions?.context),
+    enableRoom: (nativeId, callOptions) => setEnabled(nativeId, true, callOptions?.context),
 
     deleteRoom() {
       return Promise.reject(

@@ -1,3 +1,4 @@
+import type { CallContext } from '../../http/call-context.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import type { UpstreamPolicy } from '../provider-options.js';
 import type { NetlessRole } from './netless-auth.js';
@@ -25,24 +26,24 @@ export interface NetlessCreateRoomBody {
 
 /** The Netless v5 room and token endpoints, returning schema-checked payloads. */
 export interface NetlessClient {
-  createRoom(body: NetlessCreateRoomBody, signal?: AbortSignal): Promise<NetlessRoom>;
-  getRoom(uuid: string, signal?: AbortSignal): Promise<NetlessRoom>;
+  createRoom(body: NetlessCreateRoomBody, context?: CallContext): Promise<NetlessRoom>;
+  getRoom(uuid: string, context?: CallContext): Promise<NetlessRoom>;
   /** One page from `beginUUID` (inclusive per the docs example, §2.4), at most `limit` rooms. */
   listRooms(
     query: { beginUUID: string | null; limit: number },
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<NetlessRoom[]>;
   setBan(
     uuid: string,
     isBan: boolean,
     operation: 'disableRoom' | 'enableRoom',
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<NetlessRoom>;
   /** POST /tokens/rooms/{uuid}: a room token minted by the service with our SDK token (§3). */
   createRoomToken(
     uuid: string,
     body: { lifespan: number; role: NetlessRole },
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<string>;
 }
 
@@ -62,24 +63,24 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
   const roomPath = (uuid: string) => `/rooms/${encodeURIComponent(uuid)}`;
 
   return {
-    createRoom: (body, signal) =>
+    createRoom: (body, context) =>
       upstream.send({
         method: 'POST',
         path: '/rooms',
         body,
         schema: netlessRoomSchema,
         operation: 'createRoom',
-        signal,
+        context,
       }),
-    getRoom: (uuid, signal) =>
+    getRoom: (uuid, context) =>
       upstream.send({
         method: 'GET',
         path: roomPath(uuid),
         schema: netlessRoomSchema,
         operation: 'getRoom',
-        signal,
+        context,
       }),
-    listRooms: ({ beginUUID, limit }, signal) => {
+    listRooms: ({ beginUUID, limit }, context) => {
       const query = new URLSearchParams();
       if (beginUUID !== null) {
         query.set('beginUUID', beginUUID);
@@ -90,29 +91,29 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
         path: `/rooms?${query.toString()}`,
         schema: netlessRoomListSchema,
         operation: 'listRooms',
-        signal,
+        context,
       });
     },
-    setBan: (uuid, isBan, operation, signal) =>
+    setBan: (uuid, isBan, operation, context) =>
       upstream.send({
         method: 'PATCH',
         path: roomPath(uuid),
         body: { isBan },
         schema: netlessRoomSchema,
         operation,
-        signal,
+        context,
         // Sets an absolute flag (§2.5: `isBan` is the only mutable field), so a repeat lands
         // on the same state.
         idempotent: true,
       }),
-    createRoomToken: (uuid, body, signal) =>
+    createRoomToken: (uuid, body, context) =>
       upstream.send({
         method: 'POST',
         path: `/tokens/rooms/${encodeURIComponent(uuid)}`,
         body,
         schema: netlessRoomTokenSchema,
         operation: 'createRoomToken',
-        signal,
+        context,
       }),
   };
 }

@@ -94,7 +94,7 @@ export function createNetlessProvider(
 
     getRooms(nativeIds, callOptions) {
       return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, async (id) =>
-        map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.signal))),
+        map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.context))),
       );
     },
 
@@ -109,7 +109,7 @@ export function createNetlessProvider(
           const asked = Math.min(limit + (after === null ? 1 : 2), MAX_PAGE_SIZE);
           const raw = await client.listRooms(
             { beginUUID: after, limit: asked },
-            listOptions.signal,
+            listOptions.context,
           );
           const rows = after !== null && raw[0]?.uuid === after ? raw.slice(1) : raw;
           const rooms = rows.slice(0, limit).map(map);
@@ -121,7 +121,7 @@ export function createNetlessProvider(
     },
 
     async createRoom(input, callOptions) {
-      return map(await client.createRoom(toCreateRoomBody(input, region), callOptions?.signal));
+      return map(await client.createRoom(toCreateRoomBody(input, region), callOptions?.context));
     },
 
     async updateRoom() {
@@ -131,14 +131,14 @@ export function createNetlessProvider(
     async disableRoom(nativeId, callOptions) {
       const id = requireId(nativeId);
       return map(
-        await notFoundAware(id, () => client.setBan(id, true, 'disableRoom', callOptions?.signal)),
+        await notFoundAware(id, () => client.setBan(id, true, 'disableRoom', callOptions?.context)),
       );
     },
 
     async enableRoom(nativeId, callOptions) {
       const id = requireId(nativeId);
       return map(
-        await notFoundAware(id, () => client.setBan(id, false, 'enableRoom', callOptions?.signal)),
+        await notFoundAware(id, () => client.setBan(id, false, 'enableRoom', callOptions?.context)),
       );
     },
 
@@ -161,7 +161,7 @@ export function createNetlessProvider(
       }
       const issuedAt = now();
       const token = await notFoundAware(id, () =>
-        client.createRoomToken(id, { lifespan: lifespanMs, role }, callOptions?.signal),
+        client.createRoomToken(id, { lifespan: lifespanMs, role }, callOptions?.context),
       );
       return toRoomToken(
         { token, issuedAt: new Date(issuedAt), expiresAt: new Date(issuedAt + lifespanMs) },

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CallContext } from '../../http/call-context.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
   type SignalWireConference,
@@ -30,64 +31,64 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     schema: z.ZodType<{ data: T[]; links?: { next?: string | null } | undefined }>,
     path: string,
     operation: string,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<SignalWireListPage<T>> {
     return http
-      .send({ method: 'GET', path, schema, operation, signal })
+      .send({ method: 'GET', path, schema, operation, context })
       .then((page) => ({ data: page.data, next: relativeNext(page.links?.next, basePath) }));
   }
 
   return {
-    getConference: (id: string, signal?: AbortSignal) =>
+    getConference: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
         path: `/conferences/${id}`,
         schema: signalWireConferenceSchema,
         operation: 'getRoom',
-        signal,
+        context,
       }),
-    getRoom: (id: string, signal?: AbortSignal) =>
+    getRoom: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
         path: `/rooms/${id}`,
         schema: signalWireRoomSchema,
         operation: 'getRoom',
-        signal,
+        context,
       }),
 
     /** `path` is a previous page's `next`, or null for the first page. */
-    listConferences: (path: string | null, pageSize: number, signal?: AbortSignal) =>
+    listConferences: (path: string | null, pageSize: number, context?: CallContext) =>
       listPage<SignalWireConference>(
         conferenceList,
         withPageSize(path ?? '/conferences', pageSize),
         'listRooms',
-        signal,
+        context,
       ),
-    listRooms: (path: string | null, pageSize: number, signal?: AbortSignal) =>
+    listRooms: (path: string | null, pageSize: number, context?: CallContext) =>
       listPage<SignalWireRoom>(
         roomList,
         withPageSize(path ?? '/rooms', pageSize),
         'listRooms',
-        signal,
+        context,
       ),
 
-    createConference: (body: Record<string, unknown>, signal?: AbortSignal) =>
+    createConference: (body: Record<string, unknown>, context?: CallContext) =>
       http.send({
         method: 'POST',
         path: '/conferences',
         body,
         schema: signalWireConferenceSchema,
         operation: 'createRoom',
-        signal,
+        context,
       }),
-    createRoom: (body: Record<string, unknown>, signal?: AbortSignal) =>
+    createRoom: (body: Record<string, unknown>, context?: CallContext) =>
       http.send({
         method: 'POST',
         path: '/rooms',
         body,
         schema: signalWireRoomSchema,
         operation: 'createRoom',
-        signal,
+        context,
       }),
 
     /** PUT, never PATCH; omitted fields keep their values (`signalwire.md` §2 notes). */
@@ -95,7 +96,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
       id: string,
       body: Record<string, unknown>,
       operation: string,
-      signal?: AbortSignal,
+      context?: CallContext,
     ) =>
       http.send({
         method: 'PUT',
@@ -103,13 +104,13 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
         body,
         schema: signalWireConferenceSchema,
         operation,
-        signal,
+        context,
       }),
     updateRoom: (
       id: string,
       body: Record<string, unknown>,
       operation: string,
-      signal?: AbortSignal,
+      context?: CallContext,
     ) =>
       http.send({
         method: 'PUT',
@@ -117,35 +118,35 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
         body,
         schema: signalWireRoomSchema,
         operation,
-        signal,
+        context,
       }),
 
     /** 204 with no body. */
-    delete: (collection: SignalWireCollection, id: string, signal?: AbortSignal) =>
+    delete: (collection: SignalWireCollection, id: string, context?: CallContext) =>
       http.send({
         method: 'DELETE',
         path: `/${collection}/${id}`,
         schema: null,
         operation: 'deleteRoom',
-        signal,
+        context,
       }),
 
-    listConferenceTokens: (id: string, path: string | null, signal?: AbortSignal) =>
+    listConferenceTokens: (id: string, path: string | null, context?: CallContext) =>
       listPage<SignalWireConferenceToken>(
         conferenceTokenList,
         path ?? `/conferences/${id}/conference_tokens`,
         'listRoomTokens',
-        signal,
+        context,
       ),
 
-    createRoomToken: (body: Record<string, unknown>, signal?: AbortSignal) =>
+    createRoomToken: (body: Record<string, unknown>, context?: CallContext) =>
       http.send({
         method: 'POST',
         path: '/room_tokens',
         body,
         schema: signalWireRoomTokenSchema,
         operation: 'createRoomToken',
-        signal,
+        context,
       }),
   };
 }

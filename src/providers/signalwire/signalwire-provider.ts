@@ -7,6 +7,7 @@ import {
 } from '../../domain/errors.js';
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
+import type { CallContext } from '../../http/call-context.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
@@ -94,12 +95,12 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     }
   }
 
-  async function fetchOne(nativeId: string, signal?: AbortSignal): Promise<Room> {
+  async function fetchOne(nativeId: string, context?: CallContext): Promise<Room> {
     const handle = handleOf(nativeId);
     return forRoom(nativeId, async () =>
       handle.roomType === 'CONFERENCE'
-        ? mapConference(key, await client.getConference(handle.id, signal), now())
-        : mapRoom(key, await client.getRoom(handle.id, signal), now()),
+        ? mapConference(key, await client.getConference(handle.id, context), now())
+        : mapRoom(key, await client.getRoom(handle.id, context), now()),
     );
   }
 
@@ -108,19 +109,19 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     nativeId: string,
     body: Record<string, unknown>,
     operation: string,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<Room> {
     const handle = handleOf(nativeId);
     return forRoom(nativeId, async () => {
       if (handle.roomType === 'ROOM') {
-        return mapRoom(key, await client.updateRoom(handle.id, body, operation, signal), now());
+        return mapRoom(key, await client.updateRoom(handle.id, body, operation, context), now());
       }
       const displayName =
-        body.display_name ?? (await client.getConference(handle.id, signal)).display_name;
+        body.display_name ?? (await client.getConference(handle.id, context)).display_name;
       const full = { ...body, display_name: displayName ?? '' };
       return mapConference(
         key,
-        await client.updateConference(handle.id, full, operation, signal),
+        await client.updateConference(handle.id, full, operation, context),
         now(),
       );
     });
@@ -129,19 +130,19 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   async function fetchPage(
     position: string | null,
     limit: number,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<NativePage> {
     // Position `c:<path>` is a conference page, `r:<path>` a room page; null is the very start.
     const phase = position?.startsWith('r:') ? 'rooms' : 'conferences';
     const path = position ? position.slice(2) || null : null;
     if (phase === 'rooms') {
-      const page = await client.listRooms(path, limit, signal);
+      const page = await client.listRooms(path, limit, context);
       return {
         rooms: page.data.map((room) => mapRoom(key, room, now())),
         next: page.next ? `r:${page.next}` : null,
       };
     }
-    const page = await client.listConferences(path, limit, signal);
+    const page = await client.listConferences(path, limit, context);
     const rooms = page.data.map((conference) => mapConference(key, conference, now()));
     if (page.next) {
       return { rooms, next: `c:${page.next}` };
@@ -151,7 +152,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     }
     // The conferences ran out mid-page: fill the page from the rooms, so a listing with few
     // conferences does not hand back short or empty pages.
-    const rest = await client.listRooms(null, limit - rooms.length, signal);
+    const rest = await client.listRooms(null, limit - rooms.length, context);
     return {
       rooms: [...rooms, ...rest.data.map((room) => mapRoom(key, room, now()))],
       next: rest.next ? `r:${rest.next}` : null,
@@ -166,13 +167,13 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
 
     getRooms(nativeIds, callOptions?: CallOptions) {
       return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
-        fetchOne(nativeId, callOptions?.signal),
+        fetchOne(nativeId, callOptions?.context),
       );
     },
 
     listRooms(listOptions) {
       return pageWithCursors(listOptions, MAX_PAGE_SIZE, (position, limit) =>
-        fetchPage(position, limit, listOptions.signal),
+        fetchPage(position, limit, listOptions.context),
       );
     },
 
@@ -180,8 +181,8 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       const roomType = input.signalwire?.roomType ?? 'ROOM';
       const body = createBody(input, roomType === 'CONFERENCE');
       return roomType === 'CONFERENCE'
-        ? mapConference(key, await client.createConference(body, callOptions?.signal), now())
-        : mapRoom(key, await client.createRoom(body, callOptions?.signal), now());
+        ? mapConference(key, await client.createConference(body, callOptions?.context), now())
+        : mapRoom(key, await client.createRoom(body, callOptions?.context), now());
     },
 
     async updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
@@ -190,7 +191,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         nativeId,
         updateBody(input, handle.roomType === 'CONFERENCE'),
         'updateRoom',
-        callOptions?.signal,
+        callOptions?.context,
       );
     },
 
@@ -199,7 +200,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         nativeId,
         { join_until: formatTime(new Date(now())) },
         'disableRoom',
-        callOptions?.signal,
+        callOptions?.context,
       );
     },
 
@@ -208,7 +209,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         nativeId,
         { join_until: OPEN_ENDED_JOIN_UNTIL },
         'enableRoom',
-        callOptions?.signal,
+        callOptions?.context,
       );
     },
 
@@ -218,7 +219,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         client.delete(
           handle.roomType === 'CONFERENCE' ? 'conferences' : 'rooms',
           handle.id,
-          callOptions?.signal,
+          callOptions?.context,
         ),
       );
     },
@@ -251,7 +252,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       }
       // Tokens need the room's name, and `auto_create_room: false` makes SignalWire refuse to
       // join a room that was deleted meanwhile rather than quietly making a new one.
-      const room = callOptions?.room ?? (await fetchOne(nativeId, callOptions?.signal));
+      const room = callOptions?.room ?? (await fetchOne(nativeId, callOptions?.context));
       const issuedAt = new Date(Math.floor(now() / 1000) * 1000);
       const expiresAt = new Date(
         issuedAt.getTime() + (input.ttlSeconds ?? options.defaultTokenTtlSeconds) * 1000,
@@ -268,7 +269,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       if (input.identity != null) {
         body.user_name = input.identity;
       }
-      const minted = await client.createRoomToken(body, callOptions?.signal);
+      const minted = await client.createRoomToken(body, callOptions?.context);
       return {
         token: minted.token,
         providerKey: key,
@@ -292,7 +293,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         const tokens: RoomToken[] = [];
         let next: string | null = null;
         do {
-          const page = await client.listConferenceTokens(handle.id, next, callOptions?.signal);
+          const page = await client.listConferenceTokens(handle.id, next, callOptions?.context);
           tokens.push(...page.data.map((token) => mapConferenceToken(key, nativeId, token)));
           next = page.next;
         } while (next);

@@ -1,3 +1,4 @@
+import type { CallContext } from '../../http/call-context.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
   type VideskJoin,
@@ -40,41 +41,41 @@ export interface VideskPatchBody {
 
 /** Paths, methods and query encoding of the Rooms API; every payload is schema-checked. */
 export interface VideskClient {
-  listRooms(skip: number, limit: number, signal?: AbortSignal): Promise<VideskRoomPage>;
-  getRoom(roomId: string, operation: string, signal?: AbortSignal): Promise<VideskRoom>;
-  createRoom(body: VideskCreateBody, signal?: AbortSignal): Promise<VideskRoom>;
+  listRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
+  getRoom(roomId: string, operation: string, context?: CallContext): Promise<VideskRoom>;
+  createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskRoom>;
   patchRoom(
     roomId: string,
     body: VideskPatchBody,
     operation: string,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<VideskRoom>;
-  joinRoom(roomId: string, signal?: AbortSignal): Promise<VideskJoin>;
+  joinRoom(roomId: string, context?: CallContext): Promise<VideskJoin>;
 }
 
 export function createVideskClient(upstream: UpstreamClient): VideskClient {
   return {
-    listRooms(skip, limit, signal) {
+    listRooms(skip, limit, context) {
       return upstream.send({
         method: 'GET',
         path: `${ROOMS_PATH}?${listQuery(skip, limit)}`,
         schema: videskRoomPageSchema,
         operation: 'listRooms',
-        signal,
+        context,
       });
     },
 
-    getRoom(roomId, operation, signal) {
+    getRoom(roomId, operation, context) {
       return upstream.send({
         method: 'GET',
         path: roomPath(roomId),
         schema: videskRoomSchema,
         operation,
-        signal,
+        context,
       });
     },
 
-    createRoom(body, signal) {
+    createRoom(body, context) {
       // Not marked idempotent: a repeated create either duplicates the room or, with the same
       // externalId, answers 409 (§3.2), so a lost response must surface rather than be retried.
       return upstream.send({
@@ -83,22 +84,22 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         body,
         schema: videskRoomSchema,
         operation: 'createRoom',
-        signal,
+        context,
       });
     },
 
-    patchRoom(roomId, body, operation, signal) {
+    patchRoom(roomId, body, operation, context) {
       return upstream.send({
         method: 'PATCH',
         path: roomPath(roomId),
         body,
         schema: videskRoomSchema,
         operation,
-        signal,
+        context,
       });
     },
 
-    joinRoom(roomId, signal) {
+    joinRoom(roomId, context) {
       // The seed's sample sends `{}` with `Content-Type: application/json` (§3.6).
       return upstream.send({
         method: 'POST',
@@ -106,7 +107,7 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         body: {},
         schema: videskJoinSchema,
         operation: 'createRoomToken',
-        signal,
+        context,
       });
     },
   };

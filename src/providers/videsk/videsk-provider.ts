@@ -8,6 +8,7 @@ import {
 } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import type { RoomToken } from '../../domain/room-token.js';
+import type { CallContext } from '../../http/call-context.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
@@ -90,9 +91,9 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     }
   }
 
-  function fetchOne(nativeId: string, operation: string, signal?: AbortSignal): Promise<Room> {
+  function fetchOne(nativeId: string, operation: string, context?: CallContext): Promise<Room> {
     return forRoom(nativeId, async () =>
-      mapVideskRoom(key, await client.getRoom(nativeId, operation, signal), now()),
+      mapVideskRoom(key, await client.getRoom(nativeId, operation, context), now()),
     );
   }
 
@@ -104,17 +105,17 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     nativeId: string,
     body: VideskPatchBody,
     operation: 'updateRoom' | 'disableRoom',
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<Room> {
     try {
       return await forRoom(nativeId, async () =>
-        mapVideskRoom(key, await client.patchRoom(nativeId, body, operation, signal), now()),
+        mapVideskRoom(key, await client.patchRoom(nativeId, body, operation, context), now()),
       );
     } catch (error) {
       if (!(error instanceof RoomNotFoundError)) {
         throw error;
       }
-      const room = await fetchOne(nativeId, operation, signal);
+      const room = await fetchOne(nativeId, operation, context);
       if (room.status !== 'ENDED') {
         throw error;
       }
@@ -134,10 +135,10 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
   async function fetchPage(
     position: string | null,
     limit: number,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<NativePage> {
     const skip = position === null ? 0 : parseSkip(position);
-    const page = await client.listRooms(skip, limit, signal);
+    const page = await client.listRooms(skip, limit, context);
     const at = now();
     const rooms = page.data.map((room) => mapVideskRoom(key, room, at));
     const reached = skip + rooms.length;
@@ -152,32 +153,32 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
     getRooms(nativeIds, callOptions) {
       return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>
-        fetchOne(nativeId, 'getRoom', callOptions?.signal),
+        fetchOne(nativeId, 'getRoom', callOptions?.context),
       );
     },
 
     listRooms(listOptions) {
       return pageWithCursors(listOptions, VIDESK_MAX_PAGE_SIZE, (position, limit) =>
-        fetchPage(position, limit, listOptions.signal),
+        fetchPage(position, limit, listOptions.context),
       );
     },
 
     async createRoom(input, callOptions) {
       const body = toCreateBody(input);
-      return mapVideskRoom(key, await client.createRoom(body, callOptions?.signal), now());
+      return mapVideskRoom(key, await client.createRoom(body, callOptions?.context), now());
     },
 
     async updateRoom(nativeId, input, callOptions) {
       const body = toPatchBody(input);
       if (Object.keys(body).length === 0) {
         // Nothing to change: answer with the room as it is rather than send an empty PATCH.
-        return fetchOne(nativeId, 'updateRoom', callOptions?.signal);
+        return fetchOne(nativeId, 'updateRoom', callOptions?.context);
       }
-      return patch(nativeId, body, 'updateRoom', callOptions?.signal);
+      return patch(nativeId, body, 'updateRoom', callOptions?.context);
     },
 
     async disableRoom(nativeId, callOptions) {
-      return patch(nativeId, { ended: true }, 'disableRoom', callOptions?.signal);
+      return patch(nativeId, { ended: true }, 'disableRoom', callOptions?.context);
     },
 
     async enableRoom() {
@@ -190,8 +191,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
     async createRoomToken(nativeId, input, callOptions): Promise<RoomToken> {
       const { providerRole } = checkTokenInput(input);
-      const signal = callOptions?.signal;
-      const { accessToken } = await forRoom(nativeId, () => client.joinRoom(nativeId, signal));
+      const context = callOptions?.context;
+      const { accessToken } = await forRoom(nativeId, () => client.joinRoom(nativeId, context));
       const claims = readAccessTokenClaims(accessToken);
       const issuedAt = claims.issuedAt ?? new Date(now());
       // §4: the token's own `exp` when it can be read, else the room's `exp` (the caller's copy
@@ -199,7 +200,7 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       // default only if even that is missing.
       const roomExpiry = async () =>
         callOptions?.room?.expiresAt ??
-        (await fetchOne(nativeId, 'createRoomToken', signal)).expiresAt;
+        (await fetchOne(nativeId, 'createRoomToken', context)).expiresAt;
       const expiresAt =
         claims.expiresAt ??
         (await roomExpiry()) ??

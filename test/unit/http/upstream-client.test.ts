@@ -9,6 +9,7 @@ import {
   ProviderResponseError,
   ProviderUnavailableError,
 } from '../../../src/domain/errors.js';
+import { createCallContext } from '../../../src/http/call-context.js';
 import { CallDeadline } from '../../../src/http/call-deadline.js';
 import {
   createUpstreamClient,
@@ -477,7 +478,7 @@ describe('createUpstreamClient: cancellation and deadline', () => {
         path: `/rooms/${ROOM.id}`,
         schema: roomSchema,
         operation: 'getRoom',
-        signal: controller.signal,
+        context: createCallContext({ signal: controller.signal }),
       }),
     );
     await vi.waitFor(() => expect(mock.calls()).toHaveLength(1));

@@ -6,6 +6,7 @@ import {
   RoomNotFoundError,
 } from '../../../src/domain/errors.js';
 import type { Room } from '../../../src/domain/room.js';
+import { type CallContext, createCallContext } from '../../../src/http/call-context.js';
 import { createLoaders } from '../../../src/loaders/create-loaders.js';
 import { loadRooms } from '../../../src/loaders/load-rooms.js';
 import { roomKeyString } from '../../../src/loaders/room-key.js';
@@ -44,7 +45,7 @@ interface FakeOptions {
 /** An in-memory provider account that records each getRooms batch. */
 function fakeProvider(key: string, options: FakeOptions = {}) {
   const batches: string[][] = [];
-  const signals: (AbortSignal | undefined)[] = [];
+  const contexts: (CallContext | undefined)[] = [];
   const known = new Set(options.rooms ?? []);
   const capabilities: ProviderCapabilities = {
     operations: {
@@ -73,7 +74,7 @@ function fakeProvider(key: string, options: FakeOptions = {}) {
     capabilities,
     async getRooms(nativeIds, callOptions) {
       batches.push([...nativeIds]);
-      signals.push(callOptions?.signal);
+      contexts.push(callOptions?.context);
       if (options.failure !== undefined) {
         throw options.failure;
       }
@@ -90,11 +91,11 @@ function fakeProvider(key: string, options: FakeOptions = {}) {
     createRoomToken: unused,
     listRoomTokens: unused,
   };
-  return { provider, batches, signals };
+  return { provider, batches, contexts };
 }
 
 const key = (providerKey: string, nativeId: string) => roomKeyString({ providerKey, nativeId });
-const signal = new AbortController().signal;
+const context = createCallContext({ signal: new AbortController().signal });
 
 describe('loadRooms', () => {
   it('makes one getRooms call per account: three rooms from two accounts make two calls', async () => {
@@ -109,7 +110,7 @@ describe('loadRooms', () => {
         key('signalwire-us', 'room:c'),
         key('signalwire-eu', 'room:b'),
       ],
-      signal,
+      context,
     );
 
     expect(results.map((result) => (result as Room).nativeId)).toEqual([
@@ -132,7 +133,7 @@ describe('loadRooms', () => {
     const results = await loadRooms(
       new ProviderRegistry([fake.provider]),
       ids.map((id) => key('hms', id)),
-      signal,
+      context,
     );
     expect(fake.batches).toEqual([['r1', 'r2'], ['r3', 'r4'], ['r5']]);
     expect(results.map((result) => (result as Room).nativeId)).toEqual(ids);
@@ -143,7 +144,7 @@ describe('loadRooms', () => {
     const results = await loadRooms(
       new ProviderRegistry([fake.provider]),
       [key('signalwire', 'room:a'), key('signalwire', 'room:b'), key('signalwire', 'room:c')],
-      signal,
+      context,
     );
     expect(results[0]).toMatchObject({ nativeId: 'room:a' });
     expect(results[1]).toBeNull();
@@ -165,7 +166,7 @@ describe('loadRooms', () => {
         key('signalwire-eu', 'room:a'),
         key('signalwire-us', 'room:y'),
       ],
-      signal,
+      context,
     );
     expect(results[0]).toBe(outage);
     expect(results[1]).toMatchObject({ nativeId: 'room:a' });
@@ -184,7 +185,7 @@ describe('loadRooms', () => {
     const results = await loadRooms(
       new ProviderRegistry([flaky]),
       ['r1', 'r2', 'r3'].map((id) => key('hms', id)),
-      signal,
+      context,
     );
     expect(results.map((result) => (result instanceof Error ? result.name : 'room'))).toEqual([
       'room',
@@ -199,7 +200,7 @@ describe('loadRooms', () => {
     const [result] = await loadRooms(
       new ProviderRegistry([fake.provider]),
       [key('signalwire', 'room:a')],
-      signal,
+      context,
     );
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toBe('Loading rooms failed');
@@ -211,7 +212,7 @@ describe('loadRooms', () => {
     const results = await loadRooms(
       new ProviderRegistry([fake.provider]),
       [key('nowhere', 'room:a'), 'no-separator', 'signalwire:', key('signalwire', 'room:a')],
-      signal,
+      context,
     );
     expect(results.slice(0, 3)).toEqual([null, null, null]);
     expect(results[3]).toMatchObject({ nativeId: 'room:a' });
@@ -220,8 +221,8 @@ describe('loadRooms', () => {
 
   it('hands the request signal to the provider', async () => {
     const fake = fakeProvider('signalwire', { rooms: ['room:a'] });
-    await loadRooms(new ProviderRegistry([fake.provider]), [key('signalwire', 'room:a')], signal);
-    expect(fake.signals).toEqual([signal]);
+    await loadRooms(new ProviderRegistry([fake.provider]), [key('signalwire', 'room:a')], context);
+    expect(fake.contexts).toEqual([context]);
   });
 });
 
@@ -229,7 +230,7 @@ describe('createLoaders', () => {
   it('batches loads made in the same tick into one call per account', async () => {
     const eu = fakeProvider('signalwire-eu', { rooms: ['room:a', 'room:b'] });
     const us = fakeProvider('signalwire-us', { rooms: ['room:c'] });
-    const loaders = createLoaders(new ProviderRegistry([eu.provider, us.provider]), signal);
+    const loaders = createLoaders(new ProviderRegistry([eu.provider, us.provider]), context);
 
     const rooms = await Promise.all([
       loaders.room.load(key('signalwire-eu', 'room:a')),
@@ -250,7 +251,7 @@ describe('createLoaders', () => {
 
   it('serves a primed room without a call', async () => {
     const fake = fakeProvider('signalwire', { rooms: [] });
-    const loaders = createLoaders(new ProviderRegistry([fake.provider]), signal);
+    const loaders = createLoaders(new ProviderRegistry([fake.provider]), context);
     const primed = room('signalwire', 'room:listed');
 
     loaders.prime(primed);
