@@ -31,9 +31,17 @@ export function forwardPageSize(args: ConnectionArgs, context: Context, field: s
   return first;
 }
 
-/** Primes the loader with the page's rooms and shapes it as a Relay connection. */
+/**
+ * Primes the loader with the page's rooms and shapes it as a Relay connection. `endCursor` is
+ * the last edge's cursor unless the page names its own (a cross-account page whose accounts
+ * all failed still has somewhere to resume from).
+ */
 export function roomConnection(
-  page: { edges: readonly { room: Room; cursor: string }[]; hasNextPage: boolean },
+  page: {
+    edges: readonly { room: Room; cursor: string }[];
+    hasNextPage: boolean;
+    endCursor?: string | null;
+  },
   args: ConnectionArgs,
   context: Context,
 ) {
@@ -46,7 +54,8 @@ export function roomConnection(
       hasNextPage: page.hasNextPage,
       hasPreviousPage: args.after != null,
       startCursor: page.edges[0]?.cursor ?? null,
-      endCursor: page.edges.at(-1)?.cursor ?? null,
+      endCursor:
+        page.endCursor !== undefined ? page.endCursor : (page.edges.at(-1)?.cursor ?? null),
     },
   };
 }
