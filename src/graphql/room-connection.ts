@@ -2,8 +2,8 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import type { Room } from '../domain/room.js';
 
-/** Rooms per page when the client gives no `first`. */
-const DEFAULT_FIRST = 20;
+/** Rooms per page when the client gives no `first`; the cost limit prices it the same way. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 interface ConnectionArgs {
   readonly first?: number | null;
@@ -22,7 +22,7 @@ export function forwardPageSize(args: ConnectionArgs, context: Context, field: s
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
-  const first = args.first ?? DEFAULT_FIRST;
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (first < 1 || first > context.maxPageSize) {
     throw new GraphQLError(`first must be between 1 and ${context.maxPageSize}`, {
       extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
