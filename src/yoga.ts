@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
+import { clientKey } from './client-key.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
@@ -129,6 +130,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         logger,
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         clientIdOf: (request) => authenticator.clientOf(request).id,
+        clientKeyOf: (request) => clientKey(authenticator.clientOf(request)),
         callsPerOperation: config.maxUpstreamCallsPerOperation,
         metricsToken: config.metricsToken,
       }),
