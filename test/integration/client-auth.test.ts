@@ -307,10 +307,11 @@ describe('API keys', () => {
     expect(operator.data?.room?.tokens?.[0]?.token).toEqual(expect.any(String));
   });
 
-  it('still serves the GraphiQL page without credentials', async () => {
+  it('serves no GraphiQL page outside the sandbox unless GRAPHIQL turns it on', async () => {
+    // graphiql.test.ts turns it on and shows the page is then served without credentials.
     const response = await fetch(server.url, { headers: { accept: 'text/html' } });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('<html');
+    expect(response.status).toBe(406);
+    expect(await response.text()).not.toContain('<html');
   });
 });
 
