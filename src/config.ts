@@ -140,6 +140,11 @@ export const configSchema = z
     /** Whether the schema can be introspected (GraphiQL needs it). */
     introspection: boolSetting().default(true),
     /**
+     * GraphiQL in a browser at the GraphQL endpoint. Unset: on in the sandbox, off with real
+     * provider accounts (the app's `open` option decides).
+     */
+    graphiql: boolSetting().optional(),
+    /**
      * Runs operations through graphql-jit (each document compiled once, then reused) instead
      * of the interpreting executor; false is the way back if a query ever behaves differently.
      */
@@ -250,6 +255,7 @@ const ENV_NAMES = {
   maxRequestBytes: 'MAX_REQUEST_BYTES',
   maxNodesIds: 'MAX_NODES_IDS',
   introspection: 'INTROSPECTION',
+  graphiql: 'GRAPHIQL',
   graphqlJit: 'GRAPHQL_JIT',
   clientApiKeys: 'CLIENT_API_KEYS',
   clientJwtSecret: 'CLIENT_JWT_SECRET',

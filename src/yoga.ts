@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
+import { clientKey } from './client-key.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
@@ -13,6 +14,7 @@ import { isInvalidGlobalId, unexpectedErrorLog } from './observability/unexpecte
 import type { ProviderRegistry } from './providers/registry.js';
 import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
 import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
+import { graphiqlPage } from './server/graphiql.js';
 import { useJitExecution } from './server/jit-execution.js';
 import { queryLimitPlugins } from './server/query-limits.js';
 import { useRateLimit } from './server/rate-limit.js';
@@ -43,8 +45,9 @@ export interface AppOptions {
   /** Yoga's own logging (through `logger`, at debug); off in tests. Defaults to on. */
   readonly logging?: boolean;
   /**
-   * Runs open, as the sandbox does: a request without credentials gets every scope, and any
-   * browser origin may call. A request that carries credentials is still checked. Default false.
+   * Runs open, as the sandbox does: a request without credentials gets every scope, any
+   * browser origin may call, and GraphiQL is on unless `config.graphiql` says otherwise. A
+   * request that carries credentials is still checked. Default false.
    */
   readonly open?: boolean;
   /** Where per-client request counts live; in memory when not given (one instance only). */
@@ -94,12 +97,20 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     logger,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     clientIdOf: (request) => authenticator.clientOf(request).id,
+    clientKeyOf: (request) => clientKey(authenticator.clientOf(request)),
     metricsToken: config.metricsToken,
   });
   const logError = (message: string, error: unknown, request: Request | null) =>
     report(message, error, request ? observability.requestIdOf(request) : undefined);
   const unexpectedErrors = unexpectedErrorLog(logError);
   const open = options.open ?? false;
+  const graphiql =
+    (config.graphiql ?? open)
+      ? graphiqlPage({
+          endpoint: GRAPHQL_ENDPOINT,
+          graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
+        })
+      : null;
   const authenticator = new ClientAuthenticator({
     apiKeys: config.clientApiKeys,
     jwtSecret: config.clientJwtSecret,
@@ -127,7 +138,11 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         },
         logError,
         trustedProxyHops: config.trustProxyHops,
+        alsoCounts: graphiql?.serves,
       }),
+      // GraphiQL's page and assets, after the rate limit that counts them; open to anyone
+      // who can reach it, as a page a browser loads cannot carry an API key.
+      ...(graphiql ? [graphiql.plugin] : []),
       useClientAuth(authenticator),
       // Request ids, the access log, /metrics and operation metrics and spans. Last, so the
       // limits and auth above refuse a request before any of it is counted as an operation.
@@ -141,11 +156,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     cors: corsPolicy(config.corsOrigins, open),
     logging: options.logging === false ? false : yogaLogger(logger),
     landingPage: false,
-    // GraphiQL assets come from the installed package, so it works with no internet access.
-    // Loaded on first use: the bundle is tens of MB of memory that API traffic never needs.
-    renderGraphiQL: async (graphiql) =>
-      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
-    graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
+    // Served by `graphiqlPage` above, with its assets as static files, not inlined by Yoga.
+    graphiql: false,
     context: ({ request }): Context => {
       // The operation's limits and identity, handed down explicitly to every upstream call.
       const call = createCallContext({

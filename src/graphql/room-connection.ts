@@ -2,8 +2,8 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import type { Room } from '../domain/room.js';
 
-/** Rooms per page when the client gives no `first`. */
-const DEFAULT_FIRST = 20;
+/** Rooms per page when the client gives no `first`; the cost limit prices it the same way. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 interface ConnectionArgs {
   readonly first?: number | null;
@@ -22,7 +22,7 @@ export function forwardPageSize(args: ConnectionArgs, context: Context, field: s
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
-  const first = args.first ?? DEFAULT_FIRST;
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (first < 1 || first > context.maxPageSize) {
     throw new GraphQLError(`first must be between 1 and ${context.maxPageSize}`, {
       extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
@@ -31,9 +31,17 @@ export function forwardPageSize(args: ConnectionArgs, context: Context, field: s
   return first;
 }
 
-/** Primes the loader with the page's rooms and shapes it as a Relay connection. */
+/**
+ * Primes the loader with the page's rooms and shapes it as a Relay connection. `endCursor` is
+ * the last edge's cursor unless the page names its own (a cross-account page whose accounts
+ * all failed still has somewhere to resume from).
+ */
 export function roomConnection(
-  page: { edges: readonly { room: Room; cursor: string }[]; hasNextPage: boolean },
+  page: {
+    edges: readonly { room: Room; cursor: string }[];
+    hasNextPage: boolean;
+    endCursor?: string | null;
+  },
   args: ConnectionArgs,
   context: Context,
 ) {
@@ -46,7 +54,8 @@ export function roomConnection(
       hasNextPage: page.hasNextPage,
       hasPreviousPage: args.after != null,
       startCursor: page.edges[0]?.cursor ?? null,
-      endCursor: page.edges.at(-1)?.cursor ?? null,
+      endCursor:
+        page.endCursor !== undefined ? page.endCursor : (page.edges.at(-1)?.cursor ?? null),
     },
   };
 }

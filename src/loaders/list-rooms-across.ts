@@ -13,7 +13,14 @@ export interface AcrossEdge {
 
 export interface AcrossPage {
   readonly edges: readonly AcrossEdge[];
+  /** True while any account has rooms left unread, a failed account included. */
   readonly hasNextPage: boolean;
+  /**
+   * Resumes right after this page: the last edge's cursor, or, on a page with no rooms whose
+   * accounts failed, the position the page started from, so the client can ask again. Null
+   * only when nothing is left.
+   */
+  readonly endCursor: string | null;
   /** One error per account whose page failed; its rooms are missing from this page only. */
   readonly errors: readonly AppError[];
 }
@@ -22,7 +29,9 @@ export interface AcrossPage {
  * One page of rooms across several accounts. Every account still listing is asked for a page at
  * once, and the answers are joined in configuration order up to `limit`. The cursor records each
  * account's own position after the last room taken from it, so rooms fetched but not taken are
- * fetched again on the next page, never skipped, and a failed account is tried again there.
+ * fetched again on the next page, never skipped; a failed account keeps the position it had, so
+ * the next page tries it again from there, and an account already read to its end is not read
+ * again. Per-account cursors are the adapters' own, carried as opaque strings.
  */
 export async function listRoomsAcross(
   providers: readonly RoomProvider[],
@@ -41,6 +50,11 @@ export async function listRoomsAcross(
         });
         return { provider, page, error: null };
       } catch (error) {
+        if (error instanceof InputValidationError) {
+          // The account refused the cursor it was handed, which came from the client's `after`:
+          // the client's mistake, and asking again would fail again.
+          throw error;
+        }
         return { provider, page: null, error: asAppError(error, provider.key) };
       }
     }),
@@ -51,11 +65,12 @@ export async function listRoomsAcross(
   const errors: AppError[] = [];
   let moreToCome = false;
   for (const { provider, page, error } of settled) {
-    if (error) {
-      errors.push(error);
-      continue;
-    }
-    if (!page) {
+    if (error || !page) {
+      if (error) {
+        errors.push(error);
+      }
+      // Its position stays where this page found it: it is read again from there.
+      moreToCome = true;
       continue;
     }
     const room = options.limit - edges.length;
@@ -64,19 +79,25 @@ export async function listRoomsAcross(
       positions[provider.key] = edge.cursor;
       edges.push({ room: edge.room, cursor: encodePositions(positions) });
     }
-    const finished = taken.length === page.edges.length && !page.hasNextPage;
-    if (finished) {
+    if (taken.length === page.edges.length && !page.hasNextPage) {
       positions[provider.key] = { done: true };
-      const last = edges.at(-1);
-      if (last && taken.length > 0) {
-        // The last room of a finished account also marks it done, so resuming skips it.
-        edges[edges.length - 1] = { room: last.room, cursor: encodePositions(positions) };
-      }
     } else {
       moreToCome = true;
     }
   }
-  return { edges, hasNextPage: moreToCome, errors };
+  // Nothing was taken after the last edge, so what this page learnt later (accounts it read to
+  // the end) holds right after that edge too; resuming from it skips those accounts.
+  const after = encodePositions(positions);
+  const last = edges.at(-1);
+  if (last) {
+    edges[edges.length - 1] = { room: last.room, cursor: after };
+  }
+  return {
+    edges,
+    hasNextPage: moreToCome,
+    endCursor: last || moreToCome ? after : null,
+    errors,
+  };
 }
 
 function isDone(position: Positions[string] | undefined): boolean {

@@ -51,10 +51,51 @@ export class BoundedLabel {
   }
 }
 
+/**
+ * Operation names as label values, with a budget no one client can spend. A name is admitted
+ * once an operation carrying it has passed client auth and validation (the plugin names only
+ * those); once in, every client's operations use it. Each client may bring in at most
+ * `perClient` names, so filling the `max` names takes `max / perClient` clients holding
+ * credentials (anonymous callers count as one client), and a client over its share gets
+ * `overflow` for its new names while everyone else's keep theirs. The per-client counts live
+ * only for clients that admitted a name, so they are bounded by `max` too.
+ */
+export class OperationNameLabel {
+  readonly #seen = new Set<string>();
+  readonly #admittedBy = new Map<string, number>();
+
+  constructor(
+    readonly max: number,
+    readonly perClient: number,
+    readonly fallback: string,
+    readonly overflow: string,
+  ) {}
+
+  /** The label for `name` in an operation of `client` (a `clientKey`). */
+  of(name: string | null | undefined, client: string): string {
+    if (!name || !SHORT_GRAPHQL_NAME.test(name)) {
+      return this.fallback;
+    }
+    if (this.#seen.has(name)) {
+      return name;
+    }
+    const admitted = this.#admittedBy.get(client) ?? 0;
+    if (this.#seen.size >= this.max || admitted >= this.perClient) {
+      return this.overflow;
+    }
+    this.#seen.add(name);
+    this.#admittedBy.set(client, admitted + 1);
+    return name;
+  }
+}
+
 /** A finished GraphQL operation, as the metrics see it. */
 export interface OperationSample {
   readonly type: string;
+  /** Null unless the operation passed auth and validation (see `OperationNameLabel`). */
   readonly name: string | null;
+  /** Who ran it (`clientKey`), whose share of operation names a new name is taken from. */
+  readonly client: string;
   readonly durationMs: number;
   readonly errorCodes: readonly string[];
   /** Typed errors returned as data: result union members, a listing's per-provider errors. */
@@ -69,7 +110,7 @@ export interface OperationSample {
  */
 export class AppMetrics {
   readonly registry = new Registry();
-  readonly #operationNames = new BoundedLabel(SHORT_GRAPHQL_NAME, 200, 'anonymous', 'other');
+  readonly #operationNames = new OperationNameLabel(200, 20, 'anonymous', 'other');
   readonly #errorCodes = new BoundedLabel(LABEL_CODE, 100, 'UNKNOWN', 'OTHER');
   readonly #operationDuration: Histogram<'operation_type' | 'operation_name'>;
   readonly #operationErrors: Counter<'operation_type' | 'operation_name' | 'code'>;
@@ -128,7 +169,7 @@ export class AppMetrics {
   operationFinished(sample: OperationSample): void {
     const labels = {
       operation_type: sample.type,
-      operation_name: this.#operationNames.of(sample.name),
+      operation_name: this.#operationNames.of(sample.name, sample.client),
     };
     this.#operationDuration.observe(labels, sample.durationMs / 1000);
     for (const code of sample.errorCodes) {

@@ -17,6 +17,11 @@ export interface ObservabilityOptions {
   readonly graphqlEndpoint: string;
   /** The caller's id once authenticated (API key id, JWT subject, `anonymous`); never a credential. */
   readonly clientIdOf: (request: Request) => string;
+  /**
+   * The caller as one unambiguous string (`clientKey`), whose share of operation-name labels a
+   * new name is taken from; when absent, `clientIdOf`.
+   */
+  readonly clientKeyOf?: (request: Request) => string;
   /** The bearer token `/metrics` asks for; open to anyone who can reach it when absent. */
   readonly metricsToken?: string;
 }
@@ -94,10 +99,13 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     return request ? (records.get(request)?.operation ?? null) : null;
   }
 
-  function finishOperation(operation: OperationRecord): void {
+  function finishOperation(operation: OperationRecord, request: Request): void {
     metrics?.operationFinished({
       type: operation.type,
-      name: operation.name,
+      // Only an operation that reached execution (past client auth, validation and the limits)
+      // names its series: any other name is text a caller chose and nothing checked.
+      name: operation.type === 'unknown' ? null : operation.name,
+      client: (options.clientKeyOf ?? options.clientIdOf)(request),
       durationMs: performance.now() - operation.startedAt,
       errorCodes: operation.errorCodes,
       resultErrorCodes: operation.resultErrorCodes,
@@ -137,7 +145,7 @@ export function createObservability(options: ObservabilityOptions): Observabilit
           operation.errorCodes.push(codeOf(error));
           throw error;
         } finally {
-          finishOperation(operation);
+          finishOperation(operation, request);
         }
       },
     },

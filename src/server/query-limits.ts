@@ -5,10 +5,14 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type ArgumentNode,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
+  type GraphQLField,
   type GraphQLSchema,
+  getArgumentValues,
   getOperationAST,
+  getVariableValues,
   Kind,
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
@@ -21,6 +25,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { DEFAULT_PAGE_SIZE } from '../graphql/room-connection.js';
 
 /** The `extensions.code` of each rejection, so clients can branch without reading messages. */
 const LIMIT_CODES = {
@@ -219,12 +224,15 @@ function shapeLimits(config: LimitSettings): Plugin {
 /**
  * Cost and the number of `nodes` ids depend on variables as well as the document, so they are
  * checked just before execution, once variables are known. (Yoga caches validation by document
- * alone: a cost rule there would let `first: $n` through with any `$n`.)
+ * alone: a cost rule there would let `first: $n` through with any `$n`.) Both read arguments
+ * as execution will see them: variables coerced by graphql's own rules, so a variable's
+ * default counts exactly as the same value sent.
  *
- * Every field costs 1 and `first` multiplies its subtree, so the cost is the most fields the
- * response can hold: a full page of 100 rooms with every field is about 3 000, and a page of
- * rooms each listing a page of its provider's rooms is 100 times more. graphql-armor's default
- * 1.5x per level would price depth twice, and depth has its own limit.
+ * Every field costs 1 and `first` multiplies its subtree (a connection without `first` serves
+ * its default page), so the cost is the most fields the response can hold: a full page of 100
+ * rooms with every field is about 3 000, and a page of rooms each listing a page of its
+ * provider's rooms is 100 times more. graphql-armor's default 1.5x per level would price depth
+ * twice, and depth has its own limit.
  */
 function executionLimits(config: LimitSettings): Plugin {
   const costRule = costLimitRule({
@@ -244,18 +252,18 @@ function executionLimits(config: LimitSettings): Plugin {
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
   ): Verdict => {
-    const largest = largestIdList(schema, document, operation, variables);
-    if (largest && largest.count > config.maxNodesIds) {
-      const { field, argument, count } = largest;
+    const ids = idListTotal(schema, document, operation, variables);
+    if (ids && ids.count > config.maxNodesIds) {
+      const { field, argument, count } = ids;
       return [
         limitError(
           LIMIT_CODES.badInput,
-          `${field}(${argument}:) accepts at most ${config.maxNodesIds} ${argument}; got ${count}`,
+          `${field}(${argument}:) accepts at most ${config.maxNodesIds} ${argument}; got ${count} (counted over every nodes and _entities field of the operation)`,
           { extensions: { argument } },
         ),
       ];
     }
-    const priced = withPageSizes(document, operation, variables);
+    const priced = withPageSizes(schema, document, operation, variables);
     const costErrors = validate(schema, priced, [costRule]);
     return costErrors.length > 0
       ? costErrors.map((error) => limitError(LIMIT_CODES.cost, error.message))
@@ -270,7 +278,11 @@ function executionLimits(config: LimitSettings): Plugin {
       if (!operation) {
         return;
       }
-      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      const variables = coercedVariables(args.schema, operation, args.variableValues);
+      if (!variables) {
+        // Execution refuses them itself, naming the variable, and runs nothing.
+        return;
+      }
       let known = verdicts.get(args.document);
       if (!known) {
         known = new Map();
@@ -296,6 +308,23 @@ function executionLimits(config: LimitSettings): Plugin {
 const VERDICTS_PER_DOCUMENT = 64;
 
 /**
+ * The operation's variables as execution coerces them, defaults applied; null when they do
+ * not coerce. An operation without variables skips the work.
+ */
+function coercedVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Readonly<Record<string, unknown>> | null | undefined,
+): Record<string, unknown> | null {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.length === 0) {
+    return {};
+  }
+  const result = getVariableValues(schema, definitions, raw ?? {}, { maxErrors: 1 });
+  return result.errors ? null : result.coerced;
+}
+
+/**
  * All the checks read of the variables: integers (page sizes) and list lengths (`nodes` ids,
  * `_entities` representations), top-level only. Strings and objects do not change a verdict,
  * so they share one key.
@@ -316,12 +345,31 @@ function verdictKey(
   return key;
 }
 
+/** The field's arguments as execution will see them, or null when they do not coerce. */
+function argumentsOf(
+  field: GraphQLField<unknown, unknown> | null | undefined,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> | null {
+  if (!field) {
+    return null;
+  }
+  try {
+    return getArgumentValues(field, node, variables);
+  } catch {
+    // Execution reports it on the field.
+    return null;
+  }
+}
+
 /**
- * The operation alone, with `first`/`last` variables replaced by their values, so the cost
- * model (which reads literals only) prices `rooms(first: $n)` at `$n` rooms. Other operations
- * in the document are dropped: only the one that runs is priced.
+ * The operation alone, with each `first` written out as the literal execution will use (from a
+ * variable, its default, or the connection's default page when left out), so the cost model,
+ * which reads literals only, prices `rooms(first: $n)` at `$n` rooms. Other operations in the
+ * document are dropped: only the one that runs is priced.
  */
 function withPageSizes(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
@@ -332,35 +380,51 @@ function withPageSizes(
       (definition) => definition.kind !== Kind.OPERATION_DEFINITION || definition === operation,
     ),
   };
-  return visit(onlyThisOperation, {
-    Argument(node: ArgumentNode) {
-      if (
-        (node.name.value !== 'first' && node.name.value !== 'last') ||
-        node.value.kind !== Kind.VARIABLE
-      ) {
-        return undefined;
-      }
-      const value = variables[node.value.name.value];
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return undefined;
-      }
-      return { ...node, value: { kind: Kind.INT, value: String(value) } };
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    onlyThisOperation,
+    visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode) {
+        const field = typeInfo.getFieldDef();
+        if (!field?.args.some((argument) => argument.name === 'first')) {
+          return undefined;
+        }
+        const first = argumentsOf(field, node, variables)?.first;
+        const size = typeof first === 'number' ? first : DEFAULT_PAGE_SIZE;
+        const pageSize: ArgumentNode = {
+          kind: Kind.ARGUMENT,
+          name: { kind: Kind.NAME, value: 'first' },
+          value: { kind: Kind.INT, value: String(size) },
+        };
+        return {
+          ...node,
+          arguments: [
+            ...(node.arguments ?? []).filter((argument) => argument.name.value !== 'first'),
+            pageSize,
+          ],
+        };
+      },
+    }),
+  );
 }
 
 /**
  * The root fields that take a list of rooms to load, one upstream call each at worst, and the
- * argument holding it: `maxNodesIds` caps them alike, so a federation gateway's `_entities` is
- * no way around the limit on `nodes`.
+ * argument holding it: `maxNodesIds` caps them together, so neither a federation gateway's
+ * `_entities` nor a second alias is a way around the limit on `nodes`.
  */
 const ID_LIST_ARGUMENTS: ReadonlyMap<string, string> = new Map([
   ['nodes', 'ids'],
   ['_entities', 'representations'],
 ]);
 
-/** The longest id list any of those fields receives in the operation, literal or variable. */
-function largestIdList(
+/**
+ * How many ids the operation asks to load in all: the sum over every `nodes` and `_entities`
+ * field it runs, aliases and fragments included, with lists as execution coerces them. A field
+ * runs once per response key, however many fragments repeat it, so each key counts once. The
+ * field named is the one asking for the most.
+ */
+function idListTotal(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
@@ -374,12 +438,10 @@ function largestIdList(
       fragments.set(definition.name.value, definition);
     }
   }
-  let largest: { field: string; argument: string; count: number } | null = null;
-  const saw = (field: string, argument: string, count: number) => {
-    if (!largest || count > largest.count) {
-      largest = { field, argument, count };
-    }
-  };
+  const counted = new Set<string>();
+  let total = 0;
+  // The field asking for the most, which the error names.
+  const largest = { field: '', argument: '', count: -1 };
   // The operation, then each fragment it reaches, once: a fragment only another operation of
   // the document spreads does not count against this one.
   const pending: (OperationDefinitionNode | FragmentDefinitionNode)[] = [operation];
@@ -395,26 +457,25 @@ function largestIdList(
             pending.push(fragment);
           }
         },
-        Field(field) {
-          const name = field.name.value;
-          const argumentName = ID_LIST_ARGUMENTS.get(name);
-          if (!argumentName || typeInfo.getParentType() !== queryType) {
+        Field(node) {
+          const name = node.name.value;
+          const argument = ID_LIST_ARGUMENTS.get(name);
+          const responseKey = node.alias?.value ?? name;
+          if (!argument || typeInfo.getParentType() !== queryType || counted.has(responseKey)) {
             return;
           }
-          const list = field.arguments?.find(
-            (argument) => argument.name.value === argumentName,
-          )?.value;
-          if (list?.kind === Kind.LIST) {
-            saw(name, argumentName, list.values.length);
-          } else if (list?.kind === Kind.VARIABLE) {
-            const value = variables[list.name.value];
-            saw(name, argumentName, Array.isArray(value) ? value.length : 1);
+          counted.add(responseKey);
+          const list = argumentsOf(typeInfo.getFieldDef(), node, variables)?.[argument];
+          const count = Array.isArray(list) ? list.length : 0;
+          total += count;
+          if (count > largest.count) {
+            Object.assign(largest, { field: name, argument, count });
           }
         },
       }),
     );
   }
-  return largest;
+  return largest.count < 0 ? null : { ...largest, count: total };
 }
 
 /**

@@ -14,6 +14,11 @@ export interface RateLimitOptions {
   readonly logError?: (message: string, error: unknown, request: Request) => void;
   /** Proxies in front of the service whose `X-Forwarded-For` entries are believed (default 0). */
   readonly trustedProxyHops?: number;
+  /**
+   * Requests answered before any GraphQL parsing (GraphiQL's page and assets) that count too;
+   * they are counted as they arrive, and one past the limit gets a plain 429.
+   */
+  readonly alsoCounts?: (request: Request, url: URL) => boolean;
 }
 
 interface Budget {
@@ -72,53 +77,75 @@ function peerAddress(serverContext: unknown): string | null {
 }
 
 /**
- * Counts every GraphQL request per client in the store, before it is parsed. Every GraphQL
- * response carries the IETF draft `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
- * (seconds) headers; past the limit the answer is HTTP 429 with `Retry-After` and a GraphQL error
- * with code `RATE_LIMITED`, and nothing runs.
+ * Counts every GraphQL request per client in the store, before it is parsed, and every request
+ * `alsoCounts` names as it arrives. Every response counted carries the IETF draft
+ * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds) headers; past the
+ * limit the answer is HTTP 429 with `Retry-After` (for GraphQL, with a GraphQL error with code
+ * `RATE_LIMITED`), and nothing runs.
  */
 export function useRateLimit(options: RateLimitOptions): Plugin {
   const budgets = new WeakMap<Request, Budget>();
+  /** Counts the request; its budget, or null when the store failed and it went uncounted. */
+  async function count(request: Request, serverContext: unknown): Promise<Budget | null> {
+    const key = rateLimitKey(
+      await options.identify(request),
+      serverContext,
+      request.headers.get('x-forwarded-for'),
+      options.trustedProxyHops,
+    );
+    let hit: Awaited<ReturnType<RateLimitStore['hit']>>;
+    try {
+      hit = await options.store.hit(key, options.windowMs);
+    } catch (error) {
+      // A store outage should not take the API down with it.
+      options.logError?.(
+        'The rate-limit store failed; this request was not counted',
+        error,
+        request,
+      );
+      return null;
+    }
+    const budget: Budget = {
+      limit: options.limit,
+      remaining: Math.max(0, options.limit - hit.count),
+      resetSeconds: Math.max(0, Math.ceil(hit.resetMs / 1000)),
+    };
+    budgets.set(request, budget);
+    return hit.count > options.limit ? budget : null;
+  }
+  const message = (budget: Budget) =>
+    `Too many requests from this client; try again in ${budget.resetSeconds} seconds`;
   return {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (!options.alsoCounts?.(request, url)) {
+        return;
+      }
+      const over = await count(request, serverContext);
+      if (over) {
+        endResponse(
+          new fetchAPI.Response(message(over), {
+            status: 429,
+            headers: {
+              'content-type': 'text/plain; charset=utf-8',
+              'Retry-After': String(over.resetSeconds),
+            },
+          }),
+        );
+      }
+    },
     async onRequestParse({ request, serverContext }) {
       if (request.method !== 'GET' && request.method !== 'POST') {
         return;
       }
-      const key = rateLimitKey(
-        await options.identify(request),
-        serverContext,
-        request.headers.get('x-forwarded-for'),
-        options.trustedProxyHops,
-      );
-      let hit: Awaited<ReturnType<RateLimitStore['hit']>>;
-      try {
-        hit = await options.store.hit(key, options.windowMs);
-      } catch (error) {
-        // A store outage should not take the API down with it.
-        options.logError?.(
-          'The rate-limit store failed; this request was not counted',
-          error,
-          request,
-        );
-        return;
-      }
-      const budget: Budget = {
-        limit: options.limit,
-        remaining: Math.max(0, options.limit - hit.count),
-        resetSeconds: Math.max(0, Math.ceil(hit.resetMs / 1000)),
-      };
-      budgets.set(request, budget);
-      if (hit.count > options.limit) {
-        throw createGraphQLError(
-          `Too many requests from this client; try again in ${budget.resetSeconds} seconds`,
-          {
-            extensions: {
-              code: 'RATE_LIMITED',
-              retryAfterSeconds: budget.resetSeconds,
-              http: { status: 429, headers: { 'Retry-After': String(budget.resetSeconds) } },
-            },
+      const over = await count(request, serverContext);
+      if (over) {
+        throw createGraphQLError(message(over), {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfterSeconds: over.resetSeconds,
+            http: { status: 429, headers: { 'Retry-After': String(over.resetSeconds) } },
           },
-        );
+        });
       }
     },
     onResponse({ request, response }) {

@@ -123,7 +123,7 @@ export type TokenSource =
   | 'LOCAL_SIGNER'
   | 'PROVIDER_API';
 
-/** A partial update: fields left out or null keep their values. */
+/** A partial update: fields left out or null keep their values. At least one must change something. */
 export type UpdateRoomInput = {
   description?: string | null | undefined;
   displayName?: string | null | undefined;

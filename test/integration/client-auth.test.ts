@@ -40,6 +40,12 @@ function resetAll(server: TestServer) {
   }
 }
 
+function resetLog(server: TestServer) {
+  for (const running of server.fleet.running) {
+    running.emulator.log.clear();
+  }
+}
+
 function upstreamCalls(server: TestServer) {
   return server.fleet.running.reduce((sum, running) => sum + running.emulator.log.count(), 0);
 }
@@ -162,37 +168,118 @@ describe('API keys', () => {
     expect(upstreamCalls(server)).toBe(0);
   });
 
-  it('lets rooms:write create a room but not list rooms through its payload', async () => {
+  it('lets rooms:write create a room and learn its id, but not read the room through the payload', async () => {
     const response = await server.post(
       JSON.stringify({
-        query: /* GraphQL */ `mutation { createRoom(input: { providerKey: "hms", name: "payload-peek" }) { __typename ... on CreateRoomSuccess { room { name provider { key rooms(first: 5) { edges { node { id } } } } } } } }`,
+        query: /* GraphQL */ `mutation { createRoom(input: { providerKey: "hms", name: "payload-peek" }) { __typename ... on CreateRoomSuccess { room { id name provider { key rooms(first: 5) { edges { node { id } } } } } } } }`,
       }),
       bearer(KEYS.writer),
     );
     const body = await response.json();
-    // The room is created; Provider.rooms is non-null all the way up, so the refusal nulls the
-    // whole payload rather than leak the account's rooms.
+    // The room is created; its fields are refused at the first one read, and Room! is non-null
+    // all the way up, so the refusal nulls the whole payload rather than leak the room.
     expect(server.emulator('hms').log.count({ method: 'POST' })).toBe(1);
     expect(body.data).toBeNull();
     expect(body.errors).toEqual([
       expect.objectContaining({
-        path: ['createRoom', 'room', 'provider', 'rooms'],
+        message: 'Not allowed: this client needs the rooms:read scope',
+        path: ['createRoom', 'room', 'name'],
         extensions: { code: 'FORBIDDEN' },
       }),
     ]);
+    const idOnly = await server.post(
+      JSON.stringify({
+        query: /* GraphQL */ `mutation { createRoom(input: { providerKey: "hms", name: "payload-id" }) { ... on CreateRoomSuccess { room { __typename id } } } }`,
+      }),
+      bearer(KEYS.writer),
+    );
+    expect(await idOnly.json()).toEqual({
+      data: { createRoom: { room: { __typename: 'Room', id: expect.any(String) } } },
+    });
   });
 
-  it('lets tokens:create mint a token and read it', async () => {
+  it('refuses room data in every mutation payload to a client without rooms:read', async () => {
+    const roomId = await createConference(server, 'payload_reads');
+    const payload = 'room { id name description displayName status }';
+    const mutations = [
+      `updateRoom(input: { id: "${roomId}", displayName: "Renamed" }) { ... on UpdateRoomSuccess { ${payload} } }`,
+      `disableRoom(input: { id: "${roomId}" }) { ... on DisableRoomSuccess { ${payload} } }`,
+      `enableRoom(input: { id: "${roomId}" }) { ... on EnableRoomSuccess { ${payload} } }`,
+    ];
+    for (const mutation of mutations) {
+      const response = await server.post(
+        JSON.stringify({ query: `mutation { ${mutation} }` }),
+        bearer(KEYS.writer),
+      );
+      const body = await response.json();
+      expect(body.data).toBeNull();
+      // One FORBIDDEN error per Room field read (however many the executor reaches before the
+      // payload is nulled), never the field's value.
+      expect(body.errors.length).toBeGreaterThan(0);
+      for (const error of body.errors) {
+        expect(error).toMatchObject({
+          message: 'Not allowed: this client needs the rooms:read scope',
+          path: [expect.any(String), 'room', expect.any(String)],
+          extensions: { code: 'FORBIDDEN' },
+        });
+      }
+      expect(JSON.stringify(body)).not.toContain('payload_reads');
+    }
+  });
+
+  it('answers an update that changes nothing with BAD_USER_INPUT naming input, and sends nothing', async () => {
+    const roomId = await createConference(server, 'nothing_to_change');
+    resetLog(server);
+    for (const input of [
+      `{ id: "${roomId}" }`,
+      `{ id: "${roomId}", displayName: null, signalwire: {} }`,
+      `{ id: "${roomId}", signalwire: { roomType: CONFERENCE } }`,
+    ]) {
+      const response = await server.post(
+        JSON.stringify({
+          query: `mutation { updateRoom(input: ${input}) { __typename ... on InputValidationError { code issues { path message } } } }`,
+        }),
+        bearer(KEYS.operator),
+      );
+      expect(await response.json()).toEqual({
+        data: {
+          updateRoom: {
+            __typename: 'InputValidationError',
+            code: 'BAD_USER_INPUT',
+            issues: [{ path: ['input'], message: 'must change at least one field besides id' }],
+          },
+        },
+      });
+    }
+    expect(upstreamCalls(server)).toBe(0);
+  });
+
+  it('lets tokens:create mint a token and read it, but not the room it is for', async () => {
     const roomId = await createConference(server, 'mint_here');
     const result = await server.execute(
       CreateRoomTokenDocument,
       { input: { roomId, role: 'PARTICIPANT', identity: 'ada' } },
       bearer(KEYS.minter),
     );
-    expect(result.errors).toBeUndefined();
     expect(result.data?.createRoomToken).toMatchObject({
       __typename: 'CreateRoomTokenSuccess',
-      roomToken: { token: expect.any(String), identity: 'ada' },
+      roomToken: { token: expect.any(String), identity: 'ada', room: null },
+    });
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: ['createRoomToken', 'roomToken', 'room', 'name'],
+        extensions: { code: 'FORBIDDEN' },
+      }),
+    ]);
+    expect(JSON.stringify(result)).not.toContain('mint_here');
+    const operator = await server.execute(
+      CreateRoomTokenDocument,
+      { input: { roomId, role: 'PARTICIPANT', identity: 'bob' } },
+      bearer(KEYS.operator),
+    );
+    expect(operator.errors).toBeUndefined();
+    expect(operator.data?.createRoomToken).toMatchObject({
+      roomToken: { room: { id: roomId, name: 'mint_here' } },
     });
   });
 
@@ -220,10 +307,11 @@ describe('API keys', () => {
     expect(operator.data?.room?.tokens?.[0]?.token).toEqual(expect.any(String));
   });
 
-  it('still serves the GraphiQL page without credentials', async () => {
+  it('serves no GraphiQL page outside the sandbox unless GRAPHIQL turns it on', async () => {
+    // graphiql.test.ts turns it on and shows the page is then served without credentials.
     const response = await fetch(server.url, { headers: { accept: 'text/html' } });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('<html');
+    expect(response.status).toBe(406);
+    expect(await response.text()).not.toContain('<html');
   });
 });
 

@@ -136,9 +136,16 @@ describe('GraphiQL in a browser with no network', () => {
       await page.screenshot({ path: SCREENSHOT });
       screenshotTaken = true;
 
-      // Nothing but the service was asked for: GraphiQL's scripts, styles, fonts and editor
-      // workers are all inline (favicon and workers are data: and blob: URLs).
+      // Nothing but the service was asked for: GraphiQL's script, styles, icon and editor
+      // workers all come from its /graphql/graphiql/ files (fonts are inline in the styles).
       expect(network.blocked).toEqual([]);
+      const assets = network.allowed.filter((entry) =>
+        entry.startsWith(`GET ${origin}/graphql/graphiql/`),
+      );
+      expect(assets.some((entry) => entry.endsWith('.css'))).toBe(true);
+      expect(assets.some((entry) => entry.endsWith('.ico'))).toBe(true);
+      // The page's script and Monaco's editor workers.
+      expect(new Set(assets.filter((entry) => entry.endsWith('.js'))).size).toBeGreaterThan(1);
       expect(network.webSockets).toEqual([]);
       expect(network.allowed).toContain(`GET ${server.url}`);
       expect(network.allowed).toContain(`POST ${server.url}`);

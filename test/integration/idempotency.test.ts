@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateRoomDocument,
@@ -120,5 +122,90 @@ describe('createRoom with an idempotencyKey', () => {
       ],
     });
     expect(posts()).toBe(0);
+  });
+});
+
+describe('idempotency keys of different clients', () => {
+  const SECRET = 'idempotency-scope-test-secret-0123456789';
+  const ALL_SCOPES = ['rooms:read', 'rooms:write', 'tokens:create'] as const;
+  const API_KEYS = {
+    ops: 'vr_ops_3f9a0c1d2e4b',
+    colon: 'vr_colon_8e7d6c5b4a3f',
+    team: 'vr_team_1a2b3c4d5e6f',
+  };
+  const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
+  const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
+  let scoped: TestServer;
+
+  beforeAll(async () => {
+    scoped = await startTestServer({
+      open: false,
+      config: {
+        clientJwtSecret: SECRET,
+        clientApiKeys: [
+          { id: 'ops', sha256: sha256(API_KEYS.ops), scopes: [...ALL_SCOPES] },
+          // An id with a ":" in it, which the old `createRoom:<id>:<account>:<key>` scope
+          // could not tell from the id "team" with a key that starts with "videsk:".
+          { id: 'team:hms', sha256: sha256(API_KEYS.colon), scopes: [...ALL_SCOPES] },
+          { id: 'team', sha256: sha256(API_KEYS.team), scopes: [...ALL_SCOPES] },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await scoped.close();
+  });
+  beforeEach(() => {
+    for (const running of scoped.fleet.running) {
+      running.emulator.reset();
+    }
+  });
+
+  const create = (
+    credential: string,
+    input: { providerKey: string; name: string; idempotencyKey: string },
+  ) => scoped.execute(CreateRoomDocument, { input }, bearer(credential));
+
+  it('keeps a JWT whose sub equals an API key id apart from that key', async () => {
+    const jwt = await new SignJWT({ scope: ALL_SCOPES.join(' ') })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ops')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    const byKey = await create(API_KEYS.ops, {
+      providerKey: 'signalwire',
+      name: 'idem_sub_key',
+      idempotencyKey: 'key-sub-1',
+    });
+    const byJwt = await create(jwt, {
+      providerKey: 'signalwire',
+      name: 'idem_sub_jwt',
+      idempotencyKey: 'key-sub-1',
+    });
+    expect(roomId(byKey)).not.toBeNull();
+    // Its own room, not an IdempotencyConflictError for a key only the API key used.
+    expect(byJwt.data?.createRoom).toMatchObject({
+      __typename: 'CreateRoomSuccess',
+      room: { name: 'idem_sub_jwt' },
+    });
+    expect(
+      scoped.emulator('signalwire').log.count({ method: 'POST', pathPrefix: '/api/video/rooms' }),
+    ).toBe(2);
+  });
+
+  it('keeps ids and keys containing ":" from running into each other', async () => {
+    const first = await create(API_KEYS.colon, {
+      providerKey: 'videsk',
+      name: 'idem-colon-a',
+      idempotencyKey: 'key-colon-1',
+    });
+    const second = await create(API_KEYS.team, {
+      providerKey: 'hms',
+      name: 'idem-colon-b',
+      idempotencyKey: 'videsk:key-colon-1',
+    });
+    expect(first.data?.createRoom.__typename).toBe('CreateRoomSuccess');
+    // Not an IdempotencyConflictError for a key this client never used.
+    expect(second.data?.createRoom.__typename).toBe('CreateRoomSuccess');
   });
 });

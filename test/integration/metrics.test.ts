@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateRoomDocument,
@@ -225,5 +226,74 @@ describe('Prometheus metrics at /metrics', () => {
     const { text } = await scrape(server);
     expect(text).toContain('# TYPE video_rooms_process_resident_memory_bytes gauge');
     expect(text).toContain('# TYPE video_rooms_nodejs_eventloop_lag_seconds gauge');
+  });
+});
+
+describe('operation names in metrics', () => {
+  const KEYS = { noisy: 'vr_noisy_0f1e2d3c4b5a', quiet: 'vr_quiet_a5b4c3d2e1f0' };
+  const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      open: false,
+      config: {
+        clientApiKeys: [
+          { id: 'noisy', sha256: sha256(KEYS.noisy), scopes: ['rooms:read'] },
+          { id: 'quiet', sha256: sha256(KEYS.quiet), scopes: ['rooms:read'] },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** Sends `count` operations named `<prefix><n>` as one client, a few at a time. */
+  async function flood(prefix: string, count: number, query: (name: string) => string) {
+    for (let start = 0; start < count; start += 25) {
+      await Promise.all(
+        Array.from({ length: Math.min(25, count - start) }, (_, offset) => {
+          const operationName = `${prefix}${start + offset}`;
+          return server.post(JSON.stringify({ query: query(operationName), operationName }), {
+            authorization: `Bearer ${KEYS.noisy}`,
+          });
+        }),
+      );
+    }
+  }
+
+  async function legitLabel(name: string): Promise<string | undefined> {
+    const response = await server.post(JSON.stringify({ query: `query ${name} { __typename }` }), {
+      authorization: `Bearer ${KEYS.quiet}`,
+    });
+    expect(response.status).toBe(200);
+    const { series } = await scrape(server);
+    const match = [...series.keys()].find(
+      (key) =>
+        key.startsWith('graphql_operation_duration_seconds_count{operation_type="query"') &&
+        key.includes(`operation_name="${name}"`),
+    );
+    return match;
+  }
+
+  it('names no operation that failed validation, so junk names cannot spend the label budget', async () => {
+    // 250 names, more than the 200 labels there are: half in documents that do not validate,
+    // half naming an operation the document does not hold.
+    await flood('Junk', 125, (name) => `query ${name} { noSuchField }`);
+    await flood('Stray', 125, () => 'query Real { __typename }');
+    const { text } = await scrape(server);
+    expect(text).not.toContain('Junk');
+    expect(text).not.toContain('Stray');
+    expect(await legitLabel('AfterJunk')).toBeDefined();
+  });
+
+  it('lets one client bring in only its share of names, so others keep theirs', async () => {
+    // 250 valid operations with new names, from one client.
+    await flood('Noisy', 250, (name) => `query ${name} { __typename }`);
+    const { text } = await scrape(server);
+    const noisyNames = new Set(text.match(/operation_name="Noisy\d+"/g));
+    expect(noisyNames.size).toBeGreaterThan(0);
+    expect(noisyNames.size).toBeLessThanOrEqual(20);
+    expect(await legitLabel('AfterNoise')).toBeDefined();
   });
 });

@@ -78,7 +78,8 @@ beforeEach(() => {
 });
 
 describe('depth', () => {
-  const roundTrip = '{ rooms { edges { node { provider { rooms { edges { node { id } } } } } } } }';
+  const roundTrip =
+    '{ rooms(first: 2) { edges { node { provider { rooms(first: 2) { edges { node { id } } } } } } } }';
 
   it('answers the Relay round trip from a room to its provider and back, at the limit (8)', async () => {
     const { body } = await graphql(limited, roundTrip);
@@ -99,8 +100,8 @@ describe('depth', () => {
     const { body } = await graphql(
       limited,
       /* GraphQL */ `
-        { rooms { edges { node { ...Back } } } }
-        fragment Back on Room { provider { rooms { edges { node { ... on Room { id } } } } } }
+        { rooms(first: 2) { edges { node { ...Back } } } }
+        fragment Back on Room { provider { rooms(first: 2) { edges { node { ... on Room { id } } } } } }
       `,
     );
     expectAnswered(body);
@@ -184,6 +185,31 @@ describe('cost', () => {
     expectRefused(body, 'COST_LIMIT_EXCEEDED', /found 1001\b/);
     expect(upstreamCalls(limited)).toBe(0);
   });
+  it("prices a variable's default as if the same value were sent", async () => {
+    const withDefault = (first: number) =>
+      `query Page($first: Int = ${first}) { ${page('$first')} }`;
+    expectAnswered((await graphql(limited, withDefault(90))).body);
+    const { body } = await graphql(limited, withDefault(91));
+    expectRefused(body, 'COST_LIMIT_EXCEEDED', /found 1001\b/);
+    // A default read inside a fragment the same way; the spread and the fragment cost 1 each.
+    const inFragment = await graphql(
+      limited,
+      `query Page($first: Int = 91) { ...Page } fragment Page on Query { ${page('$first')} }`,
+    );
+    expectRefused(inFragment.body, 'COST_LIMIT_EXCEEDED', /found 1003\b/);
+  });
+
+  it('prices a connection without first at its default page of 20', async () => {
+    // node { id } 2, edges 3, rooms (1 + 3) * 20 = 80, provider 81, node 82, edges 83, and the
+    // outer rooms (1 + 83) * 20 = 1680.
+    const { body } = await graphql(
+      limited,
+      '{ rooms { edges { node { provider { rooms { edges { node { id } } } } } } } }',
+    );
+    expectRefused(body, 'COST_LIMIT_EXCEEDED', /found 1680\b/);
+    expect(upstreamCalls(limited)).toBe(0);
+  });
+
   it('lets, by default (5000), a full page of 100 rooms with every field through, but not a page of pages', async () => {
     const everyField = /* GraphQL */ `{ provider(key: "signalwire") { rooms(first: 100) {
       edges { cursor node {
@@ -247,6 +273,58 @@ describe('nodes(ids:)', () => {
       expectRefused(body, 'BAD_USER_INPUT', /nodes\(ids:\) accepts at most 3 ids; got 4/);
       expect(body.errors?.[0]?.extensions?.argument).toBe('ids');
     }
+  });
+
+  it("counts a variable's default list as if it were sent", async () => {
+    const ids = keys.map(providerId);
+    const { body } = await graphql(
+      limited,
+      `query Nodes($ids: [ID!]! = [${ids.map((id) => `"${id}"`).join(', ')}]) { nodes(ids: $ids) { id } }`,
+    );
+    expectRefused(body, 'BAD_USER_INPUT', /nodes\(ids:\) accepts at most 3 ids; got 4/);
+    expect(upstreamCalls(limited)).toBe(0);
+  });
+
+  it('caps the ids of every nodes field of the operation together, aliases and fragments included', async () => {
+    const [a, b, c, d] = keys.map((key) => `"${providerId(key)}"`);
+    const aliased = await graphql(
+      limited,
+      `{ one: nodes(ids: [${a}, ${b}]) { id } two: nodes(ids: [${c}, ${d}]) { id } }`,
+    );
+    const inFragments = await graphql(
+      limited,
+      `query Q($more: [ID!]! = [${c}, ${d}]) { nodes(ids: [${a}, ${b}]) { id } ...More }
+       fragment More on Query { more: nodes(ids: $more) { id } }`,
+    );
+    for (const { body } of [aliased, inFragments]) {
+      expectRefused(body, 'BAD_USER_INPUT', /accepts at most 3 ids; got 4/);
+    }
+    expect(upstreamCalls(limited)).toBe(0);
+  });
+
+  it('counts a field that two fragments repeat once, as it runs once', async () => {
+    const { body } = await graphql(
+      limited,
+      `query Q($ids: [ID!]!) { ...A ...B }
+       fragment A on Query { nodes(ids: $ids) { id } }
+       fragment B on Query { nodes(ids: $ids) { ... on Provider { key } } }`,
+      { ids: keys.slice(0, 3).map(providerId) },
+    );
+    expectAnswered(body);
+  });
+
+  it('caps nodes and _entities together', async () => {
+    const { body } = await graphql(
+      limited,
+      'query E($representations: [_Any!]!, $ids: [ID!]!) { nodes(ids: $ids) { id } _entities(representations: $representations) { __typename } }',
+      {
+        ids: keys.slice(0, 2).map(providerId),
+        representations: keys
+          .slice(2)
+          .map((key) => ({ __typename: 'Provider', id: providerId(key) })),
+      },
+    );
+    expectRefused(body, 'BAD_USER_INPUT', /accepts at most 3 \w+; got 4/);
   });
 
   it('caps _entities(representations:), as a federation gateway calls it, the same way', async () => {

@@ -102,17 +102,62 @@ describe('rooms across providers', () => {
     ]);
   });
 
-  it('tries a failed account again on the next page', async () => {
+  it('says there is more while a failed account is unread, and resumes only that account', async () => {
     await seed(server);
     server.emulator('videsk').faults.add({ method: 'GET', status: 503, times: 1 });
     const first = (await server.execute(RoomsAcrossDocument, { first: 50 })).data?.rooms;
     expect(first?.errors.map((error) => error.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
-    expect(first?.pageInfo.hasNextPage).toBe(false);
+    expect(first?.edges).toHaveLength(6);
+    expect(first?.pageInfo.hasNextPage).toBe(true);
+    for (const running of server.fleet.running) {
+      running.emulator.log.clear();
+    }
     const again = (
       await server.execute(RoomsAcrossDocument, { first: 50, after: first?.pageInfo.endCursor })
     ).data?.rooms;
     expect(again?.errors).toEqual([]);
     expect(again?.edges.map((edge) => edge.node.provider.key)).toEqual(['videsk', 'videsk']);
+    expect(again?.pageInfo.hasNextPage).toBe(false);
+    // The accounts the first page read to the end are not asked again.
+    for (const key of ['signalwire', 'netless', 'hms']) {
+      expect(server.emulator(key).log.count({ method: 'GET' })).toBe(0);
+    }
+  });
+
+  it('gives a page on which every account failed a cursor to try them all again', async () => {
+    await seed(server);
+    for (const key of KEYS) {
+      server.emulator(key).faults.add({ method: 'GET', status: 503, times: 1 });
+    }
+    const failed = (await server.execute(RoomsAcrossDocument, { first: 3 })).data?.rooms;
+    expect(failed?.edges).toEqual([]);
+    expect(failed?.errors).toHaveLength(4);
+    expect(failed?.pageInfo.hasNextPage).toBe(true);
+    expect(failed?.pageInfo.endCursor).toEqual(expect.any(String));
+
+    const seen: string[] = [];
+    let after = failed?.pageInfo.endCursor ?? null;
+    for (let page = 0; page < 10 && after !== null; page++) {
+      const result: { data?: RoomsAcrossQuery | null } = await server.execute(RoomsAcrossDocument, {
+        first: 3,
+        after,
+      });
+      const connection = result.data?.rooms;
+      expect(connection?.errors).toEqual([]);
+      seen.push(...(connection?.edges.map((edge) => edge.node.provider.key) ?? []));
+      after = connection?.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null;
+    }
+    expect(seen).toEqual(KEYS.flatMap((key) => [key, key]));
+  });
+
+  it('answers a cursor an account refuses as BAD_USER_INPUT, not as an account to retry', async () => {
+    const forged = Buffer.from(JSON.stringify({ hms: 'not-an-hms-cursor' })).toString('base64url');
+    const result = await server.execute(RoomsAcrossDocument, { first: 3, after: forged });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/after/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('limits the listing to the accounts asked for', async () => {

@@ -257,6 +257,15 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('short-secret');
   });
 
+  it('leaves GRAPHIQL unset unless given, so the app decides by whether it runs open', () => {
+    expect(loadConfig({}).graphiql).toBeUndefined();
+    expect(loadConfig({ GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+    expect(configError({ GRAPHIQL: 'yes' }).message).toBe(
+      'Invalid configuration: GRAPHIQL: must be true or false',
+    );
+  });
+
   it('names the variable of another bad number', () => {
     expect(configError({ UPSTREAM_RETRIES: '9' }).message).toContain('UPSTREAM_RETRIES');
   });

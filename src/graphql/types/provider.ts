@@ -59,7 +59,10 @@ const CapabilitiesRef = builder.objectRef<ProviderCapabilities>('ProviderCapabil
 });
 
 builder.node(ProviderRef, {
-  description: 'One configured provider account, e.g. a SignalWire space.',
+  description:
+    'One configured provider account, e.g. a SignalWire space. Its fields need the rooms:read scope wherever a Provider appears.',
+  // On the type, as on Room, so no field that returns an account can skip the check.
+  authScopes: { 'rooms:read': true },
   id: { resolve: (provider) => provider.key },
   isTypeOf: (value) =>
     typeof value === 'object' && value !== null && 'capabilities' in value && 'listRooms' in value,

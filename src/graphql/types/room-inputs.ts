@@ -109,8 +109,29 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
   validate: [windowRule, windowMessage],
 });
 
+/**
+ * Whether an update asks for any change. `signalwire.roomType` is fixed at creation, so it
+ * changes nothing. An update without a change would still send an (empty) write upstream.
+ */
+const changesSomething = (input: object): boolean =>
+  Object.entries(input).some(([field, value]) => {
+    if (field === 'id' || value === null || value === undefined) {
+      return false;
+    }
+    if (field === 'signalwire' || field === 'hms') {
+      return Object.entries(value).some(
+        ([option, setting]) =>
+          !(field === 'signalwire' && option === 'roomType') &&
+          setting !== null &&
+          setting !== undefined,
+      );
+    }
+    return true;
+  });
+
 export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
-  description: 'A partial update: fields left out or null keep their values.',
+  description:
+    'A partial update: fields left out or null keep their values. At least one must change something.',
   fields: (t) => ({
     id: t.id({ required: true, description: ROOM_ID_DESCRIPTION }),
     displayName: t.string({ validate: { schema: text(200) } }),
@@ -122,7 +143,10 @@ export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
     signalwire: t.field({ type: SignalWireRoomOptionsInput }),
     hms: t.field({ type: HmsRoomUpdateOptionsInput }),
   }),
-  validate: [windowRule, windowMessage],
+  validate: [
+    [windowRule, windowMessage],
+    [changesSomething, { message: 'must change at least one field besides id' }],
+  ],
 });
 
 export const RoomIdInput = builder.inputType('RoomIdInput', {

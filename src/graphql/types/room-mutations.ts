@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { clientKey } from '../../client-key.js';
 import type { Context } from '../../context.js';
 import type { RoomOperation } from '../../domain/capabilities.js';
 import {
@@ -89,6 +91,16 @@ async function switchRoom(context: Context, id: string, operation: 'disableRoom'
   return room;
 }
 
+/**
+ * Where a createRoom idempotencyKey lives: per client (kind and id) and per account, so two
+ * clients never see each other's rooms. The parts go in a JSON array, which no choice of ids
+ * and keys can make ambiguous, then are hashed to a fixed length for the store.
+ */
+function idempotencyScope(context: Context, providerKey: string, idempotencyKey: string): string {
+  const parts = JSON.stringify([clientKey(context.client), providerKey, idempotencyKey]);
+  return `createRoom:${createHash('sha256').update(parts).digest('hex')}`;
+}
+
 /** Strips GraphQL's explicit nulls on provider option objects, which adapters read as "absent". */
 function orUndefined<T>(value: T | null | undefined): T | undefined {
   return value ?? undefined;
@@ -132,8 +144,7 @@ builder.mutationFields((t) => ({
       const outcome = await runIdempotent(
         context.idempotency.store,
         {
-          // Per client as well as per account: two clients never see each other's rooms.
-          key: `createRoom:${context.client.id}:${provider.key}:${idempotencyKey}`,
+          key: idempotencyScope(context, provider.key, idempotencyKey),
           fingerprint: fingerprintOf(request),
           ttlMs: context.idempotency.ttlMs,
           waitMs: context.idempotency.waitMs,

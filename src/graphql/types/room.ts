@@ -6,8 +6,12 @@ import { RoomStatusEnum } from './enums.js';
 import { RoomSettingsUnion } from './room-settings.js';
 
 builder.node(RoomRef, {
-  description: 'A video room at one provider account.',
-  id: { resolve: (room) => roomKeyString(room) },
+  description:
+    "A video room at one provider account. Its fields need the rooms:read scope wherever a Room appears (a query, a mutation's payload, RoomToken.room); only `id`, which the caller sent or its own write just made, comes with the scope that reached the Room.",
+  // On the type, not on each field that returns a Room: a payload or a field added later
+  // cannot forget it. A field without the scope answers FORBIDDEN.
+  authScopes: { 'rooms:read': true },
+  id: { resolve: (room) => roomKeyString(room), skipTypeScopes: true },
   isTypeOf: (value) =>
     typeof value === 'object' && value !== null && 'nativeId' in value && 'providerKind' in value,
   fields: (t) => ({

@@ -14,7 +14,7 @@ builder.queryFields((t) => ({
     {
       type: RoomRef,
       description:
-        'Rooms across provider accounts, in configuration order. A failing account does not fail the others: its error is in `errors` and the next page tries it again. Forward paging only. Needs the rooms:read scope.',
+        'Rooms across provider accounts, in configuration order. A failing account does not fail the others: its error is in `errors`, and hasNextPage stays true with an endCursor (even on a page with no rooms) from which the next page tries it again where it stopped; accounts already read to the end are not read again. Forward paging only. Needs the rooms:read scope.',
       authScopes: { 'rooms:read': true },
       args: {
         providerKeys: t.arg.stringList({

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamAttempt } from '../../../src/http/upstream-observer.js';
-import { AppMetrics, BoundedLabel } from '../../../src/observability/metrics.js';
+import {
+  AppMetrics,
+  BoundedLabel,
+  OperationNameLabel,
+} from '../../../src/observability/metrics.js';
 
 const ATTEMPT: UpstreamAttempt = {
   account: 'signalwire',
@@ -54,6 +58,29 @@ describe('BoundedLabel', () => {
       'other',
       'a',
     ]);
+  });
+});
+
+describe('OperationNameLabel', () => {
+  it('admits at most its share of new names per client, and shares admitted names with all', () => {
+    const label = new OperationNameLabel(5, 2, 'anonymous', 'other');
+    const spender = ['A', 'B', 'C', 'D'].map((name) => label.of(name, 'spender'));
+    expect(spender).toEqual(['A', 'B', 'other', 'other']);
+    expect(label.of('A', 'other-client')).toBe('A');
+    expect(label.of('Mine', 'other-client')).toBe('Mine');
+    expect(label.of('not a name', 'other-client')).toBe('anonymous');
+  });
+
+  it('stops at its overall cap whoever asks', () => {
+    const label = new OperationNameLabel(3, 2, 'anonymous', 'other');
+    expect([
+      label.of('A', 'one'),
+      label.of('B', 'one'),
+      label.of('C', 'two'),
+      label.of('D', 'two'),
+      label.of('E', 'three'),
+      label.of('B', 'three'),
+    ]).toEqual(['A', 'B', 'C', 'other', 'other', 'B']);
   });
 });
 
@@ -131,13 +158,21 @@ describe('AppMetrics', () => {
     metrics.operationFinished({
       type: 'query',
       name: 'Rooms',
+      client: 'web',
       durationMs: 40,
       errorCodes: ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE'],
     });
-    metrics.operationFinished({ type: 'mutation', name: null, durationMs: 5, errorCodes: [] });
+    metrics.operationFinished({
+      type: 'mutation',
+      name: null,
+      client: 'web',
+      durationMs: 5,
+      errorCodes: [],
+    });
     metrics.operationFinished({
       type: 'query',
       name: 'Rooms',
+      client: 'web',
       durationMs: 5,
       errorCodes: ['not a code'],
     });
