@@ -66,6 +66,15 @@ export interface RoomProvider {
 
   createRoom(input: CreateRoomInput, options?: CallOptions): Promise<Room>;
 
+  /**
+   * The room a `createRoom` with this input made, for a create whose outcome is unknown (its
+   * call timed out or its connection dropped after it was sent): looked up by the name or
+   * external id the input gave, where the provider can look one up. Null when no such room
+   * exists, so the create did not happen and may be sent again. Absent where the provider has
+   * no such lookup (then the outcome stays unknown: `OutcomeUnknownError`).
+   */
+  findCreatedRoom?(input: CreateRoomInput, options?: CallOptions): Promise<Room | null>;
+
   /** Partial update: fields left out keep their values. */
   updateRoom(nativeId: string, input: UpdateRoomInput, options?: CallOptions): Promise<Room>;
 
