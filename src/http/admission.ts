@@ -1,6 +1,7 @@
 import type { CallDeadline } from './call-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { RateBudget, type RateLimitPolicy } from './rate-budget.js';
 import type { UpstreamObserver } from './upstream-observer.js';
 
 export interface AdmissionOptions {
@@ -12,20 +13,27 @@ export interface AdmissionOptions {
   readonly circuitFailureThreshold?: number;
   /** How long an open circuit fails fast before one probe goes through, in ms. Default 10 000. */
   readonly circuitOpenMs?: number;
+  /** The provider's documented request rate, which calls wait for; none when absent. */
+  readonly rateLimit?: RateLimitPolicy | null;
   readonly now?: () => number;
   readonly observer?: UpstreamObserver;
 }
 
 /**
  * The stage that decides whether an attempt may go out to the account now: not while its
- * circuit is open (it fails fast with `CIRCUIT_OPEN`), and not past the calls in flight the
- * account allows (it waits its turn, until its deadline).
+ * circuit is open (it fails fast with `CIRCUIT_OPEN`), not past the provider's request rate
+ * (it waits its turn while that fits its deadline), and not past the calls in flight the
+ * account allows (it waits for a slot, until its deadline).
  */
 export class Admission {
   readonly #breaker: CircuitBreaker;
   readonly #inFlight: ConcurrencyLimit;
+  readonly #rate: RateBudget | null;
 
   constructor(options: AdmissionOptions) {
+    this.#rate = options.rateLimit
+      ? new RateBudget(options.provider, options.rateLimit, options.now)
+      : null;
     this.#inFlight = new ConcurrencyLimit(options.maxInFlight ?? 8);
     this.#breaker = new CircuitBreaker({
       provider: options.provider,
@@ -38,8 +46,22 @@ export class Admission {
   }
 
   /** Runs `attempt` once the account admits it, and tells the circuit how it went. */
-  async admit<T>(operation: string, deadline: CallDeadline, attempt: () => Promise<T>): Promise<T> {
+  async admit<T>(
+    method: string,
+    operation: string,
+    deadline: CallDeadline,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
     const ticket = this.#breaker.admit(operation);
+    const turn = this.#rate?.take(method, operation, deadline);
+    if (turn) {
+      try {
+        await turn;
+      } catch (error) {
+        this.#breaker.abandon(ticket);
+        throw error;
+      }
+    }
     // A free slot is taken without awaiting: most calls never wait, and an await costs each
     // call a promise and a turn of the microtask queue (`npm run bench:client`).
     if (!this.#inFlight.tryAcquire()) {
@@ -69,5 +91,10 @@ export class Admission {
     } finally {
       this.#inFlight.release();
     }
+  }
+
+  /** What a response's headers say of the provider's budget (Videsk's `Ratelimit-*`). */
+  observeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): void {
+    this.#rate?.observe(headers);
   }
 }

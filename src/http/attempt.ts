@@ -32,6 +32,8 @@ export interface AttemptOptions {
     status: number | null;
     durationMs: number;
   }) => void;
+  /** Shown every response's headers (the admission stage reads the provider's rate budget). */
+  readonly onHeaders?: (headers: Readonly<Record<string, string | string[] | undefined>>) => void;
 }
 
 /**
@@ -86,6 +88,7 @@ export class HttpAttempt {
       this.#report(call, started, null, typed);
       throw typed;
     }
+    options.onHeaders?.(response.headers);
     const status = response.status;
     if (status >= 200 && status < 300) {
       try {

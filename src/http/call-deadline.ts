@@ -31,6 +31,8 @@ export class CallDeadline implements AbortWatcher {
   #watcher: DeadlineWatcher | null = null;
   #controller: AbortController | null = null;
   #ended = false;
+  readonly #endsAt: number;
+  readonly #now: () => number;
 
   /**
    * @param timeoutMs the call's own deadline, from now
@@ -44,8 +46,10 @@ export class CallDeadline implements AbortWatcher {
     now: () => number = Date.now,
   ) {
     this.#caller = caller;
+    this.#now = now;
     const operationLeftMs = operationDeadlineAt - now();
     const operationFirst = operationLeftMs < timeoutMs;
+    this.#endsAt = now() + Math.min(timeoutMs, operationLeftMs);
     // A static callback with `this` as its argument: no closure per call.
     this.#timer = setTimeout(
       operationFirst ? CallDeadline.#operationTimeUp : CallDeadline.#timeUp,
@@ -78,6 +82,11 @@ export class CallDeadline implements AbortWatcher {
     deadline.#abort(
       new DOMException(`The call did not finish within ${deadline.timeoutMs} ms`, 'TimeoutError'),
     );
+  }
+
+  /** Milliseconds left before it aborts on time; 0 once it has aborted. */
+  get remainingMs(): number {
+    return this.#aborted ? 0 : Math.max(0, this.#endsAt - this.#now());
   }
 
   get aborted(): boolean {

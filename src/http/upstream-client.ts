@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.js';
 import { Admission } from './admission.js';
 import { HttpAttempt } from './attempt.js';
 import { CallDeadline, callDeadline } from './call-deadline.js';
+import type { RateLimitPolicy } from './rate-budget.js';
 import { InflightGets } from './share-inflight-gets.js';
 import type {
   ParsedErrorBody,
@@ -47,6 +48,11 @@ export interface UpstreamClientOptions {
   readonly circuitFailureThreshold?: number;
   /** How long an open circuit fails fast before one probe goes through, in ms. Default 10 000. */
   readonly circuitOpenMs?: number;
+  /**
+   * The provider's documented request rate: calls wait their turn while it fits their deadline,
+   * and fail fast with UPSTREAM_RATE_LIMITED when it does not. No budget when absent.
+   */
+  readonly rateLimit?: RateLimitPolicy | null;
   /** Lets identical GETs in flight at the same time share one upstream call. Default true. */
   readonly shareInflightGets?: boolean;
   /** Metrics, traces and logs of this account's calls; never given secrets. */
@@ -68,7 +74,7 @@ export { MAX_RESPONSE_BYTES } from './attempt.js';
  * 1. share     identical GETs in flight share one call        share-inflight-gets.ts
  * 2. allowance the operation's allowance of upstream calls    call-allowance.ts
  * 3. retry     safe reads and 429s, within the deadline       with-retry.ts
- * 4. admit     the account's circuit and calls in flight      admission.ts
+ * 4. admit     circuit, request rate, calls in flight         admission.ts
  * 5. attempt   one HTTP exchange, read or mapped to an error  attempt.ts
  *
  * Every call runs under one deadline (`call-deadline.ts`): its own timeout, its operation's
@@ -77,7 +83,12 @@ export { MAX_RESPONSE_BYTES } from './attempt.js';
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const sharing = options.shareInflightGets === false ? null : new InflightGets();
   const admission = new Admission(options);
-  const attempt = new HttpAttempt(options);
+  const attempt = new HttpAttempt({
+    ...options,
+    onHeaders: options.rateLimit?.headers
+      ? (headers) => admission.observeHeaders(headers)
+      : undefined,
+  });
   const now = options.now ?? Date.now;
 
   return {
@@ -114,10 +125,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       call.context?.allowance?.take();
       try {
-        return await admission.admit(call.operation, deadline, () => attempt.send(call, deadline));
+        return await admission.admit(call.method, call.operation, deadline, () =>
+          attempt.send(call, deadline),
+        );
       } catch (firstFailure) {
         return await withRetry(
-          () => admission.admit(call.operation, deadline, () => attempt.send(call, deadline)),
+          () =>
+            admission.admit(call.method, call.operation, deadline, () =>
+              attempt.send(call, deadline),
+            ),
           retryContext(call, deadline),
           firstFailure,
         );

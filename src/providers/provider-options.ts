@@ -34,6 +34,7 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     circuitFailureThreshold: options.circuitFailureThreshold,
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
+    rateLimit: options.rateLimit,
     observer: options.observer,
     now: options.now,
   };
