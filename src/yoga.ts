@@ -81,8 +81,9 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const idempotency = {
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
     ttlMs: config.idempotencyTtlSeconds * 1000,
-    // A repeat waits as long as the first request's upstream call may take, and a little more.
-    waitMs: config.upstreamTimeoutMs + 1_000,
+    // A repeat waits as long as the first request's operation may take, and a little more; a
+    // claim older than that is in doubt.
+    waitMs: config.operationTimeoutMs + 1_000,
   };
   const logger =
     options.logger ??

@@ -93,6 +93,22 @@ export class IdempotencyPendingError extends AppError {
 }
 
 /**
+ * A create under this idempotency key was sent to the provider, and no answer says whether it
+ * happened (a timeout or a dropped connection after sending), nor can the provider be asked. The
+ * key stays claimed, so a retry with it never makes a second room: it asks the provider again
+ * where it can, and otherwise answers this again until the key expires.
+ */
+export class OutcomeUnknownError extends AppError {
+  readonly code = 'OUTCOME_UNKNOWN';
+  constructor(reason: string, cause?: unknown) {
+    super(
+      `The provider may or may not have created this room (${reason}); the idempotencyKey is kept, so retrying with it cannot create a second room`,
+      { cause },
+    );
+  }
+}
+
+/**
  * The shared state store (Redis) could not be reached, so a request that needs it was not run.
  * Nothing was created; the same request can be sent again with the same idempotencyKey.
  */

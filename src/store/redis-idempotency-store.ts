@@ -21,6 +21,40 @@ end
 return 0
 `;
 
+/**
+ * Turns the owner's pending claim into a doubt: the create was sent and nothing says whether it
+ * happened. A key that already holds a result, or someone else's claim, is left as it is.
+ */
+const MARK_IN_DOUBT_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if value then
+  local record = cjson.decode(value)
+  if record.state == 'done' or record.owner ~= ARGV[1] then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+/**
+ * Claims a key in doubt (or whose claim went stale) for one request, so that one at a time asks
+ * the provider what happened: ARGV = owner, now, the new claim's staleAt, ttl.
+ */
+const TAKE_OVER_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if not value then
+  return 0
+end
+local record = cjson.decode(value)
+if record.state == 'in-doubt' or (record.state == 'pending' and tonumber(record.staleAt) <= tonumber(ARGV[2])) then
+  local claim = cjson.encode({ state = 'pending', fingerprint = record.fingerprint, owner = ARGV[1], staleAt = tonumber(ARGV[3]) })
+  redis.call('SET', KEYS[1], claim, 'PX', ARGV[4])
+  return 1
+end
+return 0
+`;
+
 export interface RedisIdempotencyStoreOptions {
   /** Key prefix; `vrg:idem:` by default. Tests give each case its own. */
   readonly prefix?: string;
@@ -49,9 +83,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     fingerprint: string,
     ttlMs: number,
     owner: string,
+    staleAt: number,
   ): Promise<IdempotencyRecord | null> {
     const redisKey = this.#prefix + key;
-    const pending = JSON.stringify({ state: 'pending', fingerprint, owner });
+    const pending = JSON.stringify({ state: 'pending', fingerprint, owner, staleAt });
     // A second round only when the record vanished between SET NX and GET (released or expired).
     for (let attempt = 0; attempt < 2; attempt++) {
       let set: 'OK' | null;
@@ -92,6 +127,39 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  async markInDoubt(key: string, fingerprint: string, owner: string, ttlMs: number) {
+    const record = JSON.stringify({ state: 'in-doubt', fingerprint });
+    try {
+      await this.redis.eval(
+        MARK_IN_DOUBT_SCRIPT,
+        1,
+        this.#prefix + key,
+        owner,
+        record,
+        milliseconds(ttlMs),
+      );
+    } catch (error) {
+      throw new StateStoreUnavailableError(error);
+    }
+  }
+
+  async takeOver(key: string, owner: string, now: number, staleAt: number, ttlMs: number) {
+    try {
+      const taken = await this.redis.eval(
+        TAKE_OVER_SCRIPT,
+        1,
+        this.#prefix + key,
+        owner,
+        now,
+        staleAt,
+        milliseconds(ttlMs),
+      );
+      return taken === 1;
+    } catch (error) {
+      throw new StateStoreUnavailableError(error);
+    }
+  }
+
   async get(key: string): Promise<IdempotencyRecord | null> {
     return this.#read(this.#prefix + key);
   }
@@ -116,8 +184,11 @@ function milliseconds(ttlMs: number): number {
 function parseRecord(text: string): IdempotencyRecord {
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed === 'object' && parsed !== null) {
-    const { state, fingerprint, value } = parsed as Record<string, unknown>;
-    if (state === 'pending' && typeof fingerprint === 'string') {
+    const { state, fingerprint, value, staleAt } = parsed as Record<string, unknown>;
+    if (state === 'pending' && typeof fingerprint === 'string' && typeof staleAt === 'number') {
+      return { state, fingerprint, staleAt };
+    }
+    if (state === 'in-doubt' && typeof fingerprint === 'string') {
       return { state, fingerprint };
     }
     if (state === 'done' && typeof fingerprint === 'string' && typeof value === 'string') {

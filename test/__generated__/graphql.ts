@@ -174,6 +174,8 @@ type ErrorFields_IdempotencyPendingError_Fragment = { __typename: 'IdempotencyPe
 
 type ErrorFields_InputValidationError_Fragment = { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> };
 
+type ErrorFields_OutcomeUnknownError_Fragment = { __typename: 'OutcomeUnknownError', message: string, code: string };
+
 type ErrorFields_ProviderError_Fragment = { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string };
 
 type ErrorFields_ProviderNotFoundError_Fragment = { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string };
@@ -193,6 +195,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_IdempotencyConflictError_Fragment
   | ErrorFields_IdempotencyPendingError_Fragment
   | ErrorFields_InputValidationError_Fragment
+  | ErrorFields_OutcomeUnknownError_Fragment
   | ErrorFields_ProviderError_Fragment
   | ErrorFields_ProviderNotFoundError_Fragment
   | ErrorFields_ProviderRateLimitedError_Fragment
@@ -216,6 +219,7 @@ export type CreateRoomMutation = { createRoom:
     | { __typename: 'IdempotencyConflictError', message: string, code: string }
     | { __typename: 'IdempotencyPendingError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'OutcomeUnknownError', message: string, code: string }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
@@ -372,6 +376,7 @@ export type RoomsAcrossQuery = { rooms: { edges: Array<{ cursor: string, node: {
       | { __typename: 'IdempotencyConflictError', message: string, code: string }
       | { __typename: 'IdempotencyPendingError', message: string, code: string }
       | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
+      | { __typename: 'OutcomeUnknownError', message: string, code: string }
       | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
       | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
       | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }

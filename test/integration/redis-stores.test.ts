@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyConflictError, StateStoreUnavailableError } from '../../src/domain/errors.js';
+import {
+  IdempotencyConflictError,
+  OutcomeUnknownError,
+  ProviderUnavailableError,
+  StateStoreUnavailableError,
+  UnsupportedOperationError,
+} from '../../src/domain/errors.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../../src/server/rate-limit-store.js';
 import {
   createRedisClient,
@@ -78,18 +84,21 @@ const idempotencySubjects: IdempotencySubject[] = [
   },
 ];
 
+/** When a claim made now goes stale: far enough off that none does in these tests. */
+const later = () => Date.now() + 60_000;
+
 describe.each(idempotencySubjects)('$name', (subject) => {
   it('claims a free key once; the record is pending until completed, then done', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('k', 'f', 60_000, 'owner-a')).toBeNull();
-    expect(await b.claim('k', 'f', 60_000, 'owner-b')).toEqual({
+    expect(await a.claim('k', 'f', 60_000, 'owner-a', later())).toBeNull();
+    expect(await b.claim('k', 'f', 60_000, 'owner-b', later())).toMatchObject({
       state: 'pending',
       fingerprint: 'f',
     });
-    expect(await b.get('k')).toEqual({ state: 'pending', fingerprint: 'f' });
+    expect(await b.get('k')).toMatchObject({ state: 'pending', fingerprint: 'f' });
     await a.complete('k', 'f', 'room-1', 60_000);
     expect(await b.get('k')).toEqual({ state: 'done', fingerprint: 'f', value: 'room-1' });
-    expect(await b.claim('k', 'g', 60_000, 'owner-b')).toEqual({
+    expect(await b.claim('k', 'g', 60_000, 'owner-b', later())).toEqual({
       state: 'done',
       fingerprint: 'f',
       value: 'room-1',
@@ -99,31 +108,37 @@ describe.each(idempotencySubjects)('$name', (subject) => {
 
   it('frees a released claim, so the same request can run again', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('k', 'f', 60_000, 'owner-a')).toBeNull();
+    expect(await a.claim('k', 'f', 60_000, 'owner-a', later())).toBeNull();
     await a.release('k', 'owner-a');
     expect(await b.get('k')).toBeNull();
-    expect(await b.claim('k', 'f', 60_000, 'owner-b')).toBeNull();
+    expect(await b.claim('k', 'f', 60_000, 'owner-b', later())).toBeNull();
   });
 
   it('forgets pending and finished keys when their TTL is up', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('pending', 'f', 80, 'owner-a')).toBeNull();
-    expect(await a.claim('done', 'f', 60_000, 'owner-a')).toBeNull();
+    expect(await a.claim('pending', 'f', 80, 'owner-a', later())).toBeNull();
+    expect(await a.claim('done', 'f', 60_000, 'owner-a', later())).toBeNull();
     await a.complete('done', 'f', 'room-1', 80);
     expect(await b.get('pending')).not.toBeNull();
     expect(await b.get('done')).not.toBeNull();
     await sleep(200);
     expect(await b.get('pending')).toBeNull();
     expect(await b.get('done')).toBeNull();
-    expect(await b.claim('pending', 'g', 60_000, 'owner-b')).toBeNull();
-    expect(await b.claim('done', 'g', 60_000, 'owner-b')).toBeNull();
+    expect(await b.claim('pending', 'g', 60_000, 'owner-b', later())).toBeNull();
+    expect(await b.claim('done', 'g', 60_000, 'owner-b', later())).toBeNull();
   });
 
   it('lets exactly one of 20 concurrent claims win, across both handles', async () => {
     const [a, b] = subject.pair();
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        (index % 2 === 0 ? a : b).claim('contended', `f${index}`, 60_000, `owner-${index}`),
+        (index % 2 === 0 ? a : b).claim(
+          'contended',
+          `f${index}`,
+          60_000,
+          `owner-${index}`,
+          later(),
+        ),
       ),
     );
     const winners = results.flatMap((result, index) => (result === null ? [index] : []));
@@ -131,7 +146,7 @@ describe.each(idempotencySubjects)('$name', (subject) => {
     const winner = `f${winners[0]}`;
     for (const result of results) {
       if (result !== null) {
-        expect(result).toEqual({ state: 'pending', fingerprint: winner });
+        expect(result).toMatchObject({ state: 'pending', fingerprint: winner });
       }
     }
   });
@@ -178,11 +193,104 @@ describe.each(idempotencySubjects)('$name', (subject) => {
         replayed: false,
       });
     });
+
+    /** A create that was sent and timed out: nobody knows whether the room exists. */
+    const sentThenTimedOut = async (): Promise<string> => {
+      throw new ProviderUnavailableError('Provider test did not answer within 10000 ms', {
+        provider: 'test',
+        operation: 'createRoom',
+        providerCode: 'TIMEOUT',
+        outcomeUnknown: true,
+      });
+    };
+
+    it('keeps the key in doubt after a create of unknown outcome, and never creates again blindly', async () => {
+      const [a, b] = subject.pair();
+      await expect(runIdempotent(a, call('f'), sentThenTimedOut)).rejects.toBeInstanceOf(
+        OutcomeUnknownError,
+      );
+      expect(await b.get('k')).toEqual({ state: 'in-doubt', fingerprint: 'f' });
+      let created = 0;
+      const create = async () => {
+        created++;
+        return 'room-2';
+      };
+      // Without a way to ask the provider, the doubt stays, and nothing is created.
+      await expect(runIdempotent(b, call('f'), create)).rejects.toBeInstanceOf(OutcomeUnknownError);
+      await expect(
+        runIdempotent(a, call('f'), create, async () => {
+          throw new UnsupportedOperationError('test', 'createRoom');
+        }),
+      ).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(created).toBe(0);
+      expect(await a.get('k')).toEqual({ state: 'in-doubt', fingerprint: 'f' });
+    });
+
+    it('resolves a doubt by asking the provider: the room it finds is the answer', async () => {
+      const [a, b] = subject.pair();
+      await expect(runIdempotent(a, call('f'), sentThenTimedOut)).rejects.toThrow();
+      let created = 0;
+      const create = async () => {
+        created++;
+        return 'room-2';
+      };
+      await expect(runIdempotent(b, call('f'), create, async () => 'room-1')).resolves.toEqual({
+        value: 'room-1',
+        replayed: true,
+      });
+      // Settled: the next repeat replays without asking again.
+      await expect(runIdempotent(a, call('f'), create, async () => null)).resolves.toEqual({
+        value: 'room-1',
+        replayed: true,
+      });
+      expect(created).toBe(0);
+    });
+
+    it('creates once when the provider says the earlier create made nothing', async () => {
+      const [a, b] = subject.pair();
+      await expect(runIdempotent(a, call('f'), sentThenTimedOut)).rejects.toThrow();
+      let asked = 0;
+      let created = 0;
+      const results = await Promise.all(
+        Array.from({ length: 4 }, (_, index) =>
+          runIdempotent(
+            index % 2 ? a : b,
+            call('f'),
+            async () => {
+              created++;
+              await sleep(40);
+              return 'room-2';
+            },
+            async () => {
+              asked++;
+              return null;
+            },
+          ),
+        ),
+      );
+      expect(results.map((result) => result.value)).toEqual(Array(4).fill('room-2'));
+      expect(asked).toBe(1);
+      expect(created).toBe(1);
+    });
+
+    it('treats a claim whose request died mid-create as in doubt, not as free', async () => {
+      const [a, b] = subject.pair();
+      // A request that claimed the key and never finished (its process died): stale at once.
+      expect(await a.claim('k', 'f', 60_000, 'owner-dead', Date.now() - 1)).toBeNull();
+      let created = 0;
+      await expect(
+        runIdempotent(b, call('f'), async () => {
+          created++;
+          return 'room-2';
+        }),
+      ).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(created).toBe(0);
+    });
   });
 
   it('keeps a finished record when a release comes after complete', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('k', 'f', 60_000, 'owner-a')).toBeNull();
+    expect(await a.claim('k', 'f', 60_000, 'owner-a', later())).toBeNull();
     await a.complete('k', 'f', 'room-1', 60_000);
     await a.release('k', 'owner-a');
     await b.release('k', 'owner-b');
@@ -191,30 +299,30 @@ describe.each(idempotencySubjects)('$name', (subject) => {
 
   it('does not let a late release delete the claim another request made after ours expired', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('k', 'f', 50, 'owner-a')).toBeNull();
+    expect(await a.claim('k', 'f', 50, 'owner-a', later())).toBeNull();
     await sleep(120);
-    expect(await b.claim('k', 'f', 60_000, 'owner-b')).toBeNull();
+    expect(await b.claim('k', 'f', 60_000, 'owner-b', later())).toBeNull();
     await a.release('k', 'owner-a');
-    expect(await a.get('k')).toEqual({ state: 'pending', fingerprint: 'f' });
+    expect(await a.get('k')).toMatchObject({ state: 'pending', fingerprint: 'f' });
   });
 
   it('expires a short-lived key while an older, longer-lived one is still held', async () => {
     const [a, b] = subject.pair();
-    expect(await a.claim('long', 'f', 60_000, 'owner-a')).toBeNull();
-    expect(await a.claim('short', 'f', 50, 'owner-a')).toBeNull();
+    expect(await a.claim('long', 'f', 60_000, 'owner-a', later())).toBeNull();
+    expect(await a.claim('short', 'f', 50, 'owner-a', later())).toBeNull();
     await sleep(120);
-    expect(await b.claim('short', 'g', 60_000, 'owner-b')).toBeNull();
+    expect(await b.claim('short', 'g', 60_000, 'owner-b', later())).toBeNull();
   });
 });
 
 describe('RedisIdempotencyStore in Redis', () => {
-  it('keeps records under vrg:idem: with a TTL, holding only state, fingerprint, owner and result', async () => {
+  it('keeps records under vrg:idem: with a TTL, holding only state, fingerprint, owner, staleAt and result', async () => {
     const store = new RedisIdempotencyStore(clientA);
     const key = `createRoom:signalwire:${randomUUID()}`;
     expect(IDEMPOTENCY_KEY_PREFIX).toBe('vrg:idem:');
-    expect(await store.claim(key, 'digest', 60_000, 'owner-store')).toBeNull();
+    expect(await store.claim(key, 'digest', 60_000, 'owner-store', later())).toBeNull();
     const pending = JSON.parse((await clientB.get(`vrg:idem:${key}`)) ?? 'null');
-    expect(Object.keys(pending).sort()).toEqual(['fingerprint', 'owner', 'state']);
+    expect(Object.keys(pending).sort()).toEqual(['fingerprint', 'owner', 'staleAt', 'state']);
     expect(pending).toMatchObject({ state: 'pending', fingerprint: 'digest' });
     const pendingTtl = await clientB.pttl(`vrg:idem:${key}`);
     expect(pendingTtl).toBeGreaterThan(59_000);
@@ -312,8 +420,8 @@ describe('createStores', () => {
       `in Redis at ${server.url} (shared by every instance using it)`,
     );
     const key = `createRoom:x:${randomUUID()}`;
-    expect(await stores.idempotency.claim(key, 'f', 60_000, 'owner')).toBeNull();
-    expect(await new RedisIdempotencyStore(clientA).get(key)).toEqual({
+    expect(await stores.idempotency.claim(key, 'f', 60_000, 'owner', later())).toBeNull();
+    expect(await new RedisIdempotencyStore(clientA).get(key)).toMatchObject({
       state: 'pending',
       fingerprint: 'f',
     });
@@ -343,7 +451,7 @@ describe('createStores', () => {
       // Let the client see the connection close.
       await sleep(100);
       const started = Date.now();
-      const claim = stores.idempotency.claim('k', 'f', 60_000, 'owner');
+      const claim = stores.idempotency.claim('k', 'f', 60_000, 'owner', later());
       await expect(claim).rejects.toBeInstanceOf(StateStoreUnavailableError);
       await expect(claim).rejects.toMatchObject({ code: 'STATE_STORE_UNAVAILABLE' });
       await expect(stores.idempotency.get('k')).rejects.toBeInstanceOf(StateStoreUnavailableError);

@@ -3,6 +3,7 @@ import {
   IdempotencyConflictError,
   IdempotencyPendingError,
   InputValidationError,
+  OutcomeUnknownError,
   ProviderError,
   ProviderNotFoundError,
   ProviderRateLimitedError,
@@ -82,6 +83,14 @@ builder.objectType(IdempotencyPendingError, {
   name: 'IdempotencyPendingError',
   description:
     'A request with the same idempotencyKey is still running; retry shortly to get its result.',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+
+builder.objectType(OutcomeUnknownError, {
+  name: 'OutcomeUnknownError',
+  description:
+    'The create was sent and no answer says whether it happened; the idempotencyKey stays claimed, so a retry with it never creates a second room.',
   interfaces: [ErrorInterface],
   fields: () => ({}),
 });
@@ -167,6 +176,7 @@ export const MUTATION_ERROR_TYPES = [
 export const CREATE_ROOM_ERROR_TYPES = [
   IdempotencyConflictError,
   IdempotencyPendingError,
+  OutcomeUnknownError,
   StateStoreUnavailableError,
 ] as const;
 

@@ -118,25 +118,30 @@ builder.mutationFields((t) => ({
       assertSupported(provider, 'createRoom');
       assertOptionsFit(provider, input);
       const { idempotencyKey, ...request } = input;
+      const creation = {
+        name: request.name,
+        displayName: request.displayName,
+        description: request.description,
+        notBefore: request.notBefore,
+        expiresAt: request.expiresAt,
+        maxParticipants: request.maxParticipants,
+        recordingEnabled: request.recordingEnabled,
+        region: request.region,
+        signalwire: orUndefined(request.signalwire),
+        hms: orUndefined(request.hms),
+      };
       const create = async () => {
-        const room = await provider.createRoom(
-          {
-            name: request.name,
-            displayName: request.displayName,
-            description: request.description,
-            notBefore: request.notBefore,
-            expiresAt: request.expiresAt,
-            maxParticipants: request.maxParticipants,
-            recordingEnabled: request.recordingEnabled,
-            region: request.region,
-            signalwire: orUndefined(request.signalwire),
-            hms: orUndefined(request.hms),
-          },
-          { context: context.call },
-        );
+        const room = await provider.createRoom(creation, { context: context.call });
         context.loaders.prime(room);
         return room;
       };
+      // Asked only when an earlier create under this key was sent and got no answer.
+      const findCreated = provider.findCreatedRoom
+        ? async () => {
+            const room = await provider.findCreatedRoom?.(creation, { context: context.call });
+            return room ? roomKeyString(room) : null;
+          }
+        : undefined;
       if (!idempotencyKey) {
         return create();
       }
@@ -154,6 +159,7 @@ builder.mutationFields((t) => ({
           created = await create();
           return roomKeyString(created);
         },
+        findCreated,
       );
       if (created) {
         return created;

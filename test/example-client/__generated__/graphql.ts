@@ -65,6 +65,7 @@ export type ExampleCreateRoomMutation = { createRoom:
     | { __typename: 'IdempotencyConflictError', code: string, message: string }
     | { __typename: 'IdempotencyPendingError', code: string, message: string }
     | { __typename: 'InputValidationError', code: string, message: string }
+    | { __typename: 'OutcomeUnknownError', code: string, message: string }
     | { __typename: 'ProviderError', code: string, message: string }
     | { __typename: 'ProviderNotFoundError', code: string, message: string }
     | { __typename: 'ProviderRateLimitedError', code: string, message: string }

@@ -4,6 +4,9 @@ import { fingerprintOf } from '../../../src/store/fingerprint.js';
 import { MemoryIdempotencyStore } from '../../../src/store/idempotency-store.js';
 import { runIdempotent } from '../../../src/store/run-idempotent.js';
 
+/** When a claim made now goes stale: far enough off that none does in these tests. */
+const later = () => Date.now() + 60_000;
+
 describe('fingerprintOf', () => {
   it('ignores key order and absent fields, and tells different input apart', () => {
     expect(fingerprintOf({ a: 1, b: { c: [1, 2] } })).toBe(
@@ -20,16 +23,16 @@ describe('MemoryIdempotencyStore', () => {
   it('forgets a key once its time is up', async () => {
     let now = 1_000;
     const store = new MemoryIdempotencyStore(() => now);
-    expect(await store.claim('k', 'f', 100, 'owner-store')).toBeNull();
+    expect(await store.claim('k', 'f', 100, 'owner-store', later())).toBeNull();
     await store.complete('k', 'f', 'room-1', 100);
-    expect(await store.claim('k', 'f', 100, 'owner-store')).toEqual({
+    expect(await store.claim('k', 'f', 100, 'owner-store', later())).toEqual({
       state: 'done',
       fingerprint: 'f',
       value: 'room-1',
     });
     now += 101;
     expect(await store.get('k')).toBeNull();
-    expect(await store.claim('k', 'f', 100, 'owner-store')).toBeNull();
+    expect(await store.claim('k', 'f', 100, 'owner-store', later())).toBeNull();
   });
 });
 
