@@ -194,9 +194,28 @@ export const configSchema = z
     circuitFailureThreshold: positiveInt(1_000).default(5),
     /** How long an open circuit fails fast before letting one probe through (ms). */
     circuitOpenMs: positiveInt(600_000).default(10_000),
+    /** Time a client has to send a request's headers before 408 and close (ms). */
+    headersTimeoutMs: positiveInt(600_000).default(10_000),
+    /** Time a client has to send a whole request, body included, before 408 and close (ms). */
+    requestTimeoutMs: positiveInt(600_000).default(30_000),
+    /** Open client connections, in total; past it a new connection is closed at once. */
+    maxConnections: positiveInt(100_000).default(1_024),
+    /**
+     * Open client connections from one address; past it a new one from there is closed at once.
+     * Behind a load balancer every connection comes from it, so this must cover its pool.
+     */
+    maxConnectionsPerAddress: positiveInt(100_000).default(256),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((config, context) => {
+    if (config.requestTimeoutMs < config.headersTimeoutMs) {
+      // Node refuses a server whose request deadline ends before its headers deadline.
+      context.addIssue({
+        code: 'custom',
+        path: ['requestTimeoutMs'],
+        message: 'must be at least HEADERS_TIMEOUT_MS',
+      });
+    }
     if (config.clientJwtSecret && config.clientJwksUrl) {
       context.addIssue({
         code: 'custom',
@@ -264,6 +283,10 @@ const ENV_NAMES = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  maxConnections: 'MAX_CONNECTIONS',
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
 } as const;
 
 /**

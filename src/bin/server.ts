@@ -1,10 +1,10 @@
-import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { budgetOf } from '../observability/scope.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
+import { createHttpServer } from '../server/http-server.js';
 import { createStores } from '../store/create-stores.js';
 import { createApp } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
@@ -41,13 +41,9 @@ async function main(): Promise<void> {
     idempotencyStore: stores.idempotency,
     rateLimitStore: stores.rateLimit,
   });
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
+  const http = createHttpServer({ handler: app, limits: config, logger });
+  const { port } = await http.listen(config.port, config.host);
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
   const shownHost = everyInterface ? 'localhost' : config.host;
   const reach = everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`;
@@ -88,8 +84,7 @@ async function main(): Promise<void> {
   );
 
   const shutdown = () => {
-    server.close();
-    server.closeAllConnections();
+    void http.close();
     void Promise.all([
       closeRegistry(),
       sandbox?.close(),

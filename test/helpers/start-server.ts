@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
@@ -9,10 +7,15 @@ import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { budgetOf } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
+import { createHttpServer } from '../../src/server/http-server.js';
 import { createApp } from '../../src/yoga.js';
 
 export interface TestServer {
+  /** `http://127.0.0.1:<port>/graphql` */
   readonly url: string;
+  /** `http://127.0.0.1:<port>`, for raw sockets. */
+  readonly origin: string;
+  readonly port: number;
   readonly fleet: EmulatorFleet;
   /** Sends a typed operation as HTTP POST and returns the whole response body. */
   execute<Result, Variables>(
@@ -55,8 +58,9 @@ export interface StartOptions {
 }
 
 /**
- * The app on port 0, pointed over real undici pools at every emulator on port 0. Closing
- * destroys open sockets, so a test file never waits on keep-alive.
+ * The app on port 0, served by the service's own HTTP server (`src/server/http-server.ts`) and
+ * pointed over real undici pools at every emulator on port 0. Closing destroys open sockets, so
+ * a test file never waits on keep-alive.
  */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const fleet = await startEmulatorFleet({ fixedPorts: false });
@@ -82,15 +86,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     telemetry,
     open: options.open ?? true,
   });
-  const server: Server = createServer(app);
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+  const http = createHttpServer({ handler: app, limits: config, logger });
+  const { port } = await http.listen(0, '127.0.0.1');
+  const origin = `http://127.0.0.1:${port}`;
+  const url = `${origin}/graphql`;
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(url, {
@@ -101,6 +100,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
   return {
     url,
+    origin,
+    port,
     fleet,
     post,
     async execute(document, variables, headers) {
@@ -115,10 +116,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
-      for (const socket of sockets) {
-        socket.destroy();
-      }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
       await closeRegistry();
       await fleet.close();
       await telemetry.shutdown();
