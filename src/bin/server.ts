@@ -5,6 +5,7 @@ import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
 import { createHttpServer } from '../server/http-server.js';
+import { probeListener } from '../server/probes.js';
 import { createStores } from '../store/create-stores.js';
 import { createApp } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
     rateLimitStore: stores.rateLimit,
   });
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
-  const http = createHttpServer({ handler: app, limits: config, logger });
+  const http = createHttpServer({
+    handler: app,
+    probes: probeListener({
+      draining: () => http.draining,
+      redisUp: stores.redis ? () => stores.ping() : undefined,
+    }),
+    limits: config,
+    logger,
+  });
   const { port } = await http.listen(config.port, config.host);
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
   const shownHost = everyInterface ? 'localhost' : config.host;

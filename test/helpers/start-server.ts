@@ -8,12 +8,13 @@ import { budgetOf } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
 import { createHttpServer } from '../../src/server/http-server.js';
+import { probeListener } from '../../src/server/probes.js';
 import { createApp } from '../../src/yoga.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>/graphql` */
   readonly url: string;
-  /** `http://127.0.0.1:<port>`, for raw sockets. */
+  /** `http://127.0.0.1:<port>`, for the probes and raw sockets. */
   readonly origin: string;
   readonly port: number;
   readonly fleet: EmulatorFleet;
@@ -86,7 +87,12 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     telemetry,
     open: options.open ?? true,
   });
-  const http = createHttpServer({ handler: app, limits: config, logger });
+  const http = createHttpServer({
+    handler: app,
+    probes: probeListener({ draining: () => http.draining }),
+    limits: config,
+    logger,
+  });
   const { port } = await http.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/graphql`;
