@@ -205,6 +205,8 @@ export const configSchema = z
      * Behind a load balancer every connection comes from it, so this must cover its pool.
      */
     maxConnectionsPerAddress: positiveInt(100_000).default(256),
+    /** How long in-flight requests may run on after SIGTERM before their connections are cut (ms). */
+    drainTimeoutMs: positiveInt(600_000).default(15_000),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((config, context) => {
@@ -287,6 +289,7 @@ const ENV_NAMES = {
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
   maxConnections: 'MAX_CONNECTIONS',
   maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
+  drainTimeoutMs: 'DRAIN_TIMEOUT_MS',
 } as const;
 
 /**

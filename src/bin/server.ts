@@ -6,6 +6,7 @@ import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
 import { createHttpServer } from '../server/http-server.js';
 import { probeListener } from '../server/probes.js';
+import { createShutdown } from '../server/shutdown.js';
 import { createStores } from '../store/create-stores.js';
 import { createApp } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
@@ -92,18 +93,22 @@ async function main(): Promise<void> {
     `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
   );
 
-  const shutdown = () => {
-    void http.close();
-    void Promise.all([
-      closeRegistry(),
-      sandbox?.close(),
-      stores.close(),
+  const shutdown = createShutdown({
+    http,
+    drainTimeoutMs: config.drainTimeoutMs,
+    logger,
+    release: [
+      { name: 'the upstream pools', close: closeRegistry },
+      { name: 'Redis', close: () => stores.close() },
+      { name: 'the sandbox emulators', close: async () => sandbox?.close() },
       // Spans still buffered for OTLP are sent before exiting.
-      telemetry.shutdown(),
-    ]).then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+      { name: 'telemetry', close: () => telemetry.shutdown() },
+    ],
+    exit: (code) => process.exit(code),
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void shutdown.begin(signal));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -81,6 +81,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       maxConnections: 1_024,
       maxConnectionsPerAddress: 256,
+      drainTimeoutMs: 15_000,
       providers: [],
     });
   });
