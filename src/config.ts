@@ -246,8 +246,11 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Environment variable for each top-level setting. */
-const ENV_NAMES = {
+/**
+ * Environment variable for each top-level setting: error messages and the configuration reload
+ * name settings by it.
+ */
+export const ENV_NAMES = {
   port: 'PORT',
   host: 'HOST',
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
@@ -339,6 +342,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'is invalid'}`);
   }
   return result.data;
+}
+
+/** The `CONFIG_FILE` path `loadConfig` reads, if any; a configuration reload watches it. */
+export function configFilePath(env: Env = process.env): string | undefined {
+  return env.CONFIG_FILE || undefined;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

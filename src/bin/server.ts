@@ -1,10 +1,12 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, configFilePath, loadConfig } from '../config.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { budgetOf } from '../observability/scope.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
+import { createConfigReloader } from '../server/config-reload.js';
 import { createHttpServer } from '../server/http-server.js';
+import { LiveRegistry } from '../server/live-registry.js';
 import { probeListener } from '../server/probes.js';
 import { createShutdown } from '../server/shutdown.js';
 import { createStores } from '../store/create-stores.js';
@@ -15,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const refusal = startupRefusal(config, config.providers.length === 0);
   if (refusal) {
-    throw new ConfigError(refusal);
+    throw new ConfigError(`Refusing to start: ${refusal}`);
   }
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
@@ -23,10 +25,9 @@ async function main(): Promise<void> {
   // JSON lines on stdout, one logger for the whole process.
   const logger = createLogger({ level: config.logLevel });
   const telemetry = createTelemetry({ config: effective, logger });
-  const { registry, close: closeRegistry } = createRegistry(effective, {
-    observer: telemetry.upstream,
-    budget: budgetOf,
-  });
+  const registryFor = (settings: Config) =>
+    createRegistry(settings, { observer: telemetry.upstream, budget: budgetOf });
+  const live = new LiveRegistry(effective, registryFor(effective));
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
   const stores = createStores(effective, {
     logError: (message, error) => logger.error({ error: errorDetail(error) }, message),
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   // The sandbox talks only to emulators on loopback, so it runs open; real accounts never do.
   const app = createApp({
     config: effective,
-    registry,
+    registry: live,
     logger,
     telemetry,
     open: sandbox !== null,
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   });
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
   const http = createHttpServer({
-    handler: app,
+    handler: live.serve(app),
     probes: probeListener({
       draining: () => http.draining,
       redisUp: stores.redis ? () => stores.ping() : undefined,
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     );
   } else {
     logger.info(
-      `Providers: ${registry
+      `Providers: ${live.registry
         .all()
         .map((provider) => `${provider.key} (${provider.kind})`)
         .join(', ')}`,
@@ -93,12 +94,23 @@ async function main(): Promise<void> {
     `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
   );
 
+  const reloader = createConfigReloader({
+    live,
+    load: () => loadConfig(),
+    createRegistry: registryFor,
+    sandboxProviders: sandbox?.providers,
+    configFile: configFilePath(),
+    logger,
+  });
+  const stopWatching = reloader.watch();
+  process.on('SIGHUP', () => reloader.reload('SIGHUP'));
+
   const shutdown = createShutdown({
     http,
     drainTimeoutMs: config.drainTimeoutMs,
     logger,
     release: [
-      { name: 'the upstream pools', close: closeRegistry },
+      { name: 'the upstream pools', close: () => live.close() },
       { name: 'Redis', close: () => stores.close() },
       { name: 'the sandbox emulators', close: async () => sandbox?.close() },
       // Spans still buffered for OTLP are sent before exiting.
@@ -107,7 +119,10 @@ async function main(): Promise<void> {
     exit: (code) => process.exit(code),
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => void shutdown.begin(signal));
+    process.on(signal, () => {
+      stopWatching();
+      void shutdown.begin(signal);
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import { budgetOf } from '../../src/observability/scope.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
 import { createHttpServer } from '../../src/server/http-server.js';
+import { LiveRegistry } from '../../src/server/live-registry.js';
 import { probeListener } from '../../src/server/probes.js';
 import { createApp } from '../../src/yoga.js';
 
@@ -18,6 +19,8 @@ export interface TestServer {
   readonly origin: string;
   readonly port: number;
   readonly fleet: EmulatorFleet;
+  /** The registry requests use, replaceable as a configuration reload does. */
+  readonly live: LiveRegistry;
   /** Sends a typed operation as HTTP POST and returns the whole response body. */
   execute<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
@@ -76,19 +79,19 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   // A silent logger rather than none, so the logging code paths run in every test.
   const logger = options.logger ?? silentLogger();
   const telemetry = createTelemetry({ config, logger, spanExporter: options.spanExporter });
-  const { registry, close: closeRegistry } = createRegistry(config, {
-    observer: telemetry.upstream,
-    budget: budgetOf,
-  });
+  const live = new LiveRegistry(
+    config,
+    createRegistry(config, { observer: telemetry.upstream, budget: budgetOf }),
+  );
   const app = createApp({
     config,
-    registry,
+    registry: live,
     logger,
     telemetry,
     open: options.open ?? true,
   });
   const http = createHttpServer({
-    handler: app,
+    handler: live.serve(app),
     probes: probeListener({ draining: () => http.draining }),
     limits: config,
     logger,
@@ -109,6 +112,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     origin,
     port,
     fleet,
+    live,
     post,
     async execute(document, variables, headers) {
       const response = await post(JSON.stringify({ query: print(document), variables }), headers);
@@ -123,7 +127,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     },
     async close() {
       await http.close();
-      await closeRegistry();
+      await live.close();
       await fleet.close();
       await telemetry.shutdown();
     },
