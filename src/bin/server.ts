@@ -9,6 +9,7 @@ import { createHttpServer } from '../server/http-server.js';
 import { LiveRegistry } from '../server/live-registry.js';
 import { probeListener } from '../server/probes.js';
 import { createShutdown } from '../server/shutdown.js';
+import { logBanner } from '../server/startup-banner.js';
 import { createStores } from '../store/create-stores.js';
 import { createApp } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
@@ -22,8 +23,9 @@ async function main(): Promise<void> {
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
-  // JSON lines on stdout, one logger for the whole process.
-  const logger = createLogger({ level: config.logLevel });
+  // People at a terminal read lines; anything else (a container, a log shipper) gets JSON.
+  const forPeople = process.stdout.isTTY === true;
+  const logger = createLogger({ level: config.logLevel, pretty: forPeople });
   const telemetry = createTelemetry({ config: effective, logger });
   const registryFor = (settings: Config) =>
     createRegistry(settings, { observer: telemetry.upstream, budget: budgetOf });
@@ -55,43 +57,21 @@ async function main(): Promise<void> {
     logger,
   });
   const { port } = await http.listen(config.port, config.host);
+
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
-  const shownHost = everyInterface ? 'localhost' : config.host;
-  const reach = everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`;
-  // Each banner line is its own record, so the log stays one JSON object per line. Open access
-  // is a warning, where an operator's alerting looks; "listening" comes last, once all is said.
-  if (sandbox) {
-    logger.info(
-      'SANDBOX MODE: no provider credentials are configured, so emulated providers run in-process on loopback:',
-    );
-    for (const provider of sandbox.providers) {
-      logger.info(`  ${provider.key} (${provider.kind}) -> ${provider.baseUrl}`);
-    }
-    logger.info(
-      'Nothing here reaches a real provider. Configure providers (see README) to leave sandbox mode.',
-    );
-    logger.warn(
-      `OPEN ACCESS: no client credentials are needed and any browser origin may call, so anyone who can reach ${reach} can use this API.`,
-    );
-  } else {
-    logger.info(
-      `Providers: ${live.registry
-        .all()
-        .map((provider) => `${provider.key} (${provider.kind})`)
-        .join(', ')}`,
-    );
-    if (config.allowAnonymous) {
-      logger.warn(
-        'ALLOW_ANONYMOUS is on: requests without credentials get every scope, so anyone who can reach this service can use these accounts.',
-      );
-    }
-  }
-  logger.info(`State (idempotency keys, rate-limit counts): ${stores.description}`);
-  logger.info(
-    `Metrics: ${config.metrics ? `http://${shownHost}:${port}/metrics` : 'off (METRICS=false)'}; tracing: ${config.tracing}`,
-  );
-  logger.info(
-    `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
+  logBanner(
+    {
+      origin: `http://${everyInterface ? 'localhost' : config.host}:${port}`,
+      reach: everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`,
+      sandbox: sandbox?.providers ?? null,
+      accounts: live.registry.all().map((provider) => `${provider.key} (${provider.kind})`),
+      allowAnonymous: config.allowAnonymous,
+      state: stores.description,
+      metrics: config.metrics,
+      tracing: config.tracing,
+    },
+    logger,
+    forPeople ? (text) => process.stdout.write(text) : undefined,
   );
 
   const reloader = createConfigReloader({
