@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CONFIG_ENV_VARIABLES } from '../../src/config.js';
 import { freePort } from './free-port.js';
+import { startRuntime } from './start-script.js';
 
 export type LogRecord = Record<string, unknown> & { msg?: string; level?: string };
 
-/** `src/bin/server.ts` in a process of its own, with its JSON log. */
+/** The service in a process of its own, as `npm start` runs it, with its JSON log. */
 export interface ServerProcess {
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
@@ -20,11 +22,24 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+export interface ServerProcessOptions {
+  /**
+   * Runs `dist/` as `npm start` does (its Node flags and environment, no TypeScript loader);
+   * build it first. Otherwise `src/` through tsx.
+   */
+  readonly compiled?: boolean;
+}
+
+const REPO_ROOT = new URL('../../', import.meta.url);
+
 /**
  * Starts the service on a free loopback port with `env` over a clean environment (no config
  * variable of the caller's shell leaks in) and resolves once it says it is listening.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!CONFIG_ENV_VARIABLES.has(name) && value !== undefined) {
@@ -32,9 +47,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     }
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/bin/server.ts'], {
-    cwd: new URL('../../', import.meta.url),
-    env: { ...clean, PORT: String(port), HOST: '127.0.0.1', ...env },
+  const runtime = options.compiled ? startRuntime(fileURLToPath(REPO_ROOT)) : null;
+  const args = runtime
+    ? [...runtime.nodeFlags, runtime.script]
+    : ['--import', 'tsx', 'src/bin/server.ts'];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...clean, ...runtime?.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const records: LogRecord[] = [];
