@@ -204,9 +204,30 @@ export const configSchema = z
     circuitFailureThreshold: positiveInt(1_000).default(5),
     /** How long an open circuit fails fast before letting one probe through (ms). */
     circuitOpenMs: positiveInt(600_000).default(10_000),
+    /** Time a client has to send a request's headers before 408 and close (ms). */
+    headersTimeoutMs: positiveInt(600_000).default(10_000),
+    /** Time a client has to send a whole request, body included, before 408 and close (ms). */
+    requestTimeoutMs: positiveInt(600_000).default(30_000),
+    /** Open client connections, in total; past it a new connection is closed at once. */
+    maxConnections: positiveInt(100_000).default(1_024),
+    /**
+     * Open client connections from one address; past it a new one from there is closed at once.
+     * Behind a load balancer every connection comes from it, so this must cover its pool.
+     */
+    maxConnectionsPerAddress: positiveInt(100_000).default(256),
+    /** How long in-flight requests may run on after SIGTERM before their connections are cut (ms). */
+    drainTimeoutMs: positiveInt(600_000).default(15_000),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((config, context) => {
+    if (config.requestTimeoutMs < config.headersTimeoutMs) {
+      // Node refuses a server whose request deadline ends before its headers deadline.
+      context.addIssue({
+        code: 'custom',
+        path: ['requestTimeoutMs'],
+        message: 'must be at least HEADERS_TIMEOUT_MS',
+      });
+    }
     if (config.clientJwtSecret && config.clientJwksUrl) {
       context.addIssue({
         code: 'custom',
@@ -235,8 +256,11 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Environment variable for each top-level setting. */
-const ENV_NAMES = {
+/**
+ * Environment variable for each top-level setting: error messages and the configuration reload
+ * name settings by it.
+ */
+export const ENV_NAMES = {
   port: 'PORT',
   host: 'HOST',
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
@@ -276,6 +300,11 @@ const ENV_NAMES = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   circuitFailureThreshold: 'CIRCUIT_FAILURE_THRESHOLD',
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  maxConnections: 'MAX_CONNECTIONS',
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
+  drainTimeoutMs: 'DRAIN_TIMEOUT_MS',
 } as const;
 
 /**
@@ -325,6 +354,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'is invalid'}`);
   }
   return result.data;
+}
+
+/** The `CONFIG_FILE` path `loadConfig` reads, if any; a configuration reload watches it. */
+export function configFilePath(env: Env = process.env): string | undefined {
+  return env.CONFIG_FILE || undefined;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -12,10 +12,11 @@ import { createObservability, yogaLogger } from './observability/observability-p
 import { createTelemetry, type Telemetry } from './observability/telemetry.js';
 import { isInvalidGlobalId, unexpectedErrorLog } from './observability/unexpected-errors.js';
 import type { ProviderRegistry } from './providers/registry.js';
-import { ClientAuthenticator, useClientAuth } from './server/client-auth.js';
+import { ClientAuthenticator, clientAuthSettings, useClientAuth } from './server/client-auth.js';
 import { corsPolicy, useCsrfPrevention } from './server/csrf.js';
 import { graphiqlPage } from './server/graphiql.js';
 import { useJitExecution } from './server/jit-execution.js';
+import { type LeasedContext, LiveRegistry } from './server/live-registry.js';
 import { queryLimitPlugins } from './server/query-limits.js';
 import { useRateLimit } from './server/rate-limit.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './server/rate-limit-store.js';
@@ -23,7 +24,12 @@ import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempoten
 
 export interface AppOptions {
   readonly config: Config;
-  readonly registry: ProviderRegistry;
+  /**
+   * The provider accounts. A `LiveRegistry` can be replaced while the app runs: each request
+   * then uses the registry its server context carries (`LiveRegistry.serve`), and the client
+   * authenticator takes the keys of each configuration it puts in force.
+   */
+  readonly registry: ProviderRegistry | LiveRegistry;
   /**
    * Where unexpected errors are reported, with the id of the request they came from when it is
    * known; never given secrets. Defaults to `logger` at error level.
@@ -76,8 +82,11 @@ query Overview {
 `;
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
-export function createApp(options: AppOptions): YogaServerInstance<Record<string, never>, Context> {
+export function createApp(
+  options: AppOptions,
+): YogaServerInstance<Partial<LeasedContext>, Context> {
   const { config } = options;
+  const source = options.registry;
   const idempotency = {
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
     ttlMs: config.idempotencyTtlSeconds * 1000,
@@ -112,16 +121,11 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
           graphiql: { defaultQuery: DEFAULT_GRAPHIQL_QUERY, title: 'Video rooms GraphQL' },
         })
       : null;
-  const authenticator = new ClientAuthenticator({
-    apiKeys: config.clientApiKeys,
-    jwtSecret: config.clientJwtSecret,
-    jwksUrl: config.clientJwksUrl,
-    jwtIssuer: config.clientJwtIssuer,
-    jwtAudience: config.clientJwtAudience,
-    allowAnonymous: open || config.allowAnonymous,
-    logError,
-  });
-  return createYoga<Record<string, never>, Context>({
+  const authenticator = new ClientAuthenticator({ ...clientAuthSettings(config, open), logError });
+  if (source instanceof LiveRegistry) {
+    source.onReplace((next) => authenticator.reconfigure(clientAuthSettings(next, open)));
+  }
+  return createYoga<Partial<LeasedContext>, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
@@ -159,7 +163,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     landingPage: false,
     // Served by `graphiqlPage` above, with its assets as static files, not inlined by Yoga.
     graphiql: false,
-    context: ({ request }): Context => {
+    context: ({ request, registry: leased }): Context => {
+      const registry = leased ?? (source instanceof LiveRegistry ? source.registry : source);
       // The operation's limits and identity, handed down explicitly to every upstream call.
       const call = createCallContext({
         signal: request.signal,
@@ -169,8 +174,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
         span: observability.operationSpanOf(request),
       });
       return {
-        registry: options.registry,
-        loaders: createLoaders(options.registry, call),
+        registry,
+        loaders: createLoaders(registry, call),
         call,
         maxPageSize: config.maxPageSize,
         idempotency,

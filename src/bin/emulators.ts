@@ -15,10 +15,24 @@ function envFor(provider: ProviderConfig): string {
   }
 }
 
-/** Runs every emulator on its fixed loopback port until interrupted. */
+/**
+ * `--host <address>`: where to listen, loopback by default. A container needs `0.0.0.0` for
+ * the service in another container to reach it (compose.yaml).
+ */
+function hostArgument(args: readonly string[]): string {
+  const index = args.indexOf('--host');
+  return index >= 0 ? (args[index + 1] ?? '127.0.0.1') : '127.0.0.1';
+}
+
+/** Runs every emulator on its fixed port until interrupted. */
 async function main(): Promise<void> {
-  const fleet = await startEmulatorFleet({ fixedPorts: true });
-  console.log('Provider emulators running on loopback:');
+  const host = hostArgument(process.argv.slice(2));
+  const fleet = await startEmulatorFleet({ fixedPorts: true, host });
+  console.log(
+    host === '127.0.0.1'
+      ? 'Provider emulators running on loopback:'
+      : `Provider emulators listening on ${host}: anyone who can reach this machine can use them:`,
+  );
   for (const provider of fleet.providers) {
     console.log(`  ${provider.kind.padEnd(10)} ${provider.baseUrl}`);
   }

@@ -1,9 +1,14 @@
-import { createServer } from 'node:http';
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, configFilePath, loadConfig } from '../config.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
+import { createConfigReloader } from '../server/config-reload.js';
+import { createHttpServer } from '../server/http-server.js';
+import { LiveRegistry } from '../server/live-registry.js';
+import { probeListener } from '../server/probes.js';
+import { createShutdown } from '../server/shutdown.js';
+import { logBanner } from '../server/startup-banner.js';
 import { createStores } from '../store/create-stores.js';
 import { createApp } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
@@ -12,17 +17,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const refusal = startupRefusal(config, config.providers.length === 0);
   if (refusal) {
-    throw new ConfigError(refusal);
+    throw new ConfigError(`Refusing to start: ${refusal}`);
   }
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
-  // JSON lines on stdout, one logger for the whole process.
-  const logger = createLogger({ level: config.logLevel });
+  // People at a terminal read lines; anything else (a container, a log shipper) gets JSON.
+  const forPeople = process.stdout.isTTY === true;
+  const logger = createLogger({ level: config.logLevel, pretty: forPeople });
   const telemetry = createTelemetry({ config: effective, logger });
-  const { registry, close: closeRegistry } = createRegistry(effective, {
-    observer: telemetry.upstream,
-  });
+  const registryFor = (settings: Config) =>
+    createRegistry(settings, { observer: telemetry.upstream });
+  const live = new LiveRegistry(effective, registryFor(effective));
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
   const stores = createStores(effective, {
     logError: (message, error) => logger.error({ error: errorDetail(error) }, message),
@@ -32,72 +38,71 @@ async function main(): Promise<void> {
   // The sandbox talks only to emulators on loopback, so it runs open; real accounts never do.
   const app = createApp({
     config: effective,
-    registry,
+    registry: live,
     logger,
     telemetry,
     open: sandbox !== null,
     idempotencyStore: stores.idempotency,
     rateLimitStore: stores.rateLimit,
   });
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+  // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
+  const http = createHttpServer({
+    handler: live.serve(app),
+    probes: probeListener({
+      draining: () => http.draining,
+      redisUp: stores.redis ? () => stores.ping() : undefined,
+    }),
+    limits: config,
+    logger,
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const { port } = await http.listen(config.port, config.host);
+
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
-  const shownHost = everyInterface ? 'localhost' : config.host;
-  const reach = everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`;
-  // Each banner line is its own record, so the log stays one JSON object per line. Open access
-  // is a warning, where an operator's alerting looks; "listening" comes last, once all is said.
-  if (sandbox) {
-    logger.info(
-      'SANDBOX MODE: no provider credentials are configured, so emulated providers run in-process on loopback:',
-    );
-    for (const provider of sandbox.providers) {
-      logger.info(`  ${provider.key} (${provider.kind}) -> ${provider.baseUrl}`);
-    }
-    logger.info(
-      'Nothing here reaches a real provider. Configure providers (see README) to leave sandbox mode.',
-    );
-    logger.warn(
-      `OPEN ACCESS: no client credentials are needed and any browser origin may call, so anyone who can reach ${reach} can use this API.`,
-    );
-  } else {
-    logger.info(
-      `Providers: ${registry
-        .all()
-        .map((provider) => `${provider.key} (${provider.kind})`)
-        .join(', ')}`,
-    );
-    if (config.allowAnonymous) {
-      logger.warn(
-        'ALLOW_ANONYMOUS is on: requests without credentials get every scope, so anyone who can reach this service can use these accounts.',
-      );
-    }
-  }
-  logger.info(`State (idempotency keys, rate-limit counts): ${stores.description}`);
-  logger.info(
-    `Metrics: ${config.metrics ? `http://${shownHost}:${port}/metrics` : 'off (METRICS=false)'}; tracing: ${config.tracing}`,
-  );
-  logger.info(
-    `Video rooms GraphQL listening on http://${shownHost}:${port}/graphql (GraphiQL in a browser)`,
+  logBanner(
+    {
+      origin: `http://${everyInterface ? 'localhost' : config.host}:${port}`,
+      reach: everyInterface ? `this machine on port ${port}` : `${config.host}:${port}`,
+      sandbox: sandbox?.providers ?? null,
+      accounts: live.registry.all().map((provider) => `${provider.key} (${provider.kind})`),
+      allowAnonymous: config.allowAnonymous,
+      state: stores.description,
+      metrics: config.metrics,
+      tracing: config.tracing,
+    },
+    logger,
+    forPeople ? (text) => process.stdout.write(text) : undefined,
   );
 
-  const shutdown = () => {
-    server.close();
-    server.closeAllConnections();
-    void Promise.all([
-      closeRegistry(),
-      sandbox?.close(),
-      stores.close(),
+  const reloader = createConfigReloader({
+    live,
+    load: () => loadConfig(),
+    createRegistry: registryFor,
+    sandboxProviders: sandbox?.providers,
+    configFile: configFilePath(),
+    logger,
+  });
+  const stopWatching = reloader.watch();
+  process.on('SIGHUP', () => reloader.reload('SIGHUP'));
+
+  const shutdown = createShutdown({
+    http,
+    drainTimeoutMs: config.drainTimeoutMs,
+    logger,
+    release: [
+      { name: 'the upstream pools', close: () => live.close() },
+      { name: 'Redis', close: () => stores.close() },
+      { name: 'the sandbox emulators', close: async () => sandbox?.close() },
       // Spans still buffered for OTLP are sent before exiting.
-      telemetry.shutdown(),
-    ]).then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+      { name: 'telemetry', close: () => telemetry.shutdown() },
+    ],
+    exit: (code) => process.exit(code),
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      stopWatching();
+      void shutdown.begin(signal);
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { redact } from '../http/redact.js';
 
 export type { Logger } from 'pino';
@@ -33,9 +35,17 @@ export interface LoggerSetup {
   readonly level: LogLevel;
   /** Where JSON lines go; stdout when absent. Tests pass a stream into memory. */
   readonly destination?: DestinationStream;
+  /**
+   * Lines for people rather than JSON (pino-pretty, coloured), for a terminal on stdout. The
+   * same records and redaction; only the rendering differs.
+   */
+  readonly pretty?: boolean;
 }
 
-/** The service's one structured logger: a JSON object per line, ISO time, level by name. */
+/**
+ * The service's one structured logger: a JSON object per line, ISO time, level by name; or, for
+ * a terminal, the same records as readable lines.
+ */
 export function createLogger(setup: LoggerSetup): Logger {
   const options: LoggerOptions = {
     level: setup.level,
@@ -44,7 +54,27 @@ export function createLogger(setup: LoggerSetup): Logger {
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...REDACTED_FIELDS], censor: '[redacted]' },
   };
+  if (setup.pretty) {
+    return pino(options, prettyStream(setup.destination));
+  }
   return setup.destination ? pino(options, setup.destination) : pino(options);
+}
+
+/**
+ * pino-pretty, loaded only when asked for: a service whose stdout is a pipe (a container, a log
+ * shipper) never loads it.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({
+    sync: true,
+    // Colour only on stdout: a stream handed in (a test) gets plain text.
+    colorize: destination === undefined,
+    ...(destination ? { destination: destination as NodeJS.WritableStream } : {}),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name',
+  });
 }
 
 /** A logger that writes nothing, for tests and for apps built without one. */

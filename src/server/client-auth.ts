@@ -12,7 +12,7 @@ import type { ClientIdentity } from '../context.js';
 import { bearerCredential } from './bearer.js';
 
 /** What authenticates clients, and whether a request without credentials may pass. */
-export interface ClientAuthOptions {
+export interface ClientAuthSettings {
   /** Keys as the SHA-256 (hex) of the raw key, each with its id and scopes. */
   readonly apiKeys: readonly ClientApiKey[];
   /** HS256 secret of client JWTs. */
@@ -25,8 +25,23 @@ export interface ClientAuthOptions {
   readonly jwtAudience?: string;
   /** A request with no credentials gets every scope (the sandbox, `ALLOW_ANONYMOUS`). */
   readonly allowAnonymous: boolean;
+}
+
+export interface ClientAuthOptions extends ClientAuthSettings {
   /** Where a failure to fetch the JWKS is reported, with the request; never given a credential. */
   readonly logError?: (message: string, error: unknown, request: Request) => void;
+}
+
+/** The client auth settings of a configuration; `open` (the sandbox) lets anonymous callers in. */
+export function clientAuthSettings(config: Config, open: boolean): ClientAuthSettings {
+  return {
+    apiKeys: config.clientApiKeys,
+    jwtSecret: config.clientJwtSecret,
+    jwksUrl: config.clientJwksUrl,
+    jwtIssuer: config.clientJwtIssuer,
+    jwtAudience: config.clientJwtAudience,
+    allowAnonymous: open || config.allowAnonymous,
+  };
 }
 
 /** The result of checking one request's credentials. */
@@ -83,16 +98,27 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export class ClientAuthenticator {
   private readonly outcomes = new WeakMap<Request, Promise<AuthOutcome>>();
   private readonly clients = new WeakMap<Request, ClientIdentity>();
+  private settings: ClientAuthSettings;
   /** Each configured key's hash, and the identity it stands for (built once, not per request). */
-  private readonly keyHashes: readonly { client: ClientIdentity; hash: Buffer }[];
-  private readonly verifyJwt: ((token: string) => Promise<JWTPayload>) | null;
+  private keyHashes: readonly { client: ClientIdentity; hash: Buffer }[] = [];
+  private verifyJwt: ((token: string) => Promise<JWTPayload>) | null = null;
 
   constructor(private readonly options: ClientAuthOptions) {
-    this.keyHashes = options.apiKeys.map((key) => ({
+    this.settings = options;
+    this.reconfigure(options);
+  }
+
+  /**
+   * Checks requests with new keys and JWT settings from now on (a configuration reload). A
+   * request already checked keeps its outcome.
+   */
+  reconfigure(settings: ClientAuthSettings): void {
+    this.settings = settings;
+    this.keyHashes = settings.apiKeys.map((key) => ({
       client: { id: key.id, kind: 'api-key', scopes: new Set(key.scopes) },
       hash: Buffer.from(key.sha256, 'hex'),
     }));
-    this.verifyJwt = createJwtVerifier(options);
+    this.verifyJwt = createJwtVerifier(settings);
   }
 
   /** The outcome for this request, computed once however often it is asked. */
@@ -118,7 +144,7 @@ export class ClientAuthenticator {
   private async check(request: Request): Promise<AuthOutcome> {
     const header = request.headers.get('authorization');
     if (header === null) {
-      return this.options.allowAnonymous
+      return this.settings.allowAnonymous
         ? { ok: true, client: ANONYMOUS }
         : { ok: false, reason: 'unauthenticated' };
     }
@@ -176,7 +202,7 @@ export class ClientAuthenticator {
 }
 
 function createJwtVerifier(
-  options: ClientAuthOptions,
+  options: ClientAuthSettings,
 ): ((token: string) => Promise<JWTPayload>) | null {
   const claims: JWTVerifyOptions = {
     requiredClaims: ['exp', 'sub'],
@@ -257,12 +283,13 @@ function clientAuthConfigured(config: Config): boolean {
 }
 
 /**
- * Why the service must not start, or null: real provider accounts with no way to authenticate
- * clients would hand every provider credential's power to anyone who can reach the port.
+ * Why the service must not start or take this configuration live, or null: real provider
+ * accounts with no way to authenticate clients would hand every provider credential's power to
+ * anyone who can reach the port.
  */
 export function startupRefusal(config: Config, sandbox: boolean): string | null {
   if (sandbox || config.allowAnonymous || clientAuthConfigured(config)) {
     return null;
   }
-  return 'Refusing to start: provider accounts are configured but client authentication is not. Set CLIENT_API_KEYS, CLIENT_JWT_SECRET or CLIENT_JWKS_URL, or ALLOW_ANONYMOUS=true to let anyone who can reach the service use it.';
+  return 'Provider accounts are configured but client authentication is not. Set CLIENT_API_KEYS, CLIENT_JWT_SECRET or CLIENT_JWKS_URL, or ALLOW_ANONYMOUS=true to let anyone who can reach the service use it.';
 }

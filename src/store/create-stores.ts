@@ -15,6 +15,8 @@ export interface Stores {
   readonly description: string;
   /** Resolves once Redis answers (at once in memory); rejects after `timeoutMs` without it. */
   ready(timeoutMs?: number): Promise<void>;
+  /** Whether the store answers a PING within `timeoutMs` (at once in memory); never rejects. */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,24 @@ export function waitForRedis(redis: Redis, timeoutMs: number, where: string): Pr
   });
 }
 
+/** True when Redis answers PONG within `timeoutMs`; false when it is down, slow or reconnecting. */
+async function pingRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status !== 'ready') {
+    return false;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([redis.ping().then((reply) => reply === 'PONG'), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `host:port/db` of a Redis URL, without user or password. */
 export function redisLocation(url: string): string {
   const parsed = new URL(url);
@@ -93,6 +113,7 @@ export function createStores(config: Pick<Config, 'redisUrl'>, options: StoreOpt
       description:
         'in memory of this instance only (set REDIS_URL to share idempotency keys and rate limits across instances)',
       ready: async () => {},
+      ping: async () => true,
       close: async () => {},
     };
   }
@@ -124,6 +145,7 @@ export function createStores(config: Pick<Config, 'redisUrl'>, options: StoreOpt
     redis,
     description: `in Redis at ${where} (shared by every instance using it)`,
     ready: (timeoutMs = 10_000) => waitForRedis(redis, timeoutMs, where),
+    ping: (timeoutMs = 1_000) => pingRedis(redis, timeoutMs),
     close: async () => {
       if (redis.status !== 'ready') {
         // Connecting or reconnecting: stop trying. (QUIT would be refused with no connection.)

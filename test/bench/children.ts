@@ -3,8 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply, ParentMessage } from './protocol.js';
 
-// The parent's side of the bench's child processes: spawning them with tsx in the same process
-// (`node --import tsx`, so the pid is the process that does the work), request/reply over IPC,
+// The parent's side of the bench's child processes: spawning them in the same process (`node
+// --import tsx` for TypeScript, plain `node` for the compiled service, so the pid is the process
+// that does the work), request/reply over IPC,
 // the tail of their output for error messages, RSS from /proc, and stopping every one of them.
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,8 +40,10 @@ export class Child {
     args: readonly string[],
     env: NodeJS.ProcessEnv,
     nodeFlags: readonly string[] = [],
+    typescript = true,
   ) {
-    this.#process = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+    const loader = typescript ? ['--import', 'tsx'] : [];
+    this.#process = spawn(process.execPath, [...nodeFlags, ...loader, script, ...args], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -255,12 +258,17 @@ export class Child {
 /** Every child started so far, so every exit path can stop them all. */
 const children: Child[] = [];
 
+/**
+ * Starts `script` (relative to this file) in a child process; TypeScript through tsx unless
+ * `typescript` is false (compiled JavaScript, as `npm start` runs the service).
+ */
 export function startChild(
   name: string,
   script: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = process.env,
   nodeFlags: readonly string[] = [],
+  typescript = true,
 ): Child {
   const child = new Child(
     name,
@@ -268,6 +276,7 @@ export function startChild(
     args,
     env,
     nodeFlags,
+    typescript,
   );
   children.push(child);
   return child;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -5,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG_ENV_VARIABLES, type ProviderConfig } from '../../src/config.js';
 import { freePort } from '../helpers/free-port.js';
+import { describeRuntime, startRuntime } from '../helpers/start-script.js';
 import {
   type Child,
   cpuSeconds,
@@ -28,10 +30,9 @@ import {
 } from './report.js';
 import { CLIENT_API_KEY_CONFIG, REQUEST_HEADERS, SCENARIOS, type Scenario } from './scenarios.js';
 import { seedConferences, seedRooms, withConferences } from './seed.js';
-import { describeRuntime, startRuntime } from './start-script.js';
 
 // `npm run bench`: the emulators (one child process, fixed latency on every request), the
-// service (its own child process, `src/bin/server.ts` with a config file), the floor (a third
+// service (its own child process, compiled `dist/bin/server.js` with a config file), the floor (a third
 // child: plain node:http making the same upstream calls) and autocannon in this process, all on
 // loopback. For each scenario: ours and the floor at c=1 (p50 difference; in alternating
 // slices) and at c=N (throughput), each after a warm-up that is not counted. Progress goes to
@@ -408,11 +409,13 @@ async function main(): Promise<number> {
   };
   const configFile = join(tempDir, 'config.json');
   writeFileSync(configFile, JSON.stringify(serviceConfig, null, 2));
-  progress('starting the service and the floor');
   const runtime = startRuntime(REPO_ROOT);
+  progress('building the service (npm run build, as npm start does first)');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  progress('starting the service and the floor');
   const service = startChild(
     'service',
-    './service-process.ts',
+    `../../${runtime.script}`,
     [],
     serviceEnv({
       CONFIG_FILE: configFile,
@@ -425,12 +428,15 @@ async function main(): Promise<number> {
       // The memory settings of `npm start` (package.json), so the figures are the service's.
       ...runtime.env,
     }),
-    // --expose-gc only so the bench can ask for a full GC between runs (service-process.ts).
+    // --expose-gc only so the bench can ask for a full GC between runs (service-hooks.mjs).
     [
       ...runtime.nodeFlags,
       '--expose-gc',
+      '--import',
+      new URL('./service-hooks.mjs', import.meta.url).href,
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profileDir)] : []),
     ],
+    false,
   );
   const floor = startChild('floor', './floor-server.ts');
   const serviceOrigin = `http://127.0.0.1:${port}`;

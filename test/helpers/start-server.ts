@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
@@ -8,11 +6,20 @@ import { type Config, configSchema, type ProviderConfig } from '../../src/config
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
+import { createHttpServer } from '../../src/server/http-server.js';
+import { LiveRegistry } from '../../src/server/live-registry.js';
+import { probeListener } from '../../src/server/probes.js';
 import { createApp } from '../../src/yoga.js';
 
 export interface TestServer {
+  /** `http://127.0.0.1:<port>/graphql` */
   readonly url: string;
+  /** `http://127.0.0.1:<port>`, for the probes and raw sockets. */
+  readonly origin: string;
+  readonly port: number;
   readonly fleet: EmulatorFleet;
+  /** The registry requests use, replaceable as a configuration reload does. */
+  readonly live: LiveRegistry;
   /** Sends a typed operation as HTTP POST and returns the whole response body. */
   execute<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
@@ -54,8 +61,9 @@ export interface StartOptions {
 }
 
 /**
- * The app on port 0, pointed over real undici pools at every emulator on port 0. Closing
- * destroys open sockets, so a test file never waits on keep-alive.
+ * The app on port 0, served by the service's own HTTP server (`src/server/http-server.ts`) and
+ * pointed over real undici pools at every emulator on port 0. Closing destroys open sockets, so
+ * a test file never waits on keep-alive.
  */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const fleet = await startEmulatorFleet({ fixedPorts: false });
@@ -70,25 +78,23 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   // A silent logger rather than none, so the logging code paths run in every test.
   const logger = options.logger ?? silentLogger();
   const telemetry = createTelemetry({ config, logger, spanExporter: options.spanExporter });
-  const { registry, close: closeRegistry } = createRegistry(config, {
-    observer: telemetry.upstream,
-  });
+  const live = new LiveRegistry(config, createRegistry(config, { observer: telemetry.upstream }));
   const app = createApp({
     config,
-    registry,
+    registry: live,
     logger,
     telemetry,
     open: options.open ?? true,
   });
-  const server: Server = createServer(app);
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const http = createHttpServer({
+    handler: live.serve(app),
+    probes: probeListener({ draining: () => http.draining }),
+    limits: config,
+    logger,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+  const { port } = await http.listen(0, '127.0.0.1');
+  const origin = `http://127.0.0.1:${port}`;
+  const url = `${origin}/graphql`;
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(url, {
@@ -99,7 +105,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
   return {
     url,
+    origin,
+    port,
     fleet,
+    live,
     post,
     async execute(document, variables, headers) {
       const response = await post(JSON.stringify({ query: print(document), variables }), headers);
@@ -113,11 +122,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
-      for (const socket of sockets) {
-        socket.destroy();
-      }
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await closeRegistry();
+      await http.close();
+      await live.close();
       await fleet.close();
       await telemetry.shutdown();
     },

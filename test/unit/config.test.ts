@@ -78,8 +78,19 @@ describe('loadConfig', () => {
       idempotencyTtlSeconds: 86_400,
       circuitFailureThreshold: 5,
       circuitOpenMs: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 1_024,
+      maxConnectionsPerAddress: 256,
+      drainTimeoutMs: 15_000,
       providers: [],
     });
+  });
+
+  it('refuses a request deadline shorter than the headers deadline, naming both', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      'Invalid configuration: REQUEST_TIMEOUT_MS: must be at least HEADERS_TIMEOUT_MS',
+    );
   });
 
   it('reads a JSON list of client API keys and a comma list of CORS origins', () => {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, errorDetail } from '../../../src/observability/logger.js';
 
@@ -52,6 +53,31 @@ describe('createLogger', () => {
     }
     expect(line).toContain('application/json');
     expect(line).toContain('[redacted]');
+  });
+});
+
+describe('createLogger for a terminal', () => {
+  it('writes readable lines, not JSON, with the same redaction', () => {
+    let text = '';
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', pretty: true, destination });
+    logger.info({ requestId: 'r1', account: { appSecret: 'hms-app-secret' } }, 'graphql request');
+    logger.warn('OPEN ACCESS: anyone can call');
+
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(() => JSON.parse(lines[0] ?? '')).toThrow();
+    expect(lines[0]).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: graphql request .*"requestId":"r1"/,
+    );
+    expect(lines[1]).toMatch(/WARN: OPEN ACCESS: anyone can call$/);
+    expect(text).not.toContain('hms-app-secret');
+    expect(text).toContain('[redacted]');
   });
 });
 

@@ -5,14 +5,16 @@ import { join } from 'node:path';
 export interface StartRuntime {
   readonly env: Record<string, string>;
   readonly nodeFlags: readonly string[];
+  /** The compiled entry point, relative to the repository (`prestart` builds it). */
+  readonly script: string;
 }
 
-const SERVER_SCRIPT = 'src/bin/server.ts';
+const SERVER_SCRIPT = 'dist/bin/server.js';
 
 /**
- * Reads the `start` script of package.json (`NAME=value ... tsx --flag ... src/bin/server.ts`),
- * so the bench runs the service with the same memory settings users get, from one place.
- * Throws when the script has another shape, rather than measuring something else.
+ * Reads the `start` script of package.json (`NAME=value ... node --flag ... dist/bin/server.js`),
+ * so the bench runs the service as users get it: compiled, with the same memory settings, from
+ * one place. Throws when the script has another shape, rather than measuring something else.
  */
 export function startRuntime(repoRoot: string): StartRuntime {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -26,16 +28,17 @@ export function startRuntime(repoRoot: string): StartRuntime {
     const [name, ...value] = (words[index] ?? '').split('=');
     env[name as string] = value.join('=');
   }
-  if (words[index] !== 'tsx') {
-    throw new Error(`package.json "start" should run tsx, got: ${script}`);
-  }
   const nodeFlags = words.slice(index + 1, -1);
-  if (words.at(-1) !== SERVER_SCRIPT || nodeFlags.some((flag) => !flag.startsWith('--'))) {
+  if (
+    words[index] !== 'node' ||
+    words.at(-1) !== SERVER_SCRIPT ||
+    nodeFlags.some((flag) => !flag.startsWith('--'))
+  ) {
     throw new Error(
-      `package.json "start" should be [ENV=value ...] tsx [--flag ...] ${SERVER_SCRIPT}, got: ${script}`,
+      `package.json "start" should be [ENV=value ...] node [--flag ...] ${SERVER_SCRIPT}, got: ${script}`,
     );
   }
-  return { env, nodeFlags };
+  return { env, nodeFlags, script: SERVER_SCRIPT };
 }
 
 /** For the printed conditions: `NAME=value --flag ...`, or `none`. */
