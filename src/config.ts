@@ -89,7 +89,13 @@ const boolSetting = () =>
   });
 
 /** What a client may do; checked on fields and mutations. */
-export const CLIENT_SCOPES = ['rooms:read', 'rooms:write', 'tokens:create'] as const;
+export const CLIENT_SCOPES = [
+  'rooms:read',
+  'rooms:write',
+  'tokens:create',
+  'recordings:read',
+  'events:read',
+] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
 
 /** A client API key, stored as the SHA-256 of the key (hex), never the key itself. */

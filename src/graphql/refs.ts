@@ -1,4 +1,5 @@
 import type { Room } from '../domain/room.js';
+import type { Participant, Recording, RoomSession } from '../domain/room-life.js';
 import type { RoomToken } from '../domain/room-token.js';
 import type { RoomProvider } from '../providers/room-provider.js';
 import { builder } from './builder.js';
@@ -8,3 +9,6 @@ import { builder } from './builder.js';
 export const ProviderRef = builder.objectRef<RoomProvider>('Provider');
 export const RoomRef = builder.objectRef<Room>('Room');
 export const RoomTokenRef = builder.objectRef<RoomToken>('RoomToken');
+export const RoomSessionRef = builder.objectRef<RoomSession>('RoomSession');
+export const ParticipantRef = builder.objectRef<Participant>('Participant');
+export const RecordingRef = builder.objectRef<Recording>('Recording');

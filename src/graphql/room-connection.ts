@@ -59,3 +59,19 @@ export function roomConnection(
     },
   };
 }
+
+/** Shapes an adapter's page of sessions, participants or recordings as a Relay connection. */
+export function pageConnection<T>(
+  page: { edges: readonly { node: T; cursor: string }[]; hasNextPage: boolean },
+  args: ConnectionArgs,
+) {
+  return {
+    edges: page.edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: args.after != null,
+      startCursor: page.edges[0]?.cursor ?? null,
+      endCursor: page.edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -2,6 +2,13 @@ import type { ProviderCapabilities } from '../domain/capabilities.js';
 import type { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors.js';
 import type { ProviderKind } from '../domain/provider-kind.js';
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../domain/room.js';
+import type {
+  EndSessionInput,
+  Participant,
+  Recording,
+  RecordingDownload,
+  RoomSession,
+} from '../domain/room-life.js';
 import type { CreateRoomTokenInput, RoomToken } from '../domain/room-token.js';
 import type { CallContext } from '../http/call-context.js';
 
@@ -26,6 +33,21 @@ export interface RoomEdge {
   readonly room: Room;
   /** Resumes the listing right after this room. Opaque to callers. */
   readonly cursor: string;
+}
+
+/** Where a listing of one room's sessions, recordings or participants starts, and how long. */
+export interface PageOptions extends CallOptions {
+  /** The opaque cursor of a previous page's edge, or null for the first page. */
+  readonly cursor: string | null;
+  /** Most items to return; the adapter clamps it to what one upstream page holds. */
+  readonly limit: number;
+}
+
+/** One page of anything but rooms, with a cursor per item that resumes right after it. */
+export interface Page<T> {
+  readonly edges: readonly { readonly node: T; readonly cursor: string }[];
+  /** False only when the provider said this was the last page. */
+  readonly hasNextPage: boolean;
 }
 
 export interface RoomPage {
@@ -102,4 +124,74 @@ export interface RoomProvider {
    * the provider keeps none for this room; UNSUPPORTED where it keeps none at all.
    */
   listRoomTokens(nativeId: string, options?: CallOptions): Promise<RoomToken[]>;
+
+  // Room life. Each member is present exactly where `capabilities.operations` says NATIVE or
+  // EMULATED for its operation (a test checks that they agree); the GraphQL layer answers
+  // UnsupportedOperationError for the others without calling anything.
+
+  /**
+   * `getActiveSession`: the live session of each room, in order: null when nobody is in it, a
+   * `RoomNotFoundError` for a room that does not exist. One call for all of them where the
+   * provider lists live sessions across rooms, one per room otherwise.
+   */
+  getActiveSessions?(
+    roomNativeIds: readonly string[],
+    options?: CallOptions,
+  ): Promise<(RoomSession | null | RoomNotFoundError | UpstreamCallLimitError)[]>;
+
+  /** `listSessions`: a room's sessions, live and past, newest first. */
+  listSessions?(roomNativeId: string, options: PageOptions): Promise<Page<RoomSession>>;
+
+  /**
+   * `listSessions`: one session by its handle (for `node(id)`); null when there is none.
+   * Present wherever `listSessions` is.
+   */
+  getSession?(
+    roomNativeId: string,
+    sessionNativeId: string,
+    options?: CallOptions,
+  ): Promise<RoomSession | null>;
+
+  /** `listParticipants`: who is or was in a session, in the order they joined. */
+  listParticipants?(session: RoomSession, options: PageOptions): Promise<Page<Participant>>;
+
+  /** `listRecordings`: a room's recordings, newest first. */
+  listRecordings?(roomNativeId: string, options: PageOptions): Promise<Page<Recording>>;
+
+  /** `listRecordings`: one recording by its handle (for `node(id)`); null when there is none. */
+  getRecording?(
+    roomNativeId: string,
+    recordingNativeId: string,
+    options?: CallOptions,
+  ): Promise<Recording | null>;
+
+  /**
+   * `getRecordingDownload`: a fresh short-lived link to a READY recording's file, minted by the
+   * provider when asked; never cached past its expiry.
+   */
+  getRecordingDownload?(recording: Recording, options?: CallOptions): Promise<RecordingDownload>;
+
+  /** `removeParticipant`: takes one person out of the room's live session. */
+  removeParticipant?(
+    roomNativeId: string,
+    participantNativeId: string,
+    options?: CallOptions,
+  ): Promise<void>;
+
+  /**
+   * `endRoomSession`: ends the live session for everyone in it, and with `lock` keeps anyone
+   * from joining afterwards where the provider can. Returns the session as it ended, or null
+   * when there was none.
+   */
+  endRoomSession?(
+    roomNativeId: string,
+    input: EndSessionInput,
+    options?: CallOptions,
+  ): Promise<RoomSession | null>;
+
+  /** `startRecording`: starts recording the room's live session. */
+  startRecording?(roomNativeId: string, options?: CallOptions): Promise<Recording>;
+
+  /** `stopRecording`: stops every recording running in the room; returns them as they stop. */
+  stopRecording?(roomNativeId: string, options?: CallOptions): Promise<Recording[]>;
 }

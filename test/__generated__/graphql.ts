@@ -77,9 +77,18 @@ export type RoomOperation =
   | 'deleteRoom'
   | 'disableRoom'
   | 'enableRoom'
+  | 'endRoomSession'
+  | 'getActiveSession'
+  | 'getRecordingDownload'
   | 'getRoom'
+  | 'listParticipants'
+  | 'listRecordings'
   | 'listRoomTokens'
   | 'listRooms'
+  | 'listSessions'
+  | 'removeParticipant'
+  | 'startRecording'
+  | 'stopRecording'
   | 'updateRoom';
 
 /** ACTIVE accepts joins; DISABLED blocks new joins (disableRoom); ENDED is closed for good; EXPIRED is past its expiry; UNKNOWN could not be mapped. */
@@ -341,7 +350,9 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'Provider', key: string, id: string }
+    | { __typename: 'Recording', id: string }
     | { __typename: 'Room', name: string, id: string }
+    | { __typename: 'RoomSession', id: string }
    | null };
 
 export type NodesQueryVariables = Exact<{
@@ -351,7 +362,9 @@ export type NodesQueryVariables = Exact<{
 
 export type NodesQuery = { nodes: Array<
     | { __typename: 'Provider', id: string }
+    | { __typename: 'Recording', id: string }
     | { __typename: 'Room', name: string, id: string }
+    | { __typename: 'RoomSession', id: string }
    | null> };
 
 export type RoomTwiceByAliasQueryVariables = Exact<{
@@ -360,6 +373,8 @@ export type RoomTwiceByAliasQueryVariables = Exact<{
 
 
 export type RoomTwiceByAliasQuery = { first: { id: string, name: string } | null, second: { id: string, status: RoomStatus } | null, asNode:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
    | null };

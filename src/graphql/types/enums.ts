@@ -6,6 +6,7 @@ import {
 } from '../../domain/capabilities.js';
 import { PROVIDER_KINDS } from '../../domain/provider-kind.js';
 import { ROOM_STATUSES, SIGNALWIRE_ROOM_TYPES } from '../../domain/room.js';
+import { RECORDING_STATUSES, SESSION_STATUSES } from '../../domain/room-life.js';
 import { ROOM_TOKEN_ROLES } from '../../domain/room-token.js';
 import { builder } from '../builder.js';
 
@@ -49,4 +50,21 @@ export const TokenSourceEnum = builder.enumType('TokenSource', {
 export const SignalWireRoomTypeEnum = builder.enumType('SignalWireRoomType', {
   description: "CONFERENCE: a room with SignalWire's prebuilt UI. ROOM: a room without UI.",
   values: SIGNALWIRE_ROOM_TYPES,
+});
+
+export const RoomRoleEnum = builder.enumType('RoomRole', {
+  description:
+    "A person's role in a room, mapped back from the provider's own: HOST manages the room and others; PARTICIPANT sends and receives; VIEWER only receives.",
+  values: ROOM_TOKEN_ROLES,
+});
+
+export const SessionStatusEnum = builder.enumType('SessionStatus', {
+  description: 'LIVE: someone is in the room now. ENDED: the session is over.',
+  values: SESSION_STATUSES,
+});
+
+export const RecordingStatusEnum = builder.enumType('RecordingStatus', {
+  description:
+    'RECORDING: being recorded now. PROCESSING: stopped, its file not ready yet. READY: its file can be downloaded. FAILED: no file will come.',
+  values: RECORDING_STATUSES,
 });

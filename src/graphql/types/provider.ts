@@ -17,11 +17,17 @@ import {
 } from './enums.js';
 
 const OperationSupportRef = builder
-  .objectRef<{ operation: RoomOperation; support: SupportLevel }>('OperationSupport')
+  .objectRef<{ operation: RoomOperation; support: SupportLevel; note: string | null }>(
+    'OperationSupport',
+  )
   .implement({
     fields: (t) => ({
       operation: t.field({ type: RoomOperationEnum, resolve: (entry) => entry.operation }),
       support: t.field({ type: SupportLevelEnum, resolve: (entry) => entry.support }),
+      note: t.exposeString('note', {
+        nullable: true,
+        description: 'Where the operation means something else here, or why it is missing.',
+      }),
     }),
   });
 
@@ -35,6 +41,7 @@ const CapabilitiesRef = builder.objectRef<ProviderCapabilities>('ProviderCapabil
         ROOM_OPERATIONS.map((operation) => ({
           operation,
           support: capabilities.operations[operation],
+          note: capabilities.operationNotes?.[operation] ?? null,
         })),
     }),
     disableEffect: t.field({

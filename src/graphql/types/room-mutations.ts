@@ -1,65 +1,23 @@
 import { createHash } from 'node:crypto';
 import { clientKey } from '../../client-key.js';
 import type { Context } from '../../context.js';
-import type { RoomOperation } from '../../domain/capabilities.js';
-import {
-  InputValidationError,
-  ProviderNotFoundError,
-  RoomNotFoundError,
-  UnsupportedOperationError,
-} from '../../domain/errors.js';
+import { InputValidationError, RoomNotFoundError } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import type { RoomProvider } from '../../providers/room-provider.js';
 import { fingerprintOf } from '../../store/fingerprint.js';
 import { runIdempotent } from '../../store/run-idempotent.js';
 import { builder } from '../builder.js';
-import { roomKeyFromGlobalId } from '../global-id.js';
+import { resultNames, target } from '../mutations.js';
 import { RoomRef, RoomTokenRef } from '../refs.js';
-import { CREATE_ROOM_ERROR_TYPES, MUTATION_ERROR_TYPES } from './errors.js';
+import { assertSupported } from '../supported.js';
+import { CREATE_ROOM_ERROR_TYPES } from './errors.js';
 import {
   CreateRoomInput,
   CreateRoomTokenInput,
   RoomIdInput,
   UpdateRoomInput,
 } from './room-inputs.js';
-
-/** The result union, success type and data field names of one mutation. */
-function resultNames(
-  name: string,
-  dataField: string,
-  extraTypes: readonly (typeof CREATE_ROOM_ERROR_TYPES)[number][] = [],
-) {
-  return {
-    types: [...extraTypes, ...MUTATION_ERROR_TYPES],
-    union: { name: `${name}Result` },
-    result: { name: `${name}Success` },
-    dataField: { name: dataField },
-  };
-}
-
-/**
- * Finds the account behind a room id and checks the operation is supported there, before any
- * upstream call: an unsupported operation never reaches the provider.
- */
-function target(context: Context, globalId: string, path: string[], operation: RoomOperation) {
-  const key = roomKeyFromGlobalId(globalId);
-  if (!key) {
-    throw new InputValidationError([{ path, message: 'is not a Room id issued by this API' }]);
-  }
-  const provider = context.registry.get(key.providerKey);
-  if (!provider) {
-    throw new ProviderNotFoundError(key.providerKey);
-  }
-  assertSupported(provider, operation);
-  return { provider, nativeId: key.nativeId };
-}
-
-function assertSupported(provider: RoomProvider, operation: RoomOperation): void {
-  if (provider.capabilities.operations[operation] === 'UNSUPPORTED') {
-    throw new UnsupportedOperationError(provider.key, operation);
-  }
-}
 
 /** Which account kind each provider-options field of the inputs belongs to. */
 const OPTIONS_KIND = { signalwire: 'SIGNALWIRE', hms: 'HMS' } as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProviderCapabilities } from '../../domain/capabilities.js';
+import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -39,6 +39,7 @@ export const HMS_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'UNSUPPORTED',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'UNSUPPORTED',
+    ...NO_ROOM_LIFE,
   },
   disableEffect: 'BLOCKS_NEW_JOINS',
   enableUndoesDisable: true,

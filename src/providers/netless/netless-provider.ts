@@ -1,4 +1,4 @@
-import type { ProviderCapabilities } from '../../domain/capabilities.js';
+import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
 import { RoomNotFoundError, UnsupportedOperationError } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
@@ -194,6 +194,7 @@ export function netlessCapabilities(
       deleteRoom: 'UNSUPPORTED',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
+      ...NO_ROOM_LIFE,
     },
     disableEffect: 'EJECTS_EVERYONE',
     enableUndoesDisable: true,

@@ -1,4 +1,4 @@
-import type { ProviderCapabilities } from '../../domain/capabilities.js';
+import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -45,6 +45,7 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'NATIVE',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'NATIVE',
+    ...NO_ROOM_LIFE,
   },
   disableEffect: 'BLOCKS_NEW_JOINS',
   enableUndoesDisable: true,

@@ -1,4 +1,8 @@
-import type { ProviderCapabilities, RoomOperation } from '../../domain/capabilities.js';
+import {
+  NO_ROOM_LIFE,
+  type ProviderCapabilities,
+  type RoomOperation,
+} from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -32,6 +36,7 @@ export const VIDESK_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'UNSUPPORTED',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'UNSUPPORTED',
+    ...NO_ROOM_LIFE,
   },
   disableEffect: 'ENDS_ROOM',
   enableUndoesDisable: false,

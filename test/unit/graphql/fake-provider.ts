@@ -1,7 +1,8 @@
-import type {
-  ProviderCapabilities,
-  RoomOperation,
-  SupportLevel,
+import {
+  NO_ROOM_LIFE,
+  type ProviderCapabilities,
+  type RoomOperation,
+  type SupportLevel,
 } from '../../../src/domain/capabilities.js';
 import { RoomNotFoundError } from '../../../src/domain/errors.js';
 import type { Room } from '../../../src/domain/room.js';
@@ -25,6 +26,7 @@ export function createFakeProvider(
       deleteRoom: 'NATIVE',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
+      ...NO_ROOM_LIFE,
       ...support,
     },
     disableEffect: 'BLOCKS_NEW_JOINS',

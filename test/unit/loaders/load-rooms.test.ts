@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderCapabilities } from '../../../src/domain/capabilities.js';
+import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../../src/domain/capabilities.js';
 import {
   ProviderAuthError,
   ProviderUnavailableError,
@@ -58,6 +58,7 @@ function fakeProvider(key: string, options: FakeOptions = {}) {
       deleteRoom: 'NATIVE',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
+      ...NO_ROOM_LIFE,
     },
     disableEffect: null,
     enableUndoesDisable: false,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../../src/config.js';
+import { CLIENT_SCOPES, configSchema } from '../../../src/config.js';
 import { ClientAuthenticator, startupRefusal } from '../../../src/server/client-auth.js';
 
 const SECRET = 'unit-test-secret-of-at-least-32-chars!';
@@ -75,7 +75,7 @@ describe('ClientAuthenticator', () => {
       client: {
         id: 'anonymous',
         kind: 'anonymous',
-        scopes: new Set(['rooms:read', 'rooms:write', 'tokens:create']),
+        scopes: new Set(CLIENT_SCOPES),
       },
     });
   });

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_ROOM_LIFE } from '../../../../src/domain/capabilities.js';
 import {
   InputValidationError,
   ProviderAuthError,
@@ -114,6 +115,7 @@ describe('createNetlessProvider', () => {
       deleteRoom: 'UNSUPPORTED',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
+      ...NO_ROOM_LIFE,
     });
     expect(capabilities).toMatchObject({
       disableEffect: 'EJECTS_EVERYONE',

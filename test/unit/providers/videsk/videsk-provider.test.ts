@@ -1,5 +1,6 @@
 import type { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_ROOM_LIFE } from '../../../../src/domain/capabilities.js';
 import {
   InputValidationError,
   ProviderAuthError,
@@ -57,6 +58,7 @@ describe('Videsk capabilities', () => {
       deleteRoom: 'UNSUPPORTED',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
+      ...NO_ROOM_LIFE,
     });
     expect(VIDESK_CAPABILITIES).toMatchObject({
       disableEffect: 'ENDS_ROOM',
