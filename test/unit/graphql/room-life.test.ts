@@ -137,7 +137,7 @@ describe('room life through the schema', () => {
     }`);
 
     expect(result.errors).toBeUndefined();
-    const names = (result.data?.provider as { rooms: { edges: { node: unknown }[] } }).rooms.edges;
+    const names = (result.data!.provider as { rooms: { edges: { node: unknown }[] } }).rooms.edges;
     expect(names.map((edge) => edge.node)).toEqual([
       { name: 'r1', activeSession: { status: 'LIVE', participantCount: 2 } },
       { name: 'r2', activeSession: { status: 'LIVE', participantCount: 2 } },
@@ -156,7 +156,7 @@ describe('room life through the schema', () => {
     }`;
     const first = await execute(query, { id: roomId('fake', 'r1') });
     const page = (
-      first.data?.room as { activeSession: { participants: { pageInfo: { endCursor: string } } } }
+      first.data!.room as { activeSession: { participants: { pageInfo: { endCursor: string } } } }
     ).activeSession.participants;
     const second = await execute(query, {
       id: roomId('fake', 'r1'),
@@ -255,7 +255,7 @@ describe('room life through the schema', () => {
       { id: roomId('fake', 'r1') },
     );
     const edges = (
-      listed.data?.room as {
+      listed.data!.room as {
         activeSession: { participants: { edges: { node: { id: string } }[] } };
       }
     ).activeSession.participants.edges;
