@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_ROOM_LIFE } from '../../src/domain/capabilities.js';
 import {
   CreateRoomDocument,
   CreateRoomTokenDocument,
@@ -39,8 +40,16 @@ const support = (overrides: Row['support']): Row['support'] => ({
   deleteRoom: 'NATIVE',
   createRoomToken: 'NATIVE',
   listRoomTokens: 'UNSUPPORTED',
+  ...NO_ROOM_LIFE,
   ...overrides,
 });
+
+/** The Room field behind each room-life operation that is a field, not a mutation. */
+const ROOM_LIFE_FIELDS: Record<string, string> = {
+  getActiveSession: 'activeSession { status }',
+  listSessions: 'sessions { edges { cursor } }',
+  listRecordings: 'recordings { edges { cursor } }',
+};
 
 const ROWS: Row[] = [
   {
@@ -207,6 +216,69 @@ describe.each(ROWS)('provider $key', (row) => {
           expect(payload).toBeNull();
           expect(calls() - before).toBe(1);
           return;
+        case 'getActiveSession':
+        case 'listSessions':
+        case 'listRecordings': {
+          // Fields, not mutations: null with UNSUPPORTED_OPERATION in the error's extensions,
+          // after the one GET of the room itself.
+          const field = ROOM_LIFE_FIELDS[operation] as string;
+          const response = await server.post(
+            JSON.stringify({
+              query: `query($id: ID!) { room(id: $id) { id ${field} } }`,
+              variables: { id },
+            }),
+          );
+          const body = (await response.json()) as {
+            data: { room: Record<string, unknown> };
+            errors: { path: string[]; extensions: { code: string } }[];
+          };
+          expect(body.data.room[field.split(' ')[0] as string]).toBeNull();
+          expect(body.errors.map((error) => [error.path.join('.'), error.extensions.code])).toEqual(
+            [[`room.${field.split(' ')[0]}`, 'UNSUPPORTED_OPERATION']],
+          );
+          expect(calls() - before).toBe(1);
+          return;
+        }
+        case 'listParticipants':
+        case 'getRecordingDownload': {
+          // Reached only through a session or a recording: with their parents unsupported
+          // too, no query can get to them.
+          const parents =
+            operation === 'listParticipants'
+              ? [row.support.getActiveSession, row.support.listSessions]
+              : [row.support.listRecordings];
+          expect(parents.every((level) => level === 'UNSUPPORTED')).toBe(true);
+          return;
+        }
+        case 'removeParticipant':
+          payload = (
+            await server
+              .post(
+                JSON.stringify({
+                  query: `mutation($id: ID!) { removeParticipant(input: { roomId: $id, participantId: "x" }) { __typename ... on Error { code } ... on UnsupportedOperationError { provider operation } } }`,
+                  variables: { id },
+                }),
+              )
+              .then((response) => response.json() as Promise<{ data: Record<string, unknown> }>)
+          ).data.removeParticipant;
+          break;
+        case 'endRoomSession':
+        case 'startRecording':
+        case 'stopRecording': {
+          const input =
+            operation === 'endRoomSession' ? '{ roomId: $id, lock: true }' : '{ roomId: $id }';
+          payload = (
+            await server
+              .post(
+                JSON.stringify({
+                  query: `mutation($id: ID!) { ${operation}(input: ${input}) { __typename ... on Error { code } ... on UnsupportedOperationError { provider operation } } }`,
+                  variables: { id },
+                }),
+              )
+              .then((response) => response.json() as Promise<{ data: Record<string, unknown> }>)
+          ).data[operation];
+          break;
+        }
       }
       expect(payload).toMatchObject({
         __typename: 'UnsupportedOperationError',

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_ROOM_LIFE } from '../../src/domain/capabilities.js';
 import {
   CreateRoomDocument,
   CreateRoomTokenDocument,
@@ -57,6 +58,7 @@ describe('SignalWire through GraphQL', () => {
       deleteRoom: 'NATIVE',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'NATIVE',
+      ...NO_ROOM_LIFE,
     });
     expect(provider?.capabilities.disableEffect).toBe('BLOCKS_NEW_JOINS');
     expect(provider?.capabilities.enableUndoesDisable).toBe(true);

@@ -32,6 +32,11 @@ describe('printed schema', () => {
       'type RoomToken',
       'enum ProviderKind',
       'enum RoomStatus',
+      'type RoomSession implements Node',
+      'type Participant',
+      'type Recording implements Node',
+      'enum SessionStatus',
+      'enum RecordingStatus',
     ]) {
       expect(sdl).toContain(name);
     }
@@ -49,6 +54,10 @@ describe('printed schema', () => {
         'disableRoom',
         'enableRoom',
         'updateRoom',
+        'removeParticipant',
+        'endRoomSession',
+        'startRecording',
+        'stopRecording',
       ].sort(),
     );
   });
