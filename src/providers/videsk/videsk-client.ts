@@ -24,11 +24,10 @@ export interface VideskCreateBody {
   exp?: string;
   nbf?: string;
   /**
-   * UNCONFIRMED key (§3.2): the seed page names it `config`, an older render `settings`. The
-   * seed is authoritative for this project, so requests say `config`; responses are read under
-   * either key (see `videsk-mappers.ts`).
+   * "settings · object · optional — room configuration" (§3.2). Videsk ignores keys it does not
+   * know, so settings sent under any other key would be dropped without an error.
    */
-  config?: { maxParticipants?: number; recordingEnabled?: boolean };
+  settings?: { maxParticipants?: number; recordingEnabled?: boolean };
 }
 
 /** What `PATCH /vpaas/rooms/{roomId}` takes (§3.5, from the seed page). */

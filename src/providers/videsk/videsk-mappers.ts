@@ -31,7 +31,7 @@ const ROLE_MAPPING: Readonly<Record<RoomTokenRole, { providerRole: string | null
  */
 export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room {
   const expiresAt = parseDate(room.exp);
-  const config = room.config ?? room.settings ?? null;
+  const settings = room.settings ?? null;
   return {
     providerKey: key,
     providerKind: 'VIDESK',
@@ -45,8 +45,8 @@ export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room 
     updatedAt: parseDate(room.updatedAt),
     notBefore: parseDate(room.nbf),
     expiresAt,
-    maxParticipants: config?.maxParticipants ?? null,
-    recordingEnabled: config?.recordingEnabled ?? null,
+    maxParticipants: settings?.maxParticipants ?? null,
+    recordingEnabled: settings?.recordingEnabled ?? null,
     region: null,
     settings: {
       kind: 'VIDESK',
@@ -101,12 +101,12 @@ export function toCreateBody(input: CreateRoomInput): VideskCreateBody {
   assignDate(body, 'nbf', input.notBefore, 'notBefore', issues);
   assignDate(body, 'exp', input.expiresAt, 'expiresAt', issues);
   if (input.maxParticipants != null || input.recordingEnabled != null) {
-    body.config = {};
+    body.settings = {};
     if (input.maxParticipants != null) {
-      body.config.maxParticipants = input.maxParticipants;
+      body.settings.maxParticipants = input.maxParticipants;
     }
     if (input.recordingEnabled != null) {
-      body.config.recordingEnabled = input.recordingEnabled;
+      body.settings.recordingEnabled = input.recordingEnabled;
     }
   }
   throwIfAny(issues);

@@ -8,8 +8,8 @@ import { z } from 'zod';
 
 const optionalString = z.string().nullish();
 
-/** The room settings object, sent as `config` or `settings` (§3.2); only its example fields. */
-export const videskRoomConfigSchema = z
+/** The room's `settings` object (§3.2); only the fields of the documented example. */
+export const videskRoomSettingsSchema = z
   .object({
     maxParticipants: z.number().nullish(),
     recordingEnabled: z.boolean().nullish(),
@@ -33,8 +33,7 @@ export const videskRoomSchema = z.object({
   createdAt: optionalString,
   updatedAt: optionalString,
   authorizations: z.array(videskAuthorizationSchema).nullish(),
-  config: videskRoomConfigSchema,
-  settings: videskRoomConfigSchema,
+  settings: videskRoomSettingsSchema,
 });
 export type VideskRoom = z.infer<typeof videskRoomSchema>;
 

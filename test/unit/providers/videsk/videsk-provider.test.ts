@@ -88,7 +88,7 @@ describe('createRoom', () => {
       ...fixture('create-room.request.json'),
       nbf: '2024-08-14T15:00:00.000Z',
       exp: '2024-08-14T18:00:00.000Z',
-      config: { maxParticipants: 10, recordingEnabled: true },
+      settings: { maxParticipants: 10, recordingEnabled: true },
     });
     expect(created).toMatchObject({
       providerKind: 'VIDESK',
