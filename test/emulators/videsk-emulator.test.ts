@@ -500,6 +500,38 @@ describe('rate limit (§1.1)', () => {
   });
 });
 
+describe('examplesOnly (§2: ended, createdAt, updatedAt are probable, UNCONFIRMED)', () => {
+  it('answers rooms with only the fields of the documented examples, and still ends them', async () => {
+    const shaped = createVideskEmulator({ now: () => clock, examplesOnly: true });
+    const server = await startEmulator(shaped, { port: 0 });
+    const send = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${VIDESK_EMULATOR_API_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      const created = await (await send('POST', '/vpaas/rooms', { externalId: 'plain' })).json();
+      expect(Object.keys(created).sort()).toEqual(
+        ['accessToken', 'authorizations', 'exp', 'externalId', 'id', 'name', 'nbf'].sort(),
+      );
+      const ended = await send('PATCH', '/vpaas/rooms/plain', { ended: true });
+      expect(ended.status).toBe(200);
+      expect(await ended.json()).not.toHaveProperty('ended');
+      // Still ended inside: the PATCH answers 404 and the filter sees it.
+      expect((await send('PATCH', '/vpaas/rooms/plain', { name: 'x' })).status).toBe(404);
+      const list = await (await send('GET', '/vpaas/rooms?ended=true')).json();
+      expect(list.data.map((room: { externalId: string }) => room.externalId)).toEqual(['plain']);
+      expect(list.data[0]).not.toHaveProperty('createdAt');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('faults', () => {
   it('answers an injected 503 with a Feathers body, once', async () => {
     emulator.faults.add({ status: 503, times: 1 });

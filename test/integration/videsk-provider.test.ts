@@ -279,3 +279,58 @@ describe('Videsk adapter error paths', () => {
     }
   });
 });
+
+describe('Videsk answers shaped like its examples: no ended, createdAt or updatedAt (§2)', () => {
+  let clock = Date.now();
+  let shaped: VideskEmulator;
+  let server: RunningEmulator;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    shaped = createVideskEmulator({
+      rateLimitPerSecond: 10_000,
+      examplesOnly: true,
+      now: () => clock,
+    });
+    server = await startEmulator(shaped, { port: 0 });
+    pool = createDispatcher(server.url);
+  });
+  afterAll(async () => {
+    await pool.close();
+    await server.close();
+  });
+
+  const shapedProvider = () =>
+    provider({ baseUrl: server.url, dispatcher: pool, now: () => clock });
+
+  it('takes the status from exp, and ends a room twice without a RoomNotFoundError', async () => {
+    const videsk = shapedProvider();
+    const created = await videsk.createRoom({
+      name: 'examples-only',
+      expiresAt: new Date(clock + 3_600_000),
+    });
+    expect(shaped.log.all()[0]?.response?.body).not.toHaveProperty('ended');
+    expect(created).toMatchObject({ status: 'ACTIVE', createdAt: null, updatedAt: null });
+
+    const ended = await videsk.disableRoom(created.nativeId);
+    expect(ended).toMatchObject({ status: 'ENDED', settings: { ended: true } });
+    shaped.log.clear();
+    // The PATCH answers 404 ("not found or already ended"), the GET finds the room: ended.
+    await expect(videsk.disableRoom(created.nativeId)).resolves.toMatchObject({
+      status: 'ENDED',
+      nativeId: created.nativeId,
+    });
+    expect(shaped.log.all().map((entry) => `${entry.method} ${entry.response?.status}`)).toEqual([
+      'PATCH 404',
+      'GET 200',
+    ]);
+    await expect(
+      videsk.updateRoom(created.nativeId, { displayName: 'late' }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+
+    const open = await videsk.createRoom({ name: 'runs-out' });
+    clock += 3 * 3_600_000;
+    const [later] = await videsk.getRooms([open.nativeId]);
+    expect(later).toMatchObject({ status: 'EXPIRED' });
+  });
+});

@@ -81,6 +81,8 @@ export interface VideskRoutesOptions {
   /** Tokens that were revoked in the dashboard (403, §6). */
   readonly revokedApiTokens: readonly string[];
   readonly now: () => number;
+  /** Rooms carry only the fields Videsk's examples show (see `roomJson`). */
+  readonly examplesOnly: boolean;
 }
 
 export function createVideskRoutes(options: VideskRoutesOptions) {
@@ -105,15 +107,18 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
   }
 
   function roomJson(room: StoredRoom): Record<string, unknown> {
+    // §2: `ended`, `createdAt` and `updatedAt` are probable but in no Videsk example; one
+    // setting answers without them, so clients are tested against the examples' shape too.
+    const probable = options.examplesOnly
+      ? {}
+      : { ended: room.ended, createdAt: iso(room.createdAt), updatedAt: iso(room.updatedAt) };
     return {
       id: room.id,
       name: room.name,
       externalId: room.externalId,
       exp: iso(room.exp),
       nbf: iso(room.nbf),
-      ended: room.ended,
-      createdAt: iso(room.createdAt),
-      updatedAt: iso(room.updatedAt),
+      ...probable,
       ...(room.settings ? { settings: room.settings } : {}),
       authorizations: room.authorizations.map((entry) => ({
         ip: entry.ip,

@@ -63,15 +63,27 @@ export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room 
   };
 }
 
+/**
+ * `ended` is in no Videsk example (§2), so without it the status rests on the documented window
+ * alone: Videsk denies access past `exp` by itself (§1.1), so such a room is EXPIRED, not ACTIVE.
+ * An ended room whose answer lacks `ended` reads as ACTIVE or EXPIRED until this service ends it
+ * or finds it ended (`asEnded`).
+ */
 function statusOf(ended: boolean, expiresAt: Date | null, now: number): RoomStatus {
   if (ended) {
     return 'ENDED';
   }
-  // Videsk denies access past `exp` by itself (§1.1), so such a room is EXPIRED, not ACTIVE.
   if (expiresAt !== null && expiresAt.getTime() <= now) {
     return 'EXPIRED';
   }
   return 'ACTIVE';
+}
+
+/** The room as known to have ended, whatever its payload said. */
+export function asEnded(room: Room): Room {
+  const settings =
+    room.settings?.kind === 'VIDESK' ? { ...room.settings, ended: true } : room.settings;
+  return { ...room, status: 'ENDED', settings };
 }
 
 /**

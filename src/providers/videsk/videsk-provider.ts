@@ -17,7 +17,13 @@ import type { RoomProvider } from '../room-provider.js';
 import { readAccessTokenClaims, type VideskCredentials, videskAuthHeaders } from './videsk-auth.js';
 import { createVideskClient, VIDESK_MAX_PAGE_SIZE, type VideskPatchBody } from './videsk-client.js';
 import { parseVideskError } from './videsk-errors.js';
-import { checkTokenInput, mapVideskRoom, toCreateBody, toPatchBody } from './videsk-mappers.js';
+import {
+  asEnded,
+  checkTokenInput,
+  mapVideskRoom,
+  toCreateBody,
+  toPatchBody,
+} from './videsk-mappers.js';
 
 export type VideskProviderOptions = BaseProviderOptions & VideskCredentials;
 
@@ -99,7 +105,9 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
   /**
    * PATCH answers 404 both for an unknown room and for one that has already ended (seed page,
-   * PATCH responses: "Room not found or already ended"). A GET tells the two apart.
+   * PATCH responses: "Room not found or already ended"). A GET tells the two apart: a room it
+   * finds has ended. That reading needs no `ended` field, which no Videsk example shows (§2):
+   * rooms cannot be deleted (§3.4), so a room that answers a GET existed at the PATCH too.
    */
   async function patch(
     nativeId: string,
@@ -108,18 +116,18 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     context?: CallContext,
   ): Promise<Room> {
     try {
-      return await forRoom(nativeId, async () =>
+      const room = await forRoom(nativeId, async () =>
         mapVideskRoom(key, await client.patchRoom(nativeId, body, operation, context), now()),
       );
+      // Our own `ended: true` was accepted, whether or not the answer shows the flag.
+      return body.ended === true ? asEnded(room) : room;
     } catch (error) {
       if (!(error instanceof RoomNotFoundError)) {
         throw error;
       }
-      const room = await fetchOne(nativeId, operation, context);
-      if (room.status !== 'ENDED') {
-        throw error;
-      }
+      const room = asEnded(await fetchOne(nativeId, operation, context));
       if (operation === 'disableRoom') {
+        // Ending an ended room changes nothing: the same answer as the first time.
         return room;
       }
       throw new ProviderRejectedError(`Room ${nativeId} has ended and can no longer be changed`, {

@@ -293,9 +293,10 @@ describe('updateRoom', () => {
     expect(same.displayName).toBe('Team standup meeting');
   });
 
-  it('tells an ended room (PATCH 404, GET ended) from a missing one', async () => {
+  it('tells an ended room (PATCH 404, GET found) from a missing one, with no ended field', async () => {
     expectRequest(agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', ROOM_PATH, 200, room(ROOM_ID, { ended: true }));
+    // The documented example: no `ended` (§2), and the room still inside its window.
+    expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
     expectRequest(agent, 'PATCH', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
     expectRequest(agent, 'GET', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
     const provider = makeProvider(agent);
@@ -316,11 +317,24 @@ describe('disableRoom', () => {
     expect(ended.status).toBe('ENDED');
   });
 
-  it('is idempotent on a room that has already ended', async () => {
+  it('answers ENDED when the PATCH answer has no ended field, as the documented one has none', async () => {
+    expectRequest(agent, 'PATCH', ROOM_PATH, 200, fixture('patch-room.200.json'));
+    const ended = await makeProvider(agent).disableRoom(ROOM_ID);
+    expect(ended).toMatchObject({ status: 'ENDED', settings: { ended: true } });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['with', { ended: true }],
+    ['without', {}],
+  ])('is idempotent on a room that has already ended, %s an ended field', async (_, extra) => {
     expectRequest(agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', ROOM_PATH, 200, room(ROOM_ID, { ended: true }));
+    expectRequest(agent, 'GET', ROOM_PATH, 200, {
+      ...fixture<Record<string, unknown>>('get-room.200.json'),
+      ...extra,
+    });
     await expect(makeProvider(agent).disableRoom(ROOM_ID)).resolves.toMatchObject({
       status: 'ENDED',
+      settings: { ended: true },
     });
   });
 });
