@@ -1,9 +1,11 @@
 import type { CallContext } from '../../http/call-context.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
+  type VideskCreatedRoom,
   type VideskJoin,
   type VideskRoom,
   type VideskRoomPage,
+  videskCreatedRoomSchema,
   videskJoinSchema,
   videskRoomPageSchema,
   videskRoomSchema,
@@ -42,7 +44,7 @@ export interface VideskPatchBody {
 export interface VideskClient {
   listRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
   getRoom(roomId: string, operation: string, context?: CallContext): Promise<VideskRoom>;
-  createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskRoom>;
+  createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskCreatedRoom>;
   patchRoom(
     roomId: string,
     body: VideskPatchBody,
@@ -81,7 +83,7 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         method: 'POST',
         path: ROOMS_PATH,
         body,
-        schema: videskRoomSchema,
+        schema: videskCreatedRoomSchema,
         operation: 'createRoom',
         context,
       });

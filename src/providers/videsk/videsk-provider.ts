@@ -50,6 +50,7 @@ export const VIDESK_CAPABILITIES: ProviderCapabilities = {
     'disableRoom ends the room (PATCH ended: true) for good; there is no way to reopen it.',
     'deleteRoom is unsupported: the Videsk API refuses every delete (403).',
     'Tokens come from POST /vpaas/rooms/{id}/join; each lasts until the room expires and has no role.',
+    "createRoom's answer carries a first token: Room.tokens shows it on the room that createRoom returns, and only there (Videsk cannot list tokens, so a room read later has none to show).",
     'Rooms past their exp show as EXPIRED; Videsk refuses joins outside nbf..exp.',
     'maxParticipants and recordingEnabled can be set on create only.',
   ],
@@ -140,6 +141,35 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     }
   }
 
+  /**
+   * A Videsk access token as a `RoomToken`. §4: its own `exp` when it can be read, else the
+   * room's `exp`, which Videsk always sets (default now + 3 h, §1.1); the service default only
+   * if even that is missing.
+   */
+  function accessTokenOf(
+    token: string,
+    nativeId: string,
+    roomExpiresAt: Date | null,
+    who: Pick<RoomToken, 'role' | 'providerRole' | 'identity'>,
+  ): RoomToken {
+    const claims = readAccessTokenClaims(token);
+    const issuedAt = claims.issuedAt ?? new Date(now());
+    const expiresAt =
+      claims.expiresAt ??
+      roomExpiresAt ??
+      new Date(issuedAt.getTime() + options.defaultTokenTtlSeconds * 1000);
+    return {
+      token,
+      providerKey: key,
+      roomNativeId: nativeId,
+      ...who,
+      permissions: [],
+      issuedAt,
+      expiresAt,
+      providerTokenId: claims.jti,
+    };
+  }
+
   async function fetchPage(
     position: string | null,
     limit: number,
@@ -173,7 +203,19 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
     async createRoom(input, callOptions) {
       const body = toCreateBody(input);
-      return mapVideskRoom(key, await client.createRoom(body, callOptions?.context), now());
+      const created = await client.createRoom(body, callOptions?.context);
+      const room = mapVideskRoom(key, created, now());
+      if (!created.accessToken) {
+        return room;
+      }
+      // The create answer's token is a peer token like any from /join (§3.2, §4): kept with
+      // the room so the caller can have it, since Videsk never shows it again.
+      const token = accessTokenOf(created.accessToken, room.nativeId, room.expiresAt, {
+        role: 'PARTICIPANT',
+        providerRole: null,
+        identity: null,
+      });
+      return { ...room, issuedTokens: [token] };
     },
 
     async updateRoom(nativeId, input, callOptions) {
@@ -202,29 +244,17 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       const context = callOptions?.context;
       const { accessToken } = await forRoom(nativeId, () => client.joinRoom(nativeId, context));
       const claims = readAccessTokenClaims(accessToken);
-      const issuedAt = claims.issuedAt ?? new Date(now());
-      // §4: the token's own `exp` when it can be read, else the room's `exp` (the caller's copy
-      // when it passed one), which Videsk always sets (default now + 3 h, §1.1); the service
-      // default only if even that is missing.
-      const roomExpiry = async () =>
-        callOptions?.room?.expiresAt ??
-        (await fetchOne(nativeId, 'createRoomToken', context)).expiresAt;
-      const expiresAt =
-        claims.expiresAt ??
-        (await roomExpiry()) ??
-        new Date(issuedAt.getTime() + options.defaultTokenTtlSeconds * 1000);
-      return {
-        token: accessToken,
-        providerKey: key,
-        roomNativeId: nativeId,
+      // The room's `exp` is read only when the token's own cannot be.
+      const roomExpiry =
+        claims.expiresAt === null
+          ? (callOptions?.room?.expiresAt ??
+            (await fetchOne(nativeId, 'createRoomToken', context)).expiresAt)
+          : null;
+      return accessTokenOf(accessToken, nativeId, roomExpiry, {
         role: input.role,
         providerRole,
-        permissions: [],
         identity: input.identity ?? null,
-        issuedAt,
-        expiresAt,
-        providerTokenId: claims.jti,
-      };
+      });
     },
 
     async listRoomTokens() {

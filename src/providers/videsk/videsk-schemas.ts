@@ -37,6 +37,15 @@ export const videskRoomSchema = z.object({
 });
 export type VideskRoom = z.infer<typeof videskRoomSchema>;
 
+/**
+ * `POST /vpaas/rooms` answers the room and a first `accessToken` next to it (§3.2; placement
+ * UNCONFIRMED, top-level as the seed's example shows). Optional, so a create never fails on it.
+ */
+export const videskCreatedRoomSchema = videskRoomSchema.extend({
+  accessToken: z.string().min(1).nullish(),
+});
+export type VideskCreatedRoom = z.infer<typeof videskCreatedRoomSchema>;
+
 /** The Feathers page envelope of `GET /vpaas/rooms` (§3.1). */
 export const videskRoomPageSchema = z.object({
   total: z.number().int().nonnegative(),

@@ -102,6 +102,41 @@ describe('createRoom', () => {
     });
   });
 
+  it("keeps the answer's accessToken as the room's first token, expiring when its claims say", async () => {
+    const token = jwtWith({ jti: 'first-jti', iat: NOW / 1000, exp: NOW / 1000 + 600 });
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, {
+      ...fixture<Record<string, unknown>>('create-room.201.json'),
+      accessToken: token,
+    });
+    const created = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(created.issuedTokens).toEqual([
+      {
+        token,
+        providerKey: 'videsk',
+        roomNativeId: ROOM_ID,
+        role: 'PARTICIPANT',
+        providerRole: null,
+        permissions: [],
+        identity: null,
+        issuedAt: new Date(NOW),
+        expiresAt: new Date(NOW + 600_000),
+        providerTokenId: 'first-jti',
+      },
+    ]);
+  });
+
+  it("falls back to the room's exp for the first token, and to no token when none came", async () => {
+    // The seed's example token is truncated (`eyJ…...`), so its claims cannot be read.
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, fixture('create-room.201.json'));
+    const created = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(created.issuedTokens?.map((token) => token.expiresAt)).toEqual([
+      new Date('2024-08-14T18:00:00.000Z'),
+    ]);
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, fixture('get-room.200.json'));
+    const bare = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(bare.issuedTokens).toBeUndefined();
+  });
+
   it('sends only the externalId when nothing else is given', async () => {
     const seen = expectRequest(agent, 'POST', '/vpaas/rooms', 201, fixture('create-room.201.json'));
     await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
