@@ -84,8 +84,11 @@ describe('Videsk adapter against the emulator', () => {
       '64f1a2b3c4d5e6f7a8b9c0d1',
       created.nativeId,
     ]);
-    expect(found).toEqual(created);
-    expect(again).toEqual(created);
+    // The create answer's first token comes only with the create (§3.2).
+    const { issuedTokens, ...stored } = created;
+    expect(issuedTokens).toHaveLength(1);
+    expect(found).toEqual(stored);
+    expect(again).toEqual(stored);
     expect(missing).toBeInstanceOf(RoomNotFoundError);
     // One GET per distinct id: the duplicate joins the identical GET already in flight.
     expect(emulator.log.count({ method: 'GET' })).toBe(2);
@@ -190,13 +193,23 @@ describe('Videsk adapter against the emulator', () => {
 describe('Videsk adapter error paths', () => {
   it('answers RoomNotFoundError for unknown rooms on every room operation', async () => {
     const videsk = provider();
-    await expect(videsk.updateRoom('nope', { displayName: 'x' })).rejects.toBeInstanceOf(
+    const unknown = '64f1a2b3c4d5e6f7a8b9c0ff';
+    await expect(videsk.updateRoom(unknown, { displayName: 'x' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
-    await expect(videsk.disableRoom('nope')).rejects.toBeInstanceOf(RoomNotFoundError);
-    await expect(videsk.createRoomToken('nope', { role: 'PARTICIPANT' })).rejects.toBeInstanceOf(
+    await expect(videsk.disableRoom(unknown)).rejects.toBeInstanceOf(RoomNotFoundError);
+    await expect(videsk.createRoomToken(unknown, { role: 'PARTICIPANT' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
+    // Each reached Videsk and was answered 404 there, the id being well formed: PATCH then the
+    // GET that tells "unknown" from "ended" for update and disable, then the join.
+    expect(emulator.log.all().map((entry) => `${entry.method} ${entry.response?.status}`)).toEqual([
+      'PATCH 404',
+      'GET 404',
+      'PATCH 404',
+      'GET 404',
+      'POST 404',
+    ]);
   });
 
   it("passes the provider's validation errors on, naming the field", async () => {
@@ -229,7 +242,7 @@ describe('Videsk adapter error paths', () => {
 
   it('answers ProviderUnavailableError for an injected 500, with no retry', async () => {
     emulator.faults.add({ status: 500, times: 1 });
-    await expect(provider().getRooms(['any'])).rejects.toMatchObject({
+    await expect(provider().getRooms(['64f1a2b3c4d5e6f7a8b9c0ff'])).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       status: 500,
       providerCode: 'general-error',

@@ -1,6 +1,7 @@
 import { ProviderAuthError } from '../../domain/errors.js';
 import type { CallContext } from '../../http/call-context.js';
 import { callDeadline } from '../../http/call-deadline.js';
+import { pathSegment } from '../../http/path-segment.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -134,7 +135,7 @@ export function createHmsClient(
 }
 
 function roomPath(id: string): string {
-  return `/rooms/${encodeURIComponent(id)}`;
+  return `/rooms/${pathSegment(id)}`;
 }
 
 function bearer(token: string): Record<string, string> {

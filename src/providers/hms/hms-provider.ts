@@ -14,7 +14,7 @@ import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
 import { createManagementTokenSource, type HmsCredentials, signAppToken } from './hms-auth.js';
-import { createHmsClient, HMS_PAGE_LIMITS } from './hms-client.js';
+import { createHmsClient, HMS_PAGE_LIMITS, type HmsRoomBody } from './hms-client.js';
 import {
   decodeListPosition,
   encodeListPosition,
@@ -74,15 +74,31 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     };
   }
 
+  /**
+   * Every handle must be a room id (24 hex digits, §1) before it goes into a path: `.` or `..`
+   * would normalise `/v2/rooms/{id}` into the collection, where a POST creates a room.
+   */
+  function checkRoomId(nativeId: string): void {
+    if (!isHmsRoomId(nativeId)) {
+      throw new RoomNotFoundError(key, nativeId);
+    }
+  }
+
   async function getRoom(nativeId: string, context?: CallContext): Promise<Room> {
+    checkRoomId(nativeId);
     const payload = await client.getRoom(nativeId, 'getRoom', context).catch(roomError(nativeId));
     return toRoom(payload, key);
   }
 
-  async function setEnabled(nativeId: string, enabled: boolean, context?: CallContext) {
-    const operation = enabled ? 'enableRoom' : 'disableRoom';
+  async function postRoom(
+    nativeId: string,
+    body: HmsRoomBody,
+    operation: string,
+    context?: CallContext,
+  ): Promise<Room> {
+    checkRoomId(nativeId);
     const payload = await client
-      .postRoom(nativeId, { enabled }, operation, context)
+      .postRoom(nativeId, body, operation, context)
       .catch(roomError(nativeId));
     return toRoom(payload, key);
   }
@@ -143,14 +159,13 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     },
 
     async updateRoom(nativeId, input, callOptions) {
-      const payload = await client
-        .postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context)
-        .catch(roomError(nativeId));
-      return toRoom(payload, key);
+      return postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context);
     },
 
-    disableRoom: (nativeId, callOptions) => setEnabled(nativeId, false, callOptions?.context),
-    enableRoom: (nativeId, callOptions) => setEnabled(nativeId, true, callOptions?.context),
+    disableRoom: (nativeId, callOptions) =>
+      postRoom(nativeId, { enabled: false }, 'disableRoom', callOptions?.context),
+    enableRoom: (nativeId, callOptions) =>
+      postRoom(nativeId, { enabled: true }, 'enableRoom', callOptions?.context),
 
     deleteRoom() {
       return Promise.reject(

@@ -1,4 +1,5 @@
 import type { CallContext } from '../../http/call-context.js';
+import { pathSegment } from '../../http/path-segment.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
   type VideskCreatedRoom,
@@ -115,7 +116,7 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
 }
 
 function roomPath(roomId: string): string {
-  return `${ROOMS_PATH}/${encodeURIComponent(roomId)}`;
+  return `${ROOMS_PATH}/${pathSegment(roomId)}`;
 }
 
 /**

@@ -11,6 +11,13 @@ const EXTERNAL_ID_MAX = 100;
 const NAME_MAX = 500;
 /** A Mongo ObjectId, which `GET /vpaas/rooms/{roomId}` tries before an externalId (§3.3). */
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
+/** Room ids as Videsk writes them: 24 lowercase hex digits (§1, §2). */
+const ROOM_ID = /^[0-9a-f]{24}$/;
+
+/** Whether a handle can be a Videsk room id at all. */
+export function isVideskRoomId(value: string): boolean {
+  return ROOM_ID.test(value);
+}
 
 /**
  * Role mapping (§4–§5). A Videsk access token carries no role claim: every token is one grant in

@@ -20,6 +20,7 @@ import { parseVideskError } from './videsk-errors.js';
 import {
   asEnded,
   checkTokenInput,
+  isVideskRoomId,
   mapVideskRoom,
   toCreateBody,
   toPatchBody,
@@ -79,8 +80,14 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     throw new UnsupportedOperationError(key, operation, UNSUPPORTED_REASONS[operation]);
   }
 
+  /**
+   * A handle is the Videsk room id this adapter put in the global id: a 24-hex ObjectId (§1).
+   * `GET /vpaas/rooms/{roomId}` would also take an externalId (§3.3), but no handle this service
+   * issues is one, and checking the id format first keeps `.`, `..`, slashes and query text out
+   * of the path, where `/vpaas/rooms/.` would read the list.
+   */
   function checkId(nativeId: string): void {
-    if (nativeId.trim() === '') {
+    if (!isVideskRoomId(nativeId)) {
       throw new RoomNotFoundError(key, nativeId);
     }
   }

@@ -450,6 +450,24 @@ describe('disableRoom / enableRoom', () => {
   });
 });
 
+describe('handles that are not room ids', () => {
+  const hostile = ['.', '..', '', '%2e', 'a/b', '?x=1', 'ABCDEF0123456789ABCDEF01', 'é'];
+
+  it.each(hostile)('%j is an unknown room on every operation, with no request', async (handle) => {
+    // The MockAgent refuses any request nothing intercepts, so a call would fail otherwise.
+    const { provider, seen } = setUp();
+    expect(await provider.getRooms([handle])).toEqual([expect.any(RoomNotFoundError)]);
+    for (const call of [
+      () => provider.updateRoom(handle, { description: 'x' }),
+      () => provider.disableRoom(handle),
+      () => provider.enableRoom(handle),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(RoomNotFoundError);
+    }
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('unsupported operations', () => {
   it('throw before any request', async () => {
     const { provider } = setUp();

@@ -27,6 +27,8 @@ import {
 } from './videsk-test-kit.js';
 
 const ROOM_PATH = `/vpaas/rooms/${ROOM_ID}`;
+/** A well-formed room id no room has. */
+const GONE = '64f1a2b3c4d5e6f7a8b9c0ff';
 const listPath = (limit: number, skip: number) =>
   `/vpaas/rooms?$limit=${limit}&$skip=${skip}&$sort%5BcreatedAt%5D=1`;
 const room = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -185,12 +187,19 @@ describe('createRoom', () => {
 describe('getRooms', () => {
   it('GETs each id and answers a RoomNotFoundError for the missing one only', async () => {
     const seen = expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/missing%2Fid', 404, fixture('get-room.404.json'));
-    const [found, missing] = await makeProvider(agent).getRooms([ROOM_ID, 'missing/id']);
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
+    const [found, missing] = await makeProvider(agent).getRooms([ROOM_ID, GONE]);
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
     expect((found as Room).name).toBe('standup-2024-08-14');
     expect(missing).toBeInstanceOf(RoomNotFoundError);
-    expect(missing).toMatchObject({ roomId: 'missing/id', provider: 'videsk' });
+    expect(missing).toMatchObject({ roomId: GONE, provider: 'videsk' });
+  });
+
+  it('answers RoomNotFoundError without a request for a handle that is not a room id', async () => {
+    // MockAgent refuses any request nothing intercepts, so a call would fail differently.
+    const hostile = ['missing/id', '.', '..', '%2e', '?x=1', 'ABCDEF0123456789ABCDEF01', 'é'];
+    const results = await makeProvider(agent).getRooms(hostile);
+    expect(results.every((result) => result instanceof RoomNotFoundError)).toBe(true);
   });
 
   it('fails the whole batch on the documented 401, without the token in the message', async () => {
@@ -232,13 +241,13 @@ describe('getRooms', () => {
   it('retries a GET after 503 but never a 400', async () => {
     expectRequest(agent, 'GET', ROOM_PATH, 503, fixture('error.500.json'));
     expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/bad', 400, fixture('create-room.400.json'));
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 400, fixture('create-room.400.json'));
     const provider = makeProvider(agent, {
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const [found] = await provider.getRooms([ROOM_ID]);
     expect((found as Room).nativeId).toBe(ROOM_ID);
-    const error = await provider.getRooms(['bad']).catch((e) => e);
+    const error = await provider.getRooms([GONE]).catch((e) => e);
     expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', attempts: 1 });
   });
 });
@@ -332,13 +341,13 @@ describe('updateRoom', () => {
     expectRequest(agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
     // The documented example: no `ended` (§2), and the room still inside its window.
     expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
-    expectRequest(agent, 'PATCH', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'PATCH', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
     const provider = makeProvider(agent);
     await expect(provider.updateRoom(ROOM_ID, { displayName: 'x' })).rejects.toBeInstanceOf(
       ProviderRejectedError,
     );
-    await expect(provider.updateRoom('gone', { displayName: 'x' })).rejects.toBeInstanceOf(
+    await expect(provider.updateRoom(GONE, { displayName: 'x' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
   });
@@ -459,9 +468,9 @@ describe('createRoomToken', () => {
   });
 
   it('answers RoomNotFoundError for an unknown room', async () => {
-    expectRequest(agent, 'POST', '/vpaas/rooms/nope/join', 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'POST', `/vpaas/rooms/${GONE}/join`, 404, fixture('get-room.404.json'));
     await expect(
-      makeProvider(agent).createRoomToken('nope', { role: 'PARTICIPANT' }),
+      makeProvider(agent).createRoomToken(GONE, { role: 'PARTICIPANT' }),
     ).rejects.toBeInstanceOf(RoomNotFoundError);
   });
 
