@@ -438,6 +438,35 @@ describe('GET /v2/rooms (§3.3)', () => {
   );
 });
 
+describe('GET /v2/templates/{template_id} (100ms docs, retrieve-a-template; not in hms.md)', () => {
+  it('answers a template with its roles keyed by name, and 404 for an unknown one', async () => {
+    const found = await call('GET', `/v2/templates/${OTHER_TEMPLATE.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      id: OTHER_TEMPLATE.id,
+      name: 'live-streaming',
+      default: false,
+      roles: {
+        broadcaster: { name: 'broadcaster' },
+        'viewer-realtime': { name: 'viewer-realtime' },
+      },
+      settings: { region: 'us' },
+    });
+    const fallback = await call('GET', `/v2/templates/${HMS_EMULATOR_DEFAULT_TEMPLATE.id}`);
+    expect(fallback.body).toMatchObject({ default: true });
+    expect(Object.keys(fallback.body.roles as object)).toEqual([
+      'host',
+      'guest',
+      'viewer-realtime',
+    ]);
+    const unknown = await call('GET', '/v2/templates/6600aa11bb22cc33dd440000');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 404]);
+    expect((await call('GET', `/v2/templates/${OTHER_TEMPLATE.id}`, undefined, null)).status).toBe(
+      401,
+    );
+  });
+});
+
 describe('app tokens (§2.3)', () => {
   async function appToken(claims: Record<string, unknown>, secret = SECRET) {
     const iat = Math.floor(clock.now / 1000);

@@ -18,14 +18,23 @@ import { createHmsClient, HMS_PAGE_LIMITS, type HmsRoomBody } from './hms-client
 import {
   decodeListPosition,
   encodeListPosition,
-  HMS_ROLE_BY_TOKEN_ROLE,
-  isHmsRoomId,
+  isHmsId,
   toCreateBody,
   toRoom,
   toUpdateBody,
 } from './hms-mappers.js';
+import {
+  checkRoleInTemplate,
+  createTemplateReader,
+  type HmsRoleMap,
+  withDefaultRoles,
+} from './hms-roles.js';
 
-export type HmsProviderOptions = BaseProviderOptions & HmsCredentials;
+export type HmsProviderOptions = BaseProviderOptions &
+  HmsCredentials & {
+    /** Template role per role of ours; `HMS_DEFAULT_ROLE_MAP` fills the ones left out. */
+    readonly roleMap?: HmsRoleMap;
+  };
 
 /** What 100ms can do (DESIGN.md operations table; hms.md §3). */
 export const HMS_CAPABILITIES: ProviderCapabilities = {
@@ -49,7 +58,7 @@ export const HMS_CAPABILITIES: ProviderCapabilities = {
     'createRoom upserts by name: a name already in use (case-insensitive) returns that room with the new settings applied.',
     'disableRoom sets enabled=false: the session in progress goes on, new joins are refused until enableRoom.',
     'listRooms walks enabled rooms, then disabled ones (two filtered walks of GET /v2/rooms).',
-    'Room tokens are app tokens signed locally (HS256); the role must exist in the room template.',
+    "Room tokens are app tokens signed locally (HS256) for a role of the room's template: role maps through the account's roleMap (default host, guest, viewer-realtime), providerRole names one directly, and a role the template lacks is refused before signing.",
     'Rooms cannot be deleted, only disabled; 100ms keeps no list of issued tokens.',
   ],
 };
@@ -63,6 +72,8 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     ...options,
     tokens: createManagementTokenSource(credentials, now),
   });
+  const roleMap = withDefaultRoles(options.roleMap);
+  const readTemplate = createTemplateReader(client);
 
   /** A 404 on a room path means that room is gone. */
   function roomError(nativeId: string) {
@@ -79,7 +90,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
    * would normalise `/v2/rooms/{id}` into the collection, where a POST creates a room.
    */
   function checkRoomId(nativeId: string): void {
-    if (!isHmsRoomId(nativeId)) {
+    if (!isHmsId(nativeId)) {
       throw new RoomNotFoundError(key, nativeId);
     }
   }
@@ -177,8 +188,20 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       );
     },
 
-    createRoomToken(nativeId, input) {
-      return mintRoomToken(options, now, nativeId, input);
+    async createRoomToken(nativeId, input, callOptions) {
+      checkTokenInput(input, options.defaultTokenTtlSeconds);
+      checkRoomId(nativeId);
+      const context = callOptions?.context;
+      const role = input.providerRole ?? roleMap[input.role];
+      // The role must be one of the room's template (§2.3): a token for any other is signed
+      // fine and refused at every join. The room is the caller's copy when it has one.
+      const room = callOptions?.room ?? (await getRoom(nativeId, context));
+      const templateId = room.settings?.kind === 'HMS' ? room.settings.templateId : null;
+      const template = templateId === null ? null : await readTemplate(templateId, context);
+      if (template !== null) {
+        checkRoleInTemplate(role, input, template);
+      }
+      return mintRoomToken(options, now, nativeId, input, role);
     },
 
     listRoomTokens() {
@@ -189,13 +212,8 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
   };
 }
 
-async function mintRoomToken(
-  options: HmsProviderOptions,
-  now: () => number,
-  nativeId: string,
-  input: CreateRoomTokenInput,
-): Promise<RoomToken> {
-  const ttl = input.ttlSeconds ?? options.defaultTokenTtlSeconds;
+function checkTokenInput(input: CreateRoomTokenInput, defaultTtlSeconds: number): void {
+  const ttl = input.ttlSeconds ?? defaultTtlSeconds;
   const issues = [];
   if (!Number.isInteger(ttl) || ttl <= 0) {
     issues.push({
@@ -209,14 +227,25 @@ async function mintRoomToken(
       message: 'is not supported by 100ms: permissions come from the role in the room template',
     });
   }
+  if (input.providerRole != null && !/^\S+$/.test(input.providerRole)) {
+    issues.push({
+      path: ['input', 'providerRole'],
+      message: 'must be a role name, without spaces',
+    });
+  }
   if (issues.length > 0) {
     throw new InputValidationError(issues);
   }
-  // Minting is local, so nothing upstream would catch a handle that cannot be a room id (§1).
-  if (!isHmsRoomId(nativeId)) {
-    throw new RoomNotFoundError(options.key, nativeId);
-  }
-  const role = HMS_ROLE_BY_TOKEN_ROLE[input.role];
+}
+
+async function mintRoomToken(
+  options: HmsProviderOptions,
+  now: () => number,
+  nativeId: string,
+  input: CreateRoomTokenInput,
+  role: string,
+): Promise<RoomToken> {
+  const ttl = input.ttlSeconds ?? options.defaultTokenTtlSeconds;
   // The docs' samples always carry `user_id` (§2.3), so a caller without one gets a fresh id.
   const userId = input.identity || randomUUID();
   const issuedAt = Math.floor(now() / 1000);

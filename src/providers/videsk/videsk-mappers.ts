@@ -169,6 +169,9 @@ export function checkTokenInput(input: CreateRoomTokenInput): { providerRole: st
   if (input.permissions != null && input.permissions.length > 0) {
     issues.push(issue('permissions', `is not supported by ${PROVIDER}`));
   }
+  if (input.providerRole != null) {
+    issues.push(issue('providerRole', `is not supported by ${PROVIDER}: its tokens carry no role`));
+  }
   if (input.ttlSeconds != null) {
     issues.push(
       issue(

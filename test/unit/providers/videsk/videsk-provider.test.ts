@@ -449,7 +449,7 @@ describe('createRoomToken', () => {
     expect(minted.expiresAt).toEqual(new Date('2024-08-14T17:30:00.000Z'));
   });
 
-  it('refuses HOST, VIEWER, permissions and a lifetime before any request', async () => {
+  it('refuses HOST, VIEWER, a provider role, permissions and a lifetime before any request', async () => {
     const provider = makeProvider(agent);
     for (const role of ['HOST', 'VIEWER'] as const) {
       await expect(provider.createRoomToken(ROOM_ID, { role })).rejects.toMatchObject({
@@ -461,9 +461,14 @@ describe('createRoomToken', () => {
         role: 'PARTICIPANT',
         ttlSeconds: 60,
         permissions: ['x'],
+        providerRole: 'peer',
       }),
     ).rejects.toMatchObject({
-      issues: [{ path: ['input', 'permissions'] }, { path: ['input', 'ttlSeconds'] }],
+      issues: [
+        { path: ['input', 'permissions'] },
+        { path: ['input', 'providerRole'] },
+        { path: ['input', 'ttlSeconds'] },
+      ],
     });
   });
 
