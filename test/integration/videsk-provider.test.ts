@@ -190,6 +190,24 @@ describe('Videsk adapter against the emulator', () => {
   });
 });
 
+describe('findCreatedRoom against the emulator', () => {
+  it('finds a created room by its externalId, and null for one never created', async () => {
+    const videsk = provider();
+    const created = await videsk.createRoom({ name: 'ticket-981', displayName: 'Support call' });
+    emulator.log.clear();
+    await expect(videsk.findCreatedRoom?.({ name: 'ticket-981' })).resolves.toMatchObject({
+      nativeId: created.nativeId,
+      name: 'ticket-981',
+      displayName: 'Support call',
+    });
+    await expect(videsk.findCreatedRoom?.({ name: 'ticket-982' })).resolves.toBeNull();
+    expect(emulator.log.all().map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'GET /vpaas/rooms/ticket-981',
+      'GET /vpaas/rooms/ticket-982',
+    ]);
+  });
+});
+
 describe('Videsk adapter error paths', () => {
   it('answers RoomNotFoundError for unknown rooms on every room operation', async () => {
     const videsk = provider();

@@ -169,6 +169,27 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       return toRoom(payload, key);
     },
 
+    async findCreatedRoom(input, callOptions) {
+      // The create's own rules first: a name it would refuse was never sent.
+      toCreateBody(input);
+      const wanted = input.name.toLowerCase();
+      // `name` is the documented exact-name filter (§3.3, what the SDK's retrieveByName
+      // sends); names match case-insensitively (§3.1), so the answer is compared that way too.
+      // Both `enabled` walks, as listRooms makes them: a create by name can land on a
+      // disabled room (§3.2), and whether an unfiltered list shows it is UNCONFIRMED.
+      for (const enabled of [true, false]) {
+        const page = await client.listRooms(
+          { start: null, enabled, name: input.name },
+          callOptions?.context,
+        );
+        const match = (page.data ?? []).find((room) => room.name.toLowerCase() === wanted);
+        if (match) {
+          return toRoom(match, key);
+        }
+      }
+      return null;
+    },
+
     async updateRoom(nativeId, input, callOptions) {
       return postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context);
     },

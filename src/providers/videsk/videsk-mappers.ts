@@ -105,6 +105,9 @@ export function toCreateBody(input: CreateRoomInput): VideskCreateBody {
     issues.push(issue('name', 'must not be empty'));
   } else if (name.length > EXTERNAL_ID_MAX) {
     issues.push(issue('name', `must be at most ${EXTERNAL_ID_MAX} characters at ${PROVIDER}`));
+  } else if (name === '.' || name === '..') {
+    // As a path segment it would be normalised away, so the room could never be read by it.
+    issues.push(issue('name', 'must not be "." or ".."'));
   } else if (OBJECT_ID.test(name)) {
     // §3.3: Videsk would read a 24-hex externalId as a room id first.
     issues.push(

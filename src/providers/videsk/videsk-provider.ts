@@ -225,6 +225,25 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       return { ...room, issuedTokens: [token] };
     },
 
+    async findCreatedRoom(input, callOptions) {
+      // `Room.name` is the externalId the create sent (§3.2), and GET takes an externalId in
+      // place of the id (§3.3); the create's own rules first, so a refused name is never sent.
+      const { externalId } = toCreateBody(input);
+      if (externalId === undefined) {
+        return null;
+      }
+      try {
+        const found = await client.getRoom(externalId, 'findCreatedRoom', callOptions?.context);
+        // GET tries the id first (§3.3); a create never sends a 24-hex externalId, but check.
+        return found.externalId === externalId ? mapVideskRoom(key, found, now()) : null;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) {
+          return null;
+        }
+        throw error;
+      }
+    },
+
     async updateRoom(nativeId, input, callOptions) {
       const body = toPatchBody(input);
       if (Object.keys(body).length === 0) {

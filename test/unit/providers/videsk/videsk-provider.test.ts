@@ -383,6 +383,42 @@ describe('disableRoom', () => {
   });
 });
 
+describe('findCreatedRoom', () => {
+  it('GETs the room by its externalId, which createRoom made of the name', async () => {
+    const seen = expectRequest(
+      agent,
+      'GET',
+      '/vpaas/rooms/standup-2024-08-14',
+      200,
+      fixture('get-room.200.json'),
+    );
+    const room = await makeProvider(agent).findCreatedRoom?.({ name: ' standup-2024-08-14 ' });
+    expect(room).toMatchObject({ nativeId: ROOM_ID, name: 'standup-2024-08-14' });
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+  });
+
+  it('answers null for a 404, and passes any other failure on', async () => {
+    expectRequest(agent, 'GET', '/vpaas/rooms/never-made', 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'GET', '/vpaas/rooms/a%2Fb', 500, fixture('error.500.json'));
+    const provider = makeProvider(agent);
+    await expect(provider.findCreatedRoom?.({ name: 'never-made' })).resolves.toBeNull();
+    await expect(provider.findCreatedRoom?.({ name: 'a/b' })).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
+  });
+
+  it('answers null for a room whose externalId is not the name', async () => {
+    expectRequest(agent, 'GET', '/vpaas/rooms/other', 200, fixture('get-room.200.json'));
+    await expect(makeProvider(agent).findCreatedRoom?.({ name: 'other' })).resolves.toBeNull();
+  });
+
+  it.each(['.', '..', ROOM_ID, ''])('refuses the name %j before any request', async (name) => {
+    await expect(makeProvider(agent).findCreatedRoom?.({ name })).rejects.toBeInstanceOf(
+      InputValidationError,
+    );
+  });
+});
+
 describe('unsupported operations', () => {
   it.each([
     ['enableRoom', (p: ReturnType<typeof makeProvider>) => p.enableRoom(ROOM_ID)],
