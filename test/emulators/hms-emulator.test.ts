@@ -75,14 +75,14 @@ interface WireBody {
   readonly region: string;
   readonly customer_id: string;
   readonly created_at: string;
-  readonly data: { id: string; name: string }[] | null;
+  readonly data: { id: string; name: string }[];
   readonly last: string;
   readonly limit: number;
   readonly details: string[];
 }
 
-const ids = (body: WireBody) => (body.data ?? []).map((room) => room.id);
-const names = (body: WireBody) => (body.data ?? []).map((room) => room.name);
+const ids = (body: WireBody) => body.data.map((room) => room.id);
+const names = (body: WireBody) => body.data.map((room) => room.name);
 
 async function call(
   method: string,
@@ -409,9 +409,9 @@ describe('GET /v2/rooms (§3.3)', () => {
     expect(ids(disabled.body)).toEqual([a]);
   });
 
-  it('answers an empty page with data null and last ""', async () => {
+  it('answers an empty page with an empty data array and last ""', async () => {
     const response = await call('GET', '/v2/rooms?limit=20');
-    expect(response.body).toEqual({ limit: 20, data: null, last: '' });
+    expect(response.body).toEqual({ limit: 20, data: [], last: '' });
   });
 
   it('filters by name (case-insensitive), template and creation time', async () => {
@@ -419,7 +419,7 @@ describe('GET /v2/rooms (§3.3)', () => {
     const byName = await call('GET', '/v2/rooms?name=ROOM-1');
     expect(names(byName.body)).toEqual(['room-1']);
     const byTemplate = await call('GET', `/v2/rooms?template_id=${OTHER_TEMPLATE.id}`);
-    expect(byTemplate.body.data).toBeNull();
+    expect(byTemplate.body.data).toEqual([]);
     const after = await call('GET', '/v2/rooms?after=2024-03-01T09:00:02.000Z');
     expect(names(after.body)).toEqual(['room-2', 'room-1']);
   });

@@ -166,10 +166,11 @@ export function createHmsRoutes(options: HmsRoutesOptions) {
       limit,
     };
     const rooms = store.list(filter);
-    // An empty page's `data` is UNCONFIRMED (§3.3); null is the shape clients most often trip on.
+    // An empty page's `data` is UNCONFIRMED (§3.3: `[]`, null or left out; the SDK copes with
+    // all three). An array, as every page with rooms has and as the OpenAPI skeleton (§8) says.
     return reply(200, {
       limit,
-      data: rooms.length === 0 ? null : rooms.map(toWire),
+      data: rooms.map(toWire),
       last: rooms.at(-1)?.id ?? '',
     });
   }
