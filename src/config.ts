@@ -54,11 +54,44 @@ const netlessAccount = z
     }
   });
 
+/** A 100ms role name as a template spells it; the template itself is the real check. */
+const hmsRoleName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .refine((value) => !/[\s\p{Cc}]/u.test(value), 'must not contain spaces or control characters');
+
+/**
+ * Which role of the app's templates each of our roles mints (`HMS_ROLE_MAP` is its JSON). Roles
+ * left out keep the adapter's defaults (`host`, `guest`, `viewer-realtime`).
+ */
+const hmsRoleMap = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') {
+      return value;
+    }
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  },
+  z.strictObject(
+    {
+      HOST: hmsRoleName.optional(),
+      PARTICIPANT: hmsRoleName.optional(),
+      VIEWER: hmsRoleName.optional(),
+    },
+    { error: 'must be a JSON object with some of HOST, PARTICIPANT, VIEWER, each a role name' },
+  ),
+);
+
 const hmsAccount = z.object({
   kind: z.literal('hms'),
   ...baseProvider,
   appAccessKey: z.string().min(1, 'is required'),
   appSecret: z.string().min(1, 'is required'),
+  roleMap: hmsRoleMap.optional(),
 });
 
 const videskAccount = z.object({
@@ -432,6 +465,7 @@ const ENV_ACCOUNTS: readonly EnvAccountSpec[] = [
       baseUrl: 'HMS_BASE_URL',
       appAccessKey: 'HMS_APP_ACCESS_KEY',
       appSecret: 'HMS_APP_SECRET',
+      roleMap: 'HMS_ROLE_MAP',
     },
     required: ['appAccessKey', 'appSecret'],
     baseUrl: (value) => value ?? 'https://api.100ms.live/v2',
@@ -507,7 +541,8 @@ function settingName(
     const fromEnv = envAccounts[index - fileProviderCount];
     const variable = fromEnv && typeof field === 'string' ? fromEnv.variables[field] : undefined;
     if (variable) {
-      return variable;
+      // Inside a JSON variable (HMS_ROLE_MAP), name the key too.
+      return [variable, ...path.slice(3).map(String)].join('.');
     }
     const rest = path
       .slice(2)

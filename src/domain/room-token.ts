@@ -27,4 +27,9 @@ export interface CreateRoomTokenInput {
   readonly permissions?: readonly string[] | null;
   /** Lifetime in seconds; the service default applies when absent. */
   readonly ttlSeconds?: number | null;
+  /**
+   * The provider's own role name, passed through unchanged instead of the one `role` maps to.
+   * Only where a provider names roles per room (100ms templates); refused elsewhere.
+   */
+  readonly providerRole?: string | null;
 }

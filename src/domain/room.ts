@@ -5,6 +5,7 @@ import type {
   NetlessUpdateSettings,
 } from './netless-room-settings.js';
 import type { ProviderKind } from './provider-kind.js';
+import type { RoomToken } from './room-token.js';
 import type {
   VideskCreateSettings,
   VideskRoomSettings,
@@ -74,6 +75,12 @@ export interface Room {
   readonly recordingEnabled: boolean | null;
   readonly region: string | null;
   readonly settings: ProviderRoomSettings | null;
+  /**
+   * Join tokens the provider handed out in the same answer as the room (Videsk's create answer
+   * carries one). Only on the room that answer made; a room read later never has them. Secret,
+   * like every `RoomToken.token`.
+   */
+  readonly issuedTokens?: readonly RoomToken[];
 }
 
 /** Fields a caller may set on create. Adapters reject what their provider cannot take. */

@@ -26,7 +26,11 @@ export interface VideskRoomSettings {
    * Also shown as `Room.name`. `GET /vpaas/rooms/{id}` accepts it in place of the room id.
    */
   readonly externalId: string | null;
-  /** True once the room was ended (`disableRoom`); an ended room never reopens. */
+  /**
+   * True once the room has ended (`disableRoom`); an ended room never reopens. Videsk's examples
+   * show no `ended` field, so false means only that neither Videsk's answer nor this service's
+   * own calls said the room had ended.
+   */
   readonly ended: boolean;
   /** Token grants, oldest first. Read-only. */
   readonly authorizations: readonly VideskAuthorization[];

@@ -76,6 +76,7 @@ function createProvider(account: ProviderConfig, base: BaseProviderOptions): Roo
         ...base,
         appAccessKey: account.appAccessKey,
         appSecret: account.appSecret,
+        roleMap: account.roleMap,
       });
     case 'videsk':
       return createVideskProvider({ ...base, apiToken: account.apiToken });

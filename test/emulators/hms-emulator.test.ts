@@ -75,14 +75,14 @@ interface WireBody {
   readonly region: string;
   readonly customer_id: string;
   readonly created_at: string;
-  readonly data: { id: string; name: string }[] | null;
+  readonly data: { id: string; name: string }[];
   readonly last: string;
   readonly limit: number;
   readonly details: string[];
 }
 
-const ids = (body: WireBody) => (body.data ?? []).map((room) => room.id);
-const names = (body: WireBody) => (body.data ?? []).map((room) => room.name);
+const ids = (body: WireBody) => body.data.map((room) => room.id);
+const names = (body: WireBody) => body.data.map((room) => room.name);
 
 async function call(
   method: string,
@@ -409,9 +409,9 @@ describe('GET /v2/rooms (§3.3)', () => {
     expect(ids(disabled.body)).toEqual([a]);
   });
 
-  it('answers an empty page with data null and last ""', async () => {
+  it('answers an empty page with an empty data array and last ""', async () => {
     const response = await call('GET', '/v2/rooms?limit=20');
-    expect(response.body).toEqual({ limit: 20, data: null, last: '' });
+    expect(response.body).toEqual({ limit: 20, data: [], last: '' });
   });
 
   it('filters by name (case-insensitive), template and creation time', async () => {
@@ -419,7 +419,7 @@ describe('GET /v2/rooms (§3.3)', () => {
     const byName = await call('GET', '/v2/rooms?name=ROOM-1');
     expect(names(byName.body)).toEqual(['room-1']);
     const byTemplate = await call('GET', `/v2/rooms?template_id=${OTHER_TEMPLATE.id}`);
-    expect(byTemplate.body.data).toBeNull();
+    expect(byTemplate.body.data).toEqual([]);
     const after = await call('GET', '/v2/rooms?after=2024-03-01T09:00:02.000Z');
     expect(names(after.body)).toEqual(['room-2', 'room-1']);
   });
@@ -436,6 +436,35 @@ describe('GET /v2/rooms (§3.3)', () => {
       });
     },
   );
+});
+
+describe('GET /v2/templates/{template_id} (100ms docs, retrieve-a-template; not in hms.md)', () => {
+  it('answers a template with its roles keyed by name, and 404 for an unknown one', async () => {
+    const found = await call('GET', `/v2/templates/${OTHER_TEMPLATE.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      id: OTHER_TEMPLATE.id,
+      name: 'live-streaming',
+      default: false,
+      roles: {
+        broadcaster: { name: 'broadcaster' },
+        'viewer-realtime': { name: 'viewer-realtime' },
+      },
+      settings: { region: 'us' },
+    });
+    const fallback = await call('GET', `/v2/templates/${HMS_EMULATOR_DEFAULT_TEMPLATE.id}`);
+    expect(fallback.body).toMatchObject({ default: true });
+    expect(Object.keys(fallback.body.roles as object)).toEqual([
+      'host',
+      'guest',
+      'viewer-realtime',
+    ]);
+    const unknown = await call('GET', '/v2/templates/6600aa11bb22cc33dd440000');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 404]);
+    expect((await call('GET', `/v2/templates/${OTHER_TEMPLATE.id}`, undefined, null)).status).toBe(
+      401,
+    );
+  });
 });
 
 describe('app tokens (§2.3)', () => {

@@ -158,12 +158,21 @@ describe('POST /vpaas/rooms (§3.2)', () => {
     ]);
   });
 
-  it('echoes the settings object under the key it arrived with', async () => {
-    const config = await createRoom({ config: { maxParticipants: 10, recordingEnabled: true } });
-    expect(config.body.config).toEqual({ maxParticipants: 10, recordingEnabled: true });
-    const settings = await createRoom({ settings: { maxParticipants: 2 } });
-    expect(settings.body.settings).toEqual({ maxParticipants: 2 });
-    expect(settings.body).not.toHaveProperty('config');
+  it('keeps the settings object and ignores keys it does not know, config included', async () => {
+    const settings = await createRoom({
+      settings: { maxParticipants: 10, recordingEnabled: true },
+    });
+    expect(settings.body.settings).toEqual({ maxParticipants: 10, recordingEnabled: true });
+    expect((await call('GET', `/vpaas/rooms/${settings.body.id}`)).body.settings).toEqual({
+      maxParticipants: 10,
+      recordingEnabled: true,
+    });
+    // §3.2: not a Videsk key, so dropped without an error, as Feathers drops unknown keys.
+    const config = await createRoom({ config: { maxParticipants: 2 }, description: 'x' });
+    expect(config.status).toBe(201);
+    expect(config.body).not.toHaveProperty('settings');
+    expect(config.body).not.toHaveProperty('config');
+    expect(config.body).not.toHaveProperty('description');
   });
 
   it('answers 400 naming the field for each date rule', async () => {
@@ -186,11 +195,9 @@ describe('POST /vpaas/rooms (§3.2)', () => {
     expect((await createRoom({ exp: new Date(START + 72 * HOUR).toISOString() })).status).toBe(201);
   });
 
-  it('answers 400 for undocumented fields, bad settings and a missing Content-Type', async () => {
-    const unknown = await createRoom({ description: 'x' });
-    expect([unknown.status, unknown.body.message]).toEqual([400, '"description" is not allowed']);
-    const settings = await createRoom({ config: { maxParticipants: 0 } });
-    expect([settings.status, settings.body.data]).toEqual([400, 'config.maxParticipants']);
+  it('answers 400 for bad settings, a long externalId and a missing Content-Type', async () => {
+    const settings = await createRoom({ settings: { maxParticipants: 0 } });
+    expect([settings.status, settings.body.data]).toEqual([400, 'settings.maxParticipants']);
     const long = await createRoom({ externalId: 'x'.repeat(101) });
     expect([long.status, long.body.data]).toEqual([400, 'externalId']);
     const noType = await call('POST', '/vpaas/rooms', {
@@ -487,6 +494,38 @@ describe('rate limit (§1.1)', () => {
       }
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
       expect(answers[24]?.headers.get('ratelimit-remaining')).toBe('25');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('examplesOnly (§2: ended, createdAt, updatedAt are probable, UNCONFIRMED)', () => {
+  it('answers rooms with only the fields of the documented examples, and still ends them', async () => {
+    const shaped = createVideskEmulator({ now: () => clock, examplesOnly: true });
+    const server = await startEmulator(shaped, { port: 0 });
+    const send = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${VIDESK_EMULATOR_API_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      const created = await (await send('POST', '/vpaas/rooms', { externalId: 'plain' })).json();
+      expect(Object.keys(created).sort()).toEqual(
+        ['accessToken', 'authorizations', 'exp', 'externalId', 'id', 'name', 'nbf'].sort(),
+      );
+      const ended = await send('PATCH', '/vpaas/rooms/plain', { ended: true });
+      expect(ended.status).toBe(200);
+      expect(await ended.json()).not.toHaveProperty('ended');
+      // Still ended inside: the PATCH answers 404 and the filter sees it.
+      expect((await send('PATCH', '/vpaas/rooms/plain', { name: 'x' })).status).toBe(404);
+      const list = await (await send('GET', '/vpaas/rooms?ended=true')).json();
+      expect(list.data.map((room: { externalId: string }) => room.externalId)).toEqual(['plain']);
+      expect(list.data[0]).not.toHaveProperty('createdAt');
     } finally {
       await server.close();
     }

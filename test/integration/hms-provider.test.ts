@@ -159,6 +159,34 @@ describe('every operation against the emulator', () => {
   });
 });
 
+describe('findCreatedRoom against the emulator', () => {
+  it('finds a created room by name in any case, disabled or not, and null for an unknown one', async () => {
+    const hms = provider();
+    const created = await hms.createRoom({ name: 'Lost-Answer' });
+    emulator.log.clear();
+    await expect(hms.findCreatedRoom?.({ name: 'LOST-answer' })).resolves.toMatchObject({
+      nativeId: created.nativeId,
+      status: 'ACTIVE',
+    });
+    await hms.disableRoom(created.nativeId);
+    await expect(hms.findCreatedRoom?.({ name: 'lost-answer' })).resolves.toMatchObject({
+      nativeId: created.nativeId,
+      status: 'DISABLED',
+    });
+    await expect(hms.findCreatedRoom?.({ name: 'never-created' })).resolves.toBeNull();
+    // Reads only: one walk for the first find, two for each of the others, the disable between.
+    expect(emulator.log.all().map((entry) => entry.method)).toEqual([
+      'GET',
+      'POST',
+      'GET',
+      'GET',
+      'GET',
+      'GET',
+    ]);
+    expect(emulator.store.size).toBe(1);
+  });
+});
+
 describe('error paths', () => {
   it('maps an unknown room to RoomNotFoundError on update and disable', async () => {
     const hms = provider();

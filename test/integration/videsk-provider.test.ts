@@ -84,8 +84,11 @@ describe('Videsk adapter against the emulator', () => {
       '64f1a2b3c4d5e6f7a8b9c0d1',
       created.nativeId,
     ]);
-    expect(found).toEqual(created);
-    expect(again).toEqual(created);
+    // The create answer's first token comes only with the create (§3.2).
+    const { issuedTokens, ...stored } = created;
+    expect(issuedTokens).toHaveLength(1);
+    expect(found).toEqual(stored);
+    expect(again).toEqual(stored);
     expect(missing).toBeInstanceOf(RoomNotFoundError);
     // One GET per distinct id: the duplicate joins the identical GET already in flight.
     expect(emulator.log.count({ method: 'GET' })).toBe(2);
@@ -187,16 +190,44 @@ describe('Videsk adapter against the emulator', () => {
   });
 });
 
+describe('findCreatedRoom against the emulator', () => {
+  it('finds a created room by its externalId, and null for one never created', async () => {
+    const videsk = provider();
+    const created = await videsk.createRoom({ name: 'ticket-981', displayName: 'Support call' });
+    emulator.log.clear();
+    await expect(videsk.findCreatedRoom?.({ name: 'ticket-981' })).resolves.toMatchObject({
+      nativeId: created.nativeId,
+      name: 'ticket-981',
+      displayName: 'Support call',
+    });
+    await expect(videsk.findCreatedRoom?.({ name: 'ticket-982' })).resolves.toBeNull();
+    expect(emulator.log.all().map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      'GET /vpaas/rooms/ticket-981',
+      'GET /vpaas/rooms/ticket-982',
+    ]);
+  });
+});
+
 describe('Videsk adapter error paths', () => {
   it('answers RoomNotFoundError for unknown rooms on every room operation', async () => {
     const videsk = provider();
-    await expect(videsk.updateRoom('nope', { displayName: 'x' })).rejects.toBeInstanceOf(
+    const unknown = '64f1a2b3c4d5e6f7a8b9c0ff';
+    await expect(videsk.updateRoom(unknown, { displayName: 'x' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
-    await expect(videsk.disableRoom('nope')).rejects.toBeInstanceOf(RoomNotFoundError);
-    await expect(videsk.createRoomToken('nope', { role: 'PARTICIPANT' })).rejects.toBeInstanceOf(
+    await expect(videsk.disableRoom(unknown)).rejects.toBeInstanceOf(RoomNotFoundError);
+    await expect(videsk.createRoomToken(unknown, { role: 'PARTICIPANT' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
+    // Each reached Videsk and was answered 404 there, the id being well formed: PATCH then the
+    // GET that tells "unknown" from "ended" for update and disable, then the join.
+    expect(emulator.log.all().map((entry) => `${entry.method} ${entry.response?.status}`)).toEqual([
+      'PATCH 404',
+      'GET 404',
+      'PATCH 404',
+      'GET 404',
+      'POST 404',
+    ]);
   });
 
   it("passes the provider's validation errors on, naming the field", async () => {
@@ -229,7 +260,7 @@ describe('Videsk adapter error paths', () => {
 
   it('answers ProviderUnavailableError for an injected 500, with no retry', async () => {
     emulator.faults.add({ status: 500, times: 1 });
-    await expect(provider().getRooms(['any'])).rejects.toMatchObject({
+    await expect(provider().getRooms(['64f1a2b3c4d5e6f7a8b9c0ff'])).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       status: 500,
       providerCode: 'general-error',
@@ -277,5 +308,60 @@ describe('Videsk adapter error paths', () => {
       await pool.close();
       await server.close();
     }
+  });
+});
+
+describe('Videsk answers shaped like its examples: no ended, createdAt or updatedAt (§2)', () => {
+  let clock = Date.now();
+  let shaped: VideskEmulator;
+  let server: RunningEmulator;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    shaped = createVideskEmulator({
+      rateLimitPerSecond: 10_000,
+      examplesOnly: true,
+      now: () => clock,
+    });
+    server = await startEmulator(shaped, { port: 0 });
+    pool = createDispatcher(server.url);
+  });
+  afterAll(async () => {
+    await pool.close();
+    await server.close();
+  });
+
+  const shapedProvider = () =>
+    provider({ baseUrl: server.url, dispatcher: pool, now: () => clock });
+
+  it('takes the status from exp, and ends a room twice without a RoomNotFoundError', async () => {
+    const videsk = shapedProvider();
+    const created = await videsk.createRoom({
+      name: 'examples-only',
+      expiresAt: new Date(clock + 3_600_000),
+    });
+    expect(shaped.log.all()[0]?.response?.body).not.toHaveProperty('ended');
+    expect(created).toMatchObject({ status: 'ACTIVE', createdAt: null, updatedAt: null });
+
+    const ended = await videsk.disableRoom(created.nativeId);
+    expect(ended).toMatchObject({ status: 'ENDED', settings: { ended: true } });
+    shaped.log.clear();
+    // The PATCH answers 404 ("not found or already ended"), the GET finds the room: ended.
+    await expect(videsk.disableRoom(created.nativeId)).resolves.toMatchObject({
+      status: 'ENDED',
+      nativeId: created.nativeId,
+    });
+    expect(shaped.log.all().map((entry) => `${entry.method} ${entry.response?.status}`)).toEqual([
+      'PATCH 404',
+      'GET 200',
+    ]);
+    await expect(
+      videsk.updateRoom(created.nativeId, { displayName: 'late' }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+
+    const open = await videsk.createRoom({ name: 'runs-out' });
+    clock += 3 * 3_600_000;
+    const [later] = await videsk.getRooms([open.nativeId]);
+    expect(later).toMatchObject({ status: 'EXPIRED' });
   });
 });

@@ -253,6 +253,31 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain(TOKEN_US);
   });
 
+  it('reads a 100ms role map from HMS_ROLE_MAP, and leaves it out when unset', () => {
+    const env = { HMS_APP_ACCESS_KEY: '65f0a1b2c3d4e5f601234567', HMS_APP_SECRET: 'secret-1' };
+    expect(loadConfig(env).providers[0]).not.toHaveProperty('roleMap');
+    const mapped = loadConfig({ ...env, HMS_ROLE_MAP: '{"HOST":"teacher","VIEWER":"audience"}' });
+    expect(mapped.providers[0]).toMatchObject({
+      kind: 'hms',
+      roleMap: { HOST: 'teacher', VIEWER: 'audience' },
+    });
+  });
+
+  it.each([
+    ['not JSON', 'teacher', 'HMS_ROLE_MAP: must be a JSON object'],
+    ['an unknown role', '{"ADMIN":"teacher"}', 'HMS_ROLE_MAP: must be a JSON object'],
+    ['an empty name', '{"HOST":""}', 'HMS_ROLE_MAP.HOST: must not be empty'],
+    ['a name with a space', '{"VIEWER":"view only"}', 'HMS_ROLE_MAP.VIEWER: must not contain'],
+  ])('names HMS_ROLE_MAP and the rule for %s', (_, value, message) => {
+    const error = configError({
+      HMS_APP_ACCESS_KEY: '65f0a1b2c3d4e5f601234567',
+      HMS_APP_SECRET: 'secret-1',
+      HMS_ROLE_MAP: value,
+    });
+    expect(error.message).toContain(`Invalid configuration: ${message}`);
+    expect(error.message).not.toContain('secret-1');
+  });
+
   it.each(['abc', '70000', '-1', '80.5'])('names PORT when it is %s', (port) => {
     const error = configError({ PORT: port });
     expect(error.message).toMatch(/^Invalid configuration: PORT: /);

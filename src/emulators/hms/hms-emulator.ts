@@ -21,6 +21,18 @@ export const HMS_EMULATOR_DEFAULT_TEMPLATE: HmsTemplate = {
   recordingEnabled: false,
 };
 
+/**
+ * A second template with roles of its own, so a workspace shows what the default names cannot
+ * reach: 100ms templates are each app's own (hms.md §2.3, "a role name from the room's template").
+ */
+export const HMS_EMULATOR_CLASSROOM_TEMPLATE: HmsTemplate = {
+  id: '65f0a1b2c3d4e5f600000004',
+  name: 'classroom',
+  region: 'us',
+  roles: ['teacher', 'student'],
+  recordingEnabled: false,
+};
+
 export interface HmsEmulatorOptions {
   readonly accessKey?: string;
   readonly secret?: string;
@@ -66,7 +78,10 @@ export function createHmsEmulator(options: HmsEmulatorOptions = {}): HmsEmulator
   const store = new HmsStore({
     customerId: options.customerId ?? '65f0a1b2c3d4e5f600000001',
     appId: options.appId ?? '65f0a1b2c3d4e5f600000002',
-    templates: options.templates ?? [HMS_EMULATOR_DEFAULT_TEMPLATE],
+    templates: options.templates ?? [
+      HMS_EMULATOR_DEFAULT_TEMPLATE,
+      HMS_EMULATOR_CLASSROOM_TEMPLATE,
+    ],
     now,
   });
   const handle = createHmsRoutes({ store, secretFor, now });

@@ -20,6 +20,7 @@ export interface HmsRoutesOptions {
 
 const ID_PATTERN = /^[0-9a-f]{24}$/;
 const ROOM_PATH = /^\/v2\/rooms\/([^/]+)\/?$/;
+const TEMPLATE_PATH = /^\/v2\/templates\/([^/]+)\/?$/;
 
 /** The `/v2/rooms` routes: management-token check, then create, list, get and update. */
 export function createHmsRoutes(options: HmsRoutesOptions) {
@@ -41,6 +42,10 @@ export function createHmsRoutes(options: HmsRoutesOptions) {
         if (request.method === 'GET') {
           return listRooms(request.query);
         }
+      }
+      const template = TEMPLATE_PATH.exec(request.path)?.[1];
+      if (template !== undefined && request.method === 'GET') {
+        return getTemplate(decodeURIComponent(template));
       }
       const match = ROOM_PATH.exec(request.path);
       const id = match?.[1];
@@ -161,11 +166,34 @@ export function createHmsRoutes(options: HmsRoutesOptions) {
       limit,
     };
     const rooms = store.list(filter);
-    // An empty page's `data` is UNCONFIRMED (§3.3); null is the shape clients most often trip on.
+    // An empty page's `data` is UNCONFIRMED (§3.3: `[]`, null or left out; the SDK copes with
+    // all three). An array, as every page with rooms has and as the OpenAPI skeleton (§8) says.
     return reply(200, {
       limit,
-      data: rooms.length === 0 ? null : rooms.map(toWire),
+      data: rooms.map(toWire),
       last: rooms.at(-1)?.id ?? '',
+    });
+  }
+
+  /**
+   * `GET /v2/templates/{template_id}`. hms.md does not cover templates; this follows 100ms's
+   * own page (100mslive/100ms-docs `docs/server-side/v2/api-reference/policy/
+   * retrieve-a-template.mdx`, and `template-object.mdx` for `default`): `roles` keyed by role
+   * name, as its example shows, each with its `name`. The example's publish and subscribe
+   * settings, destinations and timestamps are left out; the 404 text is UNCONFIRMED.
+   */
+  function getTemplate(id: string): EmulatorResponse {
+    const template = store.template(id);
+    if (!template) {
+      return reply(404, hmsErrorBody(404, 'Template not found'));
+    }
+    return reply(200, {
+      id: template.id,
+      name: template.name,
+      customer_id: store.customerId,
+      default: template.id === store.defaultTemplate.id,
+      roles: Object.fromEntries(template.roles.map((role) => [role, { name: role }])),
+      settings: { region: template.region },
     });
   }
 

@@ -91,6 +91,11 @@ export class HmsStore {
     return this.templates.find((template) => template.id === id);
   }
 
+  /** How many rooms the workspace holds, enabled or not. */
+  get size(): number {
+    return this.#rooms.size;
+  }
+
   get(id: string): HmsRoomRecord | undefined {
     return this.#rooms.get(id);
   }

@@ -23,6 +23,11 @@ export interface VideskEmulatorOptions {
   readonly now?: () => number;
   /** HS256 key of the access tokens; random per emulator when absent. */
   readonly accessTokenSecret?: string;
+  /**
+   * Answer rooms with only the fields Videsk's own examples show: no `ended`, `createdAt` or
+   * `updatedAt`, which videsk.md §2 lists as probable but UNCONFIRMED. Off by default.
+   */
+  readonly examplesOnly?: boolean;
 }
 
 export type VideskEmulator = Emulator & { readonly store: VideskStore };
@@ -39,6 +44,7 @@ export function createVideskEmulator(options: VideskEmulatorOptions = {}): Vides
     now,
     apiTokens: options.apiTokens ?? { [VIDESK_EMULATOR_API_TOKEN]: 'emulator' },
     revokedApiTokens: options.revokedApiTokens ?? [],
+    examplesOnly: options.examplesOnly ?? false,
   });
   const limiter = createRateLimiter(options.rateLimitPerSecond ?? VIDESK_DEFAULT_RATE_LIMIT, now);
 

@@ -81,6 +81,8 @@ export interface VideskRoutesOptions {
   /** Tokens that were revoked in the dashboard (403, §6). */
   readonly revokedApiTokens: readonly string[];
   readonly now: () => number;
+  /** Rooms carry only the fields Videsk's examples show (see `roomJson`). */
+  readonly examplesOnly: boolean;
 }
 
 export function createVideskRoutes(options: VideskRoutesOptions) {
@@ -105,16 +107,19 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
   }
 
   function roomJson(room: StoredRoom): Record<string, unknown> {
+    // §2: `ended`, `createdAt` and `updatedAt` are probable but in no Videsk example; one
+    // setting answers without them, so clients are tested against the examples' shape too.
+    const probable = options.examplesOnly
+      ? {}
+      : { ended: room.ended, createdAt: iso(room.createdAt), updatedAt: iso(room.updatedAt) };
     return {
       id: room.id,
       name: room.name,
       externalId: room.externalId,
       exp: iso(room.exp),
       nbf: iso(room.nbf),
-      ended: room.ended,
-      createdAt: iso(room.createdAt),
-      updatedAt: iso(room.updatedAt),
-      ...(room.settingsKey ? { [room.settingsKey]: room.settings } : {}),
+      ...probable,
+      ...(room.settings ? { settings: room.settings } : {}),
       authorizations: room.authorizations.map((entry) => ({
         ip: entry.ip,
         jti: entry.jti,
@@ -146,16 +151,12 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
   }
 
   function create(account: string, request: EmulatorRequest): EmulatorResponse {
-    const body = objectBody(request, ['externalId', 'name', 'exp', 'nbf', 'config', 'settings']);
+    // §3.2: the settings object is `settings`; other keys are ignored, as Feathers does, so
+    // settings sent under another name are silently dropped, as on the real API.
+    const body = objectBody(request, 'ignore-unknown');
     const externalId = optionalText(body, 'externalId', 100);
     const name = optionalText(body, 'name', 500);
-    if (body.config !== undefined && body.settings !== undefined) {
-      throw new BadRequest('"config" and "settings" cannot both be given', 'settings');
-    }
-    // §3.2: the seed says `config`, an older render `settings`; accept both, echo as received.
-    const settingsKey =
-      body.config !== undefined ? 'config' : body.settings !== undefined ? 'settings' : null;
-    const settings = settingsKey ? roomSettings(body[settingsKey], settingsKey) : null;
+    const settings = body.settings === undefined ? null : roomSettings(body.settings, 'settings');
     const at = now();
     const nbf = optionalDate(body, 'nbf') ?? at;
     const exp = optionalDate(body, 'exp') ?? at + DEFAULT_WINDOW_MS;
@@ -163,7 +164,7 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
     if (externalId !== undefined && store.findByExternalId(account, externalId)) {
       return fail(409, `The externalId "${externalId}" already exists.`);
     }
-    const room = store.create({ account, externalId, name: '', nbf, exp, settingsKey, settings });
+    const room = store.create({ account, externalId, name: '', nbf, exp, settings });
     // §3.2 PROPOSAL: an auto-generated name is `Room <id>`.
     room.name = name ?? `Room ${room.id}`;
     // §3.2: the create response carries a first access token next to the room (placement UNCONFIRMED).

@@ -23,16 +23,12 @@ export interface StoredRoom {
   ended: boolean;
   readonly createdAt: number;
   updatedAt: number;
-  /** The key the settings object arrived under (§3.2 accepts both), echoed back the same way. */
-  readonly settingsKey: 'config' | 'settings' | null;
+  /** The create body's `settings` object (§3.2), echoed back as given. */
   readonly settings: Readonly<Record<string, unknown>> | null;
   readonly authorizations: StoredAuthorization[];
 }
 
-export type NewRoom = Pick<
-  StoredRoom,
-  'account' | 'name' | 'exp' | 'nbf' | 'settingsKey' | 'settings'
-> & {
+export type NewRoom = Pick<StoredRoom, 'account' | 'name' | 'exp' | 'nbf' | 'settings'> & {
   /** Defaults to the new room's id (§3.2 PROPOSAL). */
   readonly externalId?: string;
 };

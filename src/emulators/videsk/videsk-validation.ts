@@ -66,13 +66,20 @@ export function parseListQuery(query: Readonly<Record<string, string>>): ListQue
   return { limit, skip, sort, ended, externalId };
 }
 
+/**
+ * The JSON object body of a request. `allowed` lists the only keys taken (any other is a 400), or
+ * says that unknown keys are ignored, which §3.2 documents for create.
+ */
 export function objectBody(
   request: EmulatorRequest,
-  allowed: readonly string[],
+  allowed: readonly string[] | 'ignore-unknown',
 ): Record<string, unknown> {
   const body = request.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest('The request body must be a JSON object', 'body');
+  }
+  if (allowed === 'ignore-unknown') {
+    return body as Record<string, unknown>;
   }
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key)) {

@@ -168,6 +168,15 @@ export const CreateRoomTokenInput = builder.inputType('CreateRoomTokenInput', {
       description: "Provider permission strings; the role's defaults when left out.",
       validate: { schema: z.array(text(128)).max(100, 'must list at most 100 permissions') },
     }),
+    providerRole: t.string({
+      description:
+        "The provider's own role name, passed through unchanged instead of the one `role` maps to: a role of the room's template on 100ms accounts (checked against it). Refused on other providers, whose roles follow `role`.",
+      validate: {
+        schema: text(100)
+          .min(1, 'must not be empty')
+          .refine((value) => !/\s/.test(value), 'must not contain spaces'),
+      },
+    }),
     ttlSeconds: t.int({
       description: 'Lifetime in seconds (60 to 2592000); the service default when left out.',
       validate: {

@@ -22,6 +22,24 @@ import {
 /** Which account kind each provider-options field of the inputs belongs to. */
 const OPTIONS_KIND = { signalwire: 'SIGNALWIRE', hms: 'HMS' } as const;
 
+/**
+ * Provider kinds whose tokens name a role of the provider's own, per room: 100ms takes any role
+ * of the room's template. Netless's three roles and SignalWire's permissions follow `role`, and
+ * Videsk tokens carry no role, so a provider role there would be dropped or guessed at.
+ */
+const PROVIDER_ROLE_KINDS: ReadonlySet<RoomProvider['kind']> = new Set(['HMS']);
+
+function assertProviderRoleFits(provider: RoomProvider, providerRole: string | null | undefined) {
+  if (providerRole != null && !PROVIDER_ROLE_KINDS.has(provider.kind)) {
+    throw new InputValidationError([
+      {
+        path: ['input', 'providerRole'],
+        message: `applies to HMS accounts only, whose roles come from room templates; ${provider.key} is ${provider.kind}: use role`,
+      },
+    ]);
+  }
+}
+
 /** Options for another provider kind are a mistake worth naming, not something to drop quietly. */
 function assertOptionsFit(
   provider: RoomProvider,
@@ -207,6 +225,7 @@ builder.mutationFields((t) => ({
         ['input', 'roomId'],
         'createRoomToken',
       );
+      assertProviderRoleFits(provider, input.providerRole);
       // Through the loader: a missing room is a typed error before anything is minted, and the
       // token's own `room` field then costs nothing.
       const room = await context.loaders.room.load(
@@ -222,6 +241,7 @@ builder.mutationFields((t) => ({
           identity: input.identity,
           permissions: input.permissions,
           ttlSeconds: input.ttlSeconds,
+          providerRole: input.providerRole,
         },
         { context: context.call, room },
       );

@@ -84,7 +84,10 @@ const VideskRoomSettingsRef = builder
     description: 'Settings only Videsk rooms have.',
     fields: (t) => ({
       externalId: t.exposeString('externalId', { nullable: true }),
-      ended: t.exposeBoolean('ended', { description: 'Ended rooms cannot be reopened.' }),
+      ended: t.exposeBoolean('ended', {
+        description:
+          "True once the room has ended; ended rooms cannot be reopened. False means only that Videsk's answer did not say so: its documented examples carry no `ended` field.",
+      }),
       authorizations: t.field({
         type: [VideskAuthorizationRef],
         resolve: (settings) => [...settings.authorizations],

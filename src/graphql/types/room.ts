@@ -50,9 +50,12 @@ builder.node(RoomRef, {
       type: [RoomTokenRef],
       nullable: true,
       description:
-        'Tokens the provider keeps for this room (SignalWire conference tokens); an empty list when it keeps none for this room, null where the provider keeps none at all. Needs the rooms:read scope; each token secret also needs tokens:create.',
+        "Tokens the provider keeps for this room (SignalWire conference tokens); an empty list when it keeps none for this room, null where the provider keeps none at all. On the room a createRoom just made, also the token the provider's create answer carried (Videsk), which cannot be read again later. Needs the rooms:read scope; each token secret also needs tokens:create.",
       authScopes: { 'rooms:read': true },
       resolve: async (room, _args, context) => {
+        if (room.issuedTokens) {
+          return room.issuedTokens;
+        }
         const provider = context.registry.require(room.providerKey);
         if (provider.capabilities.operations.listRoomTokens === 'UNSUPPORTED') {
           return null;

@@ -1,6 +1,7 @@
 import { ProviderAuthError } from '../../domain/errors.js';
 import type { CallContext } from '../../http/call-context.js';
 import { callDeadline } from '../../http/call-deadline.js';
+import { pathSegment } from '../../http/path-segment.js';
 import { createUpstreamClient, type UpstreamCall } from '../../http/upstream-client.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { ManagementTokenSource } from './hms-auth.js';
@@ -8,8 +9,10 @@ import { parseHmsError } from './hms-errors.js';
 import {
   type HmsRoomListPayload,
   type HmsRoomPayload,
+  type HmsTemplatePayload,
   hmsRoomListSchema,
   hmsRoomSchema,
+  hmsTemplateSchema,
 } from './hms-schemas.js';
 
 /** The create / update body we send (hms.md §3.1, §3.5, §3.6); only fields we set. */
@@ -31,9 +34,11 @@ export const HMS_PAGE_LIMITS = { min: 10, max: 100 } as const;
 export interface HmsListQuery {
   /** The `last` id of the previous page; the page starts after it. */
   readonly start: string | null;
-  /** 10..100 (§3.3). */
-  readonly limit: number;
+  /** 10..100 (§3.3); left to 100ms's default when absent. */
+  readonly limit?: number;
   readonly enabled: boolean;
+  /** The exact-name filter (§3.3). */
+  readonly name?: string;
 }
 
 /** The 100ms room endpoints, each returning a schema-checked payload. */
@@ -41,6 +46,8 @@ export interface HmsClient {
   createRoom(body: HmsRoomBody, context?: CallContext): Promise<HmsRoomPayload>;
   getRoom(id: string, operation: string, context?: CallContext): Promise<HmsRoomPayload>;
   listRooms(query: HmsListQuery, context?: CallContext): Promise<HmsRoomListPayload>;
+  /** One template, for its role names (see `hmsTemplateSchema`). */
+  getTemplate(id: string, context?: CallContext): Promise<HmsTemplatePayload>;
   /** Update and enable/disable share `POST /rooms/{id}` (§3.5, §3.6). */
   postRoom(
     id: string,
@@ -102,10 +109,14 @@ export function createHmsClient(
       return send({ method: 'GET', path: roomPath(id), schema: hmsRoomSchema, operation, context });
     },
     listRooms(query, context) {
-      const params = new URLSearchParams({
-        limit: String(query.limit),
-        enabled: String(query.enabled),
-      });
+      const params = new URLSearchParams();
+      if (query.limit !== undefined) {
+        params.set('limit', String(query.limit));
+      }
+      if (query.name !== undefined) {
+        params.set('name', query.name);
+      }
+      params.set('enabled', String(query.enabled));
       if (query.start !== null) {
         params.set('start', query.start);
       }
@@ -113,7 +124,16 @@ export function createHmsClient(
         method: 'GET',
         path: `/rooms?${params.toString()}`,
         schema: hmsRoomListSchema,
-        operation: 'listRooms',
+        operation: query.name === undefined ? 'listRooms' : 'findCreatedRoom',
+        context,
+      });
+    },
+    getTemplate(id, context) {
+      return send({
+        method: 'GET',
+        path: `/templates/${pathSegment(id)}`,
+        schema: hmsTemplateSchema,
+        operation: 'createRoomToken',
         context,
       });
     },
@@ -134,7 +154,7 @@ export function createHmsClient(
 }
 
 function roomPath(id: string): string {
-  return `/rooms/${encodeURIComponent(id)}`;
+  return `/rooms/${pathSegment(id)}`;
 }
 
 function bearer(token: string): Record<string, string> {

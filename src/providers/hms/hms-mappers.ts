@@ -5,12 +5,13 @@ import type { HmsRoomBody } from './hms-client.js';
 import type { HmsRoomPayload } from './hms-schemas.js';
 
 /**
- * Our roles → role names of the room's template. UNCONFIRMED: hms.md §2.3 only says "a role
- * name from the room's template" and names no defaults. `host` and `guest` are the roles of
- * 100ms's video-conferencing starter templates, `viewer-realtime` the watch-only role of its
- * live-streaming ones; a template without the role makes 100ms refuse the join, not the mint.
+ * Our roles → role names of the room's template, when the account's `roleMap` leaves one out.
+ * UNCONFIRMED: hms.md §2.3 only says "a role name from the room's template" and names no
+ * defaults. `host` and `guest` are the roles of 100ms's video-conferencing starter templates,
+ * `viewer-realtime` the watch-only role of its live-streaming ones. Templates are each app's
+ * own, hence the account's `roleMap` and the check against the room's template.
  */
-export const HMS_ROLE_BY_TOKEN_ROLE: Readonly<Record<RoomTokenRole, string>> = {
+export const HMS_DEFAULT_ROLE_MAP: Readonly<Record<RoomTokenRole, string>> = {
   HOST: 'host',
   PARTICIPANT: 'guest',
   VIEWER: 'viewer-realtime',
@@ -20,7 +21,7 @@ export const HMS_ROLE_BY_TOKEN_ROLE: Readonly<Record<RoomTokenRole, string>> = {
 const NAME_PATTERN = /^[A-Za-z0-9.\-:_]+$/;
 const NAME_RULE = 'may hold only letters, digits and the characters . - : _';
 /** 100ms room, customer, app and template ids are 24 lowercase hex digits (§1). */
-const ROOM_ID_PATTERN = /^[0-9a-f]{24}$/;
+const ID_PATTERN = /^[0-9a-f]{24}$/;
 
 /** Maps a room object (§3.7) to the domain room. */
 export function toRoom(payload: HmsRoomPayload, providerKey: string): Room {
@@ -63,9 +64,9 @@ export function parseHmsTime(value: string | null | undefined): Date | null {
   return Number.isNaN(ms) || ms <= 0 ? null : new Date(ms);
 }
 
-/** Whether an id can be a 100ms room id at all. */
-export function isHmsRoomId(id: string): boolean {
-  return ROOM_ID_PATTERN.test(id);
+/** Whether an id can be a 100ms room (or template) id at all. */
+export function isHmsId(id: string): boolean {
+  return ID_PATTERN.test(id);
 }
 
 /** Where a listing walk stands: which `enabled` filter, and the `last` id to start after. */

@@ -14,18 +14,27 @@ import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
 import { createManagementTokenSource, type HmsCredentials, signAppToken } from './hms-auth.js';
-import { createHmsClient, HMS_PAGE_LIMITS } from './hms-client.js';
+import { createHmsClient, HMS_PAGE_LIMITS, type HmsRoomBody } from './hms-client.js';
 import {
   decodeListPosition,
   encodeListPosition,
-  HMS_ROLE_BY_TOKEN_ROLE,
-  isHmsRoomId,
+  isHmsId,
   toCreateBody,
   toRoom,
   toUpdateBody,
 } from './hms-mappers.js';
+import {
+  checkRoleInTemplate,
+  createTemplateReader,
+  type HmsRoleMap,
+  withDefaultRoles,
+} from './hms-roles.js';
 
-export type HmsProviderOptions = BaseProviderOptions & HmsCredentials;
+export type HmsProviderOptions = BaseProviderOptions &
+  HmsCredentials & {
+    /** Template role per role of ours; `HMS_DEFAULT_ROLE_MAP` fills the ones left out. */
+    readonly roleMap?: HmsRoleMap;
+  };
 
 /** What 100ms can do (DESIGN.md operations table; hms.md §3). */
 export const HMS_CAPABILITIES: ProviderCapabilities = {
@@ -50,7 +59,7 @@ export const HMS_CAPABILITIES: ProviderCapabilities = {
     'createRoom upserts by name: a name already in use (case-insensitive) returns that room with the new settings applied.',
     'disableRoom sets enabled=false: the session in progress goes on, new joins are refused until enableRoom.',
     'listRooms walks enabled rooms, then disabled ones (two filtered walks of GET /v2/rooms).',
-    'Room tokens are app tokens signed locally (HS256); the role must exist in the room template.',
+    "Room tokens are app tokens signed locally (HS256) for a role of the room's template: role maps through the account's roleMap (default host, guest, viewer-realtime), providerRole names one directly, and a role the template lacks is refused before signing.",
     'Rooms cannot be deleted, only disabled; 100ms keeps no list of issued tokens.',
   ],
 };
@@ -64,6 +73,8 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     ...options,
     tokens: createManagementTokenSource(credentials, now),
   });
+  const roleMap = withDefaultRoles(options.roleMap);
+  const readTemplate = createTemplateReader(client);
 
   /** A 404 on a room path means that room is gone. */
   function roomError(nativeId: string) {
@@ -75,15 +86,31 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     };
   }
 
+  /**
+   * Every handle must be a room id (24 hex digits, §1) before it goes into a path: `.` or `..`
+   * would normalise `/v2/rooms/{id}` into the collection, where a POST creates a room.
+   */
+  function checkRoomId(nativeId: string): void {
+    if (!isHmsId(nativeId)) {
+      throw new RoomNotFoundError(key, nativeId);
+    }
+  }
+
   async function getRoom(nativeId: string, context?: CallContext): Promise<Room> {
+    checkRoomId(nativeId);
     const payload = await client.getRoom(nativeId, 'getRoom', context).catch(roomError(nativeId));
     return toRoom(payload, key);
   }
 
-  async function setEnabled(nativeId: string, enabled: boolean, context?: CallContext) {
-    const operation = enabled ? 'enableRoom' : 'disableRoom';
+  async function postRoom(
+    nativeId: string,
+    body: HmsRoomBody,
+    operation: string,
+    context?: CallContext,
+  ): Promise<Room> {
+    checkRoomId(nativeId);
     const payload = await client
-      .postRoom(nativeId, { enabled }, operation, context)
+      .postRoom(nativeId, body, operation, context)
       .catch(roomError(nativeId));
     return toRoom(payload, key);
   }
@@ -143,15 +170,35 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       return toRoom(payload, key);
     },
 
-    async updateRoom(nativeId, input, callOptions) {
-      const payload = await client
-        .postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context)
-        .catch(roomError(nativeId));
-      return toRoom(payload, key);
+    async findCreatedRoom(input, callOptions) {
+      // The create's own rules first: a name it would refuse was never sent.
+      toCreateBody(input);
+      const wanted = input.name.toLowerCase();
+      // `name` is the documented exact-name filter (§3.3, what the SDK's retrieveByName
+      // sends); names match case-insensitively (§3.1), so the answer is compared that way too.
+      // Both `enabled` walks, as listRooms makes them: a create by name can land on a
+      // disabled room (§3.2), and whether an unfiltered list shows it is UNCONFIRMED.
+      for (const enabled of [true, false]) {
+        const page = await client.listRooms(
+          { start: null, enabled, name: input.name },
+          callOptions?.context,
+        );
+        const match = (page.data ?? []).find((room) => room.name.toLowerCase() === wanted);
+        if (match) {
+          return toRoom(match, key);
+        }
+      }
+      return null;
     },
 
-    disableRoom: (nativeId, callOptions) => setEnabled(nativeId, false, callOptions?.context),
-    enableRoom: (nativeId, callOptions) => setEnabled(nativeId, true, callOptions?.context),
+    async updateRoom(nativeId, input, callOptions) {
+      return postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context);
+    },
+
+    disableRoom: (nativeId, callOptions) =>
+      postRoom(nativeId, { enabled: false }, 'disableRoom', callOptions?.context),
+    enableRoom: (nativeId, callOptions) =>
+      postRoom(nativeId, { enabled: true }, 'enableRoom', callOptions?.context),
 
     deleteRoom() {
       return Promise.reject(
@@ -163,8 +210,20 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       );
     },
 
-    createRoomToken(nativeId, input) {
-      return mintRoomToken(options, now, nativeId, input);
+    async createRoomToken(nativeId, input, callOptions) {
+      checkTokenInput(input, options.defaultTokenTtlSeconds);
+      checkRoomId(nativeId);
+      const context = callOptions?.context;
+      const role = input.providerRole ?? roleMap[input.role];
+      // The role must be one of the room's template (§2.3): a token for any other is signed
+      // fine and refused at every join. The room is the caller's copy when it has one.
+      const room = callOptions?.room ?? (await getRoom(nativeId, context));
+      const templateId = room.settings?.kind === 'HMS' ? room.settings.templateId : null;
+      const template = templateId === null ? null : await readTemplate(templateId, context);
+      if (template !== null) {
+        checkRoleInTemplate(role, input, template);
+      }
+      return mintRoomToken(options, now, nativeId, input, role);
     },
 
     listRoomTokens() {
@@ -175,13 +234,8 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
   };
 }
 
-async function mintRoomToken(
-  options: HmsProviderOptions,
-  now: () => number,
-  nativeId: string,
-  input: CreateRoomTokenInput,
-): Promise<RoomToken> {
-  const ttl = input.ttlSeconds ?? options.defaultTokenTtlSeconds;
+function checkTokenInput(input: CreateRoomTokenInput, defaultTtlSeconds: number): void {
+  const ttl = input.ttlSeconds ?? defaultTtlSeconds;
   const issues = [];
   if (!Number.isInteger(ttl) || ttl <= 0) {
     issues.push({
@@ -195,14 +249,25 @@ async function mintRoomToken(
       message: 'is not supported by 100ms: permissions come from the role in the room template',
     });
   }
+  if (input.providerRole != null && !/^\S+$/.test(input.providerRole)) {
+    issues.push({
+      path: ['input', 'providerRole'],
+      message: 'must be a role name, without spaces',
+    });
+  }
   if (issues.length > 0) {
     throw new InputValidationError(issues);
   }
-  // Minting is local, so nothing upstream would catch a handle that cannot be a room id (§1).
-  if (!isHmsRoomId(nativeId)) {
-    throw new RoomNotFoundError(options.key, nativeId);
-  }
-  const role = HMS_ROLE_BY_TOKEN_ROLE[input.role];
+}
+
+async function mintRoomToken(
+  options: HmsProviderOptions,
+  now: () => number,
+  nativeId: string,
+  input: CreateRoomTokenInput,
+  role: string,
+): Promise<RoomToken> {
+  const ttl = input.ttlSeconds ?? options.defaultTokenTtlSeconds;
   // The docs' samples always carry `user_id` (§2.3), so a caller without one gets a fresh id.
   const userId = input.identity || randomUUID();
   const issuedAt = Math.floor(now() / 1000);

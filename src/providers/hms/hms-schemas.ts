@@ -39,6 +39,24 @@ export const hmsRoomListSchema = z.object({
 export type HmsRoomListPayload = z.infer<typeof hmsRoomListSchema>;
 
 /**
+ * `GET /v2/templates/{template_id}`: only the role names are read. hms.md does not cover
+ * templates; 100ms's own page does (100mslive/100ms-docs
+ * `docs/server-side/v2/api-reference/policy/retrieve-a-template.mdx`): its example keys `roles`
+ * by role name, while its template-object page calls `roles` an array of role objects. Both
+ * forms are read.
+ */
+export const hmsTemplateSchema = z.object({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  roles: z.union([
+    z.record(z.string(), z.unknown()),
+    z.array(z.object({ name: z.string().min(1) })),
+  ]),
+});
+
+export type HmsTemplatePayload = z.infer<typeof hmsTemplateSchema>;
+
+/**
  * The error body (§5): `{code, message, details[]}` today, `{code, message, data: {description}}`
  * in older responses.
  */

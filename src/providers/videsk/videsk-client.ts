@@ -1,9 +1,12 @@
 import type { CallContext } from '../../http/call-context.js';
+import { pathSegment } from '../../http/path-segment.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
+  type VideskCreatedRoom,
   type VideskJoin,
   type VideskRoom,
   type VideskRoomPage,
+  videskCreatedRoomSchema,
   videskJoinSchema,
   videskRoomPageSchema,
   videskRoomSchema,
@@ -24,11 +27,10 @@ export interface VideskCreateBody {
   exp?: string;
   nbf?: string;
   /**
-   * UNCONFIRMED key (§3.2): the seed page names it `config`, an older render `settings`. The
-   * seed is authoritative for this project, so requests say `config`; responses are read under
-   * either key (see `videsk-mappers.ts`).
+   * "settings · object · optional — room configuration" (§3.2). Videsk ignores keys it does not
+   * know, so settings sent under any other key would be dropped without an error.
    */
-  config?: { maxParticipants?: number; recordingEnabled?: boolean };
+  settings?: { maxParticipants?: number; recordingEnabled?: boolean };
 }
 
 /** What `PATCH /vpaas/rooms/{roomId}` takes (§3.5, from the seed page). */
@@ -43,7 +45,7 @@ export interface VideskPatchBody {
 export interface VideskClient {
   listRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
   getRoom(roomId: string, operation: string, context?: CallContext): Promise<VideskRoom>;
-  createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskRoom>;
+  createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskCreatedRoom>;
   patchRoom(
     roomId: string,
     body: VideskPatchBody,
@@ -82,7 +84,7 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         method: 'POST',
         path: ROOMS_PATH,
         body,
-        schema: videskRoomSchema,
+        schema: videskCreatedRoomSchema,
         operation: 'createRoom',
         context,
       });
@@ -114,7 +116,7 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
 }
 
 function roomPath(roomId: string): string {
-  return `${ROOMS_PATH}/${encodeURIComponent(roomId)}`;
+  return `${ROOMS_PATH}/${pathSegment(roomId)}`;
 }
 
 /**

@@ -11,6 +11,13 @@ const EXTERNAL_ID_MAX = 100;
 const NAME_MAX = 500;
 /** A Mongo ObjectId, which `GET /vpaas/rooms/{roomId}` tries before an externalId (§3.3). */
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
+/** Room ids as Videsk writes them: 24 lowercase hex digits (§1, §2). */
+const ROOM_ID = /^[0-9a-f]{24}$/;
+
+/** Whether a handle can be a Videsk room id at all. */
+export function isVideskRoomId(value: string): boolean {
+  return ROOM_ID.test(value);
+}
 
 /**
  * Role mapping (§4–§5). A Videsk access token carries no role claim: every token is one grant in
@@ -31,7 +38,7 @@ const ROLE_MAPPING: Readonly<Record<RoomTokenRole, { providerRole: string | null
  */
 export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room {
   const expiresAt = parseDate(room.exp);
-  const config = room.config ?? room.settings ?? null;
+  const settings = room.settings ?? null;
   return {
     providerKey: key,
     providerKind: 'VIDESK',
@@ -45,8 +52,8 @@ export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room 
     updatedAt: parseDate(room.updatedAt),
     notBefore: parseDate(room.nbf),
     expiresAt,
-    maxParticipants: config?.maxParticipants ?? null,
-    recordingEnabled: config?.recordingEnabled ?? null,
+    maxParticipants: settings?.maxParticipants ?? null,
+    recordingEnabled: settings?.recordingEnabled ?? null,
     region: null,
     settings: {
       kind: 'VIDESK',
@@ -63,15 +70,27 @@ export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room 
   };
 }
 
+/**
+ * `ended` is in no Videsk example (§2), so without it the status rests on the documented window
+ * alone: Videsk denies access past `exp` by itself (§1.1), so such a room is EXPIRED, not ACTIVE.
+ * An ended room whose answer lacks `ended` reads as ACTIVE or EXPIRED until this service ends it
+ * or finds it ended (`asEnded`).
+ */
 function statusOf(ended: boolean, expiresAt: Date | null, now: number): RoomStatus {
   if (ended) {
     return 'ENDED';
   }
-  // Videsk denies access past `exp` by itself (§1.1), so such a room is EXPIRED, not ACTIVE.
   if (expiresAt !== null && expiresAt.getTime() <= now) {
     return 'EXPIRED';
   }
   return 'ACTIVE';
+}
+
+/** The room as known to have ended, whatever its payload said. */
+export function asEnded(room: Room): Room {
+  const settings =
+    room.settings?.kind === 'VIDESK' ? { ...room.settings, ended: true } : room.settings;
+  return { ...room, status: 'ENDED', settings };
 }
 
 /**
@@ -86,6 +105,9 @@ export function toCreateBody(input: CreateRoomInput): VideskCreateBody {
     issues.push(issue('name', 'must not be empty'));
   } else if (name.length > EXTERNAL_ID_MAX) {
     issues.push(issue('name', `must be at most ${EXTERNAL_ID_MAX} characters at ${PROVIDER}`));
+  } else if (name === '.' || name === '..') {
+    // As a path segment it would be normalised away, so the room could never be read by it.
+    issues.push(issue('name', 'must not be "." or ".."'));
   } else if (OBJECT_ID.test(name)) {
     // §3.3: Videsk would read a 24-hex externalId as a room id first.
     issues.push(
@@ -101,12 +123,12 @@ export function toCreateBody(input: CreateRoomInput): VideskCreateBody {
   assignDate(body, 'nbf', input.notBefore, 'notBefore', issues);
   assignDate(body, 'exp', input.expiresAt, 'expiresAt', issues);
   if (input.maxParticipants != null || input.recordingEnabled != null) {
-    body.config = {};
+    body.settings = {};
     if (input.maxParticipants != null) {
-      body.config.maxParticipants = input.maxParticipants;
+      body.settings.maxParticipants = input.maxParticipants;
     }
     if (input.recordingEnabled != null) {
-      body.config.recordingEnabled = input.recordingEnabled;
+      body.settings.recordingEnabled = input.recordingEnabled;
     }
   }
   throwIfAny(issues);
@@ -149,6 +171,9 @@ export function checkTokenInput(input: CreateRoomTokenInput): { providerRole: st
   }
   if (input.permissions != null && input.permissions.length > 0) {
     issues.push(issue('permissions', `is not supported by ${PROVIDER}`));
+  }
+  if (input.providerRole != null) {
+    issues.push(issue('providerRole', `is not supported by ${PROVIDER}: its tokens carry no role`));
   }
   if (input.ttlSeconds != null) {
     issues.push(

@@ -21,7 +21,14 @@ import type { RoomProvider } from '../room-provider.js';
 import { readAccessTokenClaims, type VideskCredentials, videskAuthHeaders } from './videsk-auth.js';
 import { createVideskClient, VIDESK_MAX_PAGE_SIZE, type VideskPatchBody } from './videsk-client.js';
 import { parseVideskError } from './videsk-errors.js';
-import { checkTokenInput, mapVideskRoom, toCreateBody, toPatchBody } from './videsk-mappers.js';
+import {
+  asEnded,
+  checkTokenInput,
+  isVideskRoomId,
+  mapVideskRoom,
+  toCreateBody,
+  toPatchBody,
+} from './videsk-mappers.js';
 
 export type VideskProviderOptions = BaseProviderOptions & VideskCredentials;
 
@@ -49,6 +56,7 @@ export const VIDESK_CAPABILITIES: ProviderCapabilities = {
     'disableRoom ends the room (PATCH ended: true) for good; there is no way to reopen it.',
     'deleteRoom is unsupported: the Videsk API refuses every delete (403).',
     'Tokens come from POST /vpaas/rooms/{id}/join; each lasts until the room expires and has no role.',
+    "createRoom's answer carries a first token: Room.tokens shows it on the room that createRoom returns, and only there (Videsk cannot list tokens, so a room read later has none to show).",
     'Rooms past their exp show as EXPIRED; Videsk refuses joins outside nbf..exp.',
     'maxParticipants and recordingEnabled can be set on create only.',
   ],
@@ -77,8 +85,14 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     throw new UnsupportedOperationError(key, operation, UNSUPPORTED_REASONS[operation]);
   }
 
+  /**
+   * A handle is the Videsk room id this adapter put in the global id: a 24-hex ObjectId (§1).
+   * `GET /vpaas/rooms/{roomId}` would also take an externalId (§3.3), but no handle this service
+   * issues is one, and checking the id format first keeps `.`, `..`, slashes and query text out
+   * of the path, where `/vpaas/rooms/.` would read the list.
+   */
   function checkId(nativeId: string): void {
-    if (nativeId.trim() === '') {
+    if (!isVideskRoomId(nativeId)) {
       throw new RoomNotFoundError(key, nativeId);
     }
   }
@@ -104,7 +118,9 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
   /**
    * PATCH answers 404 both for an unknown room and for one that has already ended (seed page,
-   * PATCH responses: "Room not found or already ended"). A GET tells the two apart.
+   * PATCH responses: "Room not found or already ended"). A GET tells the two apart: a room it
+   * finds has ended. That reading needs no `ended` field, which no Videsk example shows (§2):
+   * rooms cannot be deleted (§3.4), so a room that answers a GET existed at the PATCH too.
    */
   async function patch(
     nativeId: string,
@@ -113,18 +129,18 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     context?: CallContext,
   ): Promise<Room> {
     try {
-      return await forRoom(nativeId, async () =>
+      const room = await forRoom(nativeId, async () =>
         mapVideskRoom(key, await client.patchRoom(nativeId, body, operation, context), now()),
       );
+      // Our own `ended: true` was accepted, whether or not the answer shows the flag.
+      return body.ended === true ? asEnded(room) : room;
     } catch (error) {
       if (!(error instanceof RoomNotFoundError)) {
         throw error;
       }
-      const room = await fetchOne(nativeId, operation, context);
-      if (room.status !== 'ENDED') {
-        throw error;
-      }
+      const room = asEnded(await fetchOne(nativeId, operation, context));
       if (operation === 'disableRoom') {
+        // Ending an ended room changes nothing: the same answer as the first time.
         return room;
       }
       throw new ProviderRejectedError(`Room ${nativeId} has ended and can no longer be changed`, {
@@ -135,6 +151,35 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
         cause: error,
       });
     }
+  }
+
+  /**
+   * A Videsk access token as a `RoomToken`. §4: its own `exp` when it can be read, else the
+   * room's `exp`, which Videsk always sets (default now + 3 h, §1.1); the service default only
+   * if even that is missing.
+   */
+  function accessTokenOf(
+    token: string,
+    nativeId: string,
+    roomExpiresAt: Date | null,
+    who: Pick<RoomToken, 'role' | 'providerRole' | 'identity'>,
+  ): RoomToken {
+    const claims = readAccessTokenClaims(token);
+    const issuedAt = claims.issuedAt ?? new Date(now());
+    const expiresAt =
+      claims.expiresAt ??
+      roomExpiresAt ??
+      new Date(issuedAt.getTime() + options.defaultTokenTtlSeconds * 1000);
+    return {
+      token,
+      providerKey: key,
+      roomNativeId: nativeId,
+      ...who,
+      permissions: [],
+      issuedAt,
+      expiresAt,
+      providerTokenId: claims.jti,
+    };
   }
 
   async function fetchPage(
@@ -170,7 +215,38 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
 
     async createRoom(input, callOptions) {
       const body = toCreateBody(input);
-      return mapVideskRoom(key, await client.createRoom(body, callOptions?.context), now());
+      const created = await client.createRoom(body, callOptions?.context);
+      const room = mapVideskRoom(key, created, now());
+      if (!created.accessToken) {
+        return room;
+      }
+      // The create answer's token is a peer token like any from /join (§3.2, §4): kept with
+      // the room so the caller can have it, since Videsk never shows it again.
+      const token = accessTokenOf(created.accessToken, room.nativeId, room.expiresAt, {
+        role: 'PARTICIPANT',
+        providerRole: null,
+        identity: null,
+      });
+      return { ...room, issuedTokens: [token] };
+    },
+
+    async findCreatedRoom(input, callOptions) {
+      // `Room.name` is the externalId the create sent (§3.2), and GET takes an externalId in
+      // place of the id (§3.3); the create's own rules first, so a refused name is never sent.
+      const { externalId } = toCreateBody(input);
+      if (externalId === undefined) {
+        return null;
+      }
+      try {
+        const found = await client.getRoom(externalId, 'findCreatedRoom', callOptions?.context);
+        // GET tries the id first (§3.3); a create never sends a 24-hex externalId, but check.
+        return found.externalId === externalId ? mapVideskRoom(key, found, now()) : null;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) {
+          return null;
+        }
+        throw error;
+      }
     },
 
     async updateRoom(nativeId, input, callOptions) {
@@ -199,29 +275,17 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
       const context = callOptions?.context;
       const { accessToken } = await forRoom(nativeId, () => client.joinRoom(nativeId, context));
       const claims = readAccessTokenClaims(accessToken);
-      const issuedAt = claims.issuedAt ?? new Date(now());
-      // §4: the token's own `exp` when it can be read, else the room's `exp` (the caller's copy
-      // when it passed one), which Videsk always sets (default now + 3 h, §1.1); the service
-      // default only if even that is missing.
-      const roomExpiry = async () =>
-        callOptions?.room?.expiresAt ??
-        (await fetchOne(nativeId, 'createRoomToken', context)).expiresAt;
-      const expiresAt =
-        claims.expiresAt ??
-        (await roomExpiry()) ??
-        new Date(issuedAt.getTime() + options.defaultTokenTtlSeconds * 1000);
-      return {
-        token: accessToken,
-        providerKey: key,
-        roomNativeId: nativeId,
+      // The room's `exp` is read only when the token's own cannot be.
+      const roomExpiry =
+        claims.expiresAt === null
+          ? (callOptions?.room?.expiresAt ??
+            (await fetchOne(nativeId, 'createRoomToken', context)).expiresAt)
+          : null;
+      return accessTokenOf(accessToken, nativeId, roomExpiry, {
         role: input.role,
         providerRole,
-        permissions: [],
         identity: input.identity ?? null,
-        issuedAt,
-        expiresAt,
-        providerTokenId: claims.jti,
-      };
+      });
     },
 
     async listRoomTokens() {

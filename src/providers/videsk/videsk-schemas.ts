@@ -8,8 +8,8 @@ import { z } from 'zod';
 
 const optionalString = z.string().nullish();
 
-/** The room settings object, sent as `config` or `settings` (§3.2); only its example fields. */
-export const videskRoomConfigSchema = z
+/** The room's `settings` object (§3.2); only the fields of the documented example. */
+export const videskRoomSettingsSchema = z
   .object({
     maxParticipants: z.number().nullish(),
     recordingEnabled: z.boolean().nullish(),
@@ -33,10 +33,18 @@ export const videskRoomSchema = z.object({
   createdAt: optionalString,
   updatedAt: optionalString,
   authorizations: z.array(videskAuthorizationSchema).nullish(),
-  config: videskRoomConfigSchema,
-  settings: videskRoomConfigSchema,
+  settings: videskRoomSettingsSchema,
 });
 export type VideskRoom = z.infer<typeof videskRoomSchema>;
+
+/**
+ * `POST /vpaas/rooms` answers the room and a first `accessToken` next to it (§3.2; placement
+ * UNCONFIRMED, top-level as the seed's example shows). Optional, so a create never fails on it.
+ */
+export const videskCreatedRoomSchema = videskRoomSchema.extend({
+  accessToken: z.string().min(1).nullish(),
+});
+export type VideskCreatedRoom = z.infer<typeof videskCreatedRoomSchema>;
 
 /** The Feathers page envelope of `GET /vpaas/rooms` (§3.1). */
 export const videskRoomPageSchema = z.object({

@@ -450,6 +450,65 @@ describe('disableRoom / enableRoom', () => {
   });
 });
 
+describe('findCreatedRoom', () => {
+  const listed = (name: string) => ({
+    limit: 10,
+    data: [{ ...fixture<Record<string, unknown>>('create-room.200.json'), name }],
+    last: ROOM_ID,
+  });
+
+  it('finds the room by the exact-name filter, matching names case-insensitively', async () => {
+    const { provider, reply, seen } = setUp();
+    reply('GET', '/v2/rooms?name=Class-9-Batch-2&enabled=true', 200, listed('class-9-batch-2'));
+    const room = await provider.findCreatedRoom?.({ name: 'Class-9-Batch-2' });
+    expect(room).toMatchObject({ nativeId: ROOM_ID, name: 'class-9-batch-2', status: 'ACTIVE' });
+    expect(seen).toHaveLength(1);
+    expect(await managementClaims(seen[0]?.headers ?? {})).toMatchObject({ type: 'management' });
+  });
+
+  it('looks among disabled rooms too, and answers null when neither walk has it', async () => {
+    const { provider, reply, seen } = setUp();
+    reply('GET', '/v2/rooms?name=late&enabled=true', 200, { limit: 10, data: [], last: '' });
+    reply('GET', '/v2/rooms?name=late&enabled=false', 200, {
+      ...listed('late'),
+      data: [{ ...listed('late').data[0], enabled: false }],
+    });
+    await expect(provider.findCreatedRoom?.({ name: 'late' })).resolves.toMatchObject({
+      status: 'DISABLED',
+    });
+    reply('GET', '/v2/rooms?name=never&enabled=true', 200, fixture('list-rooms-empty.200.json'));
+    // A server that matched loosely: another name is not the room.
+    reply('GET', '/v2/rooms?name=never&enabled=false', 200, listed('never-ever'));
+    await expect(provider.findCreatedRoom?.({ name: 'never' })).resolves.toBeNull();
+    expect(seen).toHaveLength(4);
+  });
+
+  it('refuses a name the create would refuse, before any request', async () => {
+    const { provider } = setUp();
+    await expect(provider.findCreatedRoom?.({ name: 'has space' })).rejects.toMatchObject({
+      issues: [{ path: ['input', 'name'] }],
+    });
+  });
+});
+
+describe('handles that are not room ids', () => {
+  const hostile = ['.', '..', '', '%2e', 'a/b', '?x=1', 'ABCDEF0123456789ABCDEF01', 'é'];
+
+  it.each(hostile)('%j is an unknown room on every operation, with no request', async (handle) => {
+    // The MockAgent refuses any request nothing intercepts, so a call would fail otherwise.
+    const { provider, seen } = setUp();
+    expect(await provider.getRooms([handle])).toEqual([expect.any(RoomNotFoundError)]);
+    for (const call of [
+      () => provider.updateRoom(handle, { description: 'x' }),
+      () => provider.disableRoom(handle),
+      () => provider.enableRoom(handle),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(RoomNotFoundError);
+    }
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('unsupported operations', () => {
   it('throw before any request', async () => {
     const { provider } = setUp();

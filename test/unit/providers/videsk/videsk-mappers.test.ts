@@ -53,13 +53,8 @@ describe('mapVideskRoom', () => {
     expect(mapVideskRoom('v', documented(), afterExp).status).toBe('EXPIRED');
   });
 
-  it('reads the settings object under either key Videsk has used', () => {
-    const fromConfig = { ...documented(), config: { maxParticipants: 10, recordingEnabled: true } };
+  it('reads the settings object from `settings`, the key Videsk documents (§3.2)', () => {
     const fromSettings = { ...documented(), settings: { maxParticipants: 4 } };
-    expect(mapVideskRoom('v', fromConfig, NOW)).toMatchObject({
-      maxParticipants: 10,
-      recordingEnabled: true,
-    });
     expect(mapVideskRoom('v', fromSettings, NOW)).toMatchObject({
       maxParticipants: 4,
       recordingEnabled: null,
@@ -81,7 +76,7 @@ describe('toCreateBody', () => {
   it('trims the name into the externalId and leaves out what was not given', () => {
     expect(toCreateBody({ name: '  standup  ', recordingEnabled: false })).toEqual({
       externalId: 'standup',
-      config: { recordingEnabled: false },
+      settings: { recordingEnabled: false },
     });
   });
 

@@ -28,6 +28,8 @@ import {
 } from './videsk-test-kit.js';
 
 const ROOM_PATH = `/vpaas/rooms/${ROOM_ID}`;
+/** A well-formed room id no room has. */
+const GONE = '64f1a2b3c4d5e6f7a8b9c0ff';
 const listPath = (limit: number, skip: number) =>
   `/vpaas/rooms?$limit=${limit}&$skip=${skip}&$sort%5BcreatedAt%5D=1`;
 const room = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -90,7 +92,7 @@ describe('createRoom', () => {
       ...fixture('create-room.request.json'),
       nbf: '2024-08-14T15:00:00.000Z',
       exp: '2024-08-14T18:00:00.000Z',
-      config: { maxParticipants: 10, recordingEnabled: true },
+      settings: { maxParticipants: 10, recordingEnabled: true },
     });
     expect(created).toMatchObject({
       providerKind: 'VIDESK',
@@ -102,6 +104,41 @@ describe('createRoom', () => {
       notBefore: new Date('2024-08-14T15:00:00.000Z'),
       expiresAt: new Date('2024-08-14T18:00:00.000Z'),
     });
+  });
+
+  it("keeps the answer's accessToken as the room's first token, expiring when its claims say", async () => {
+    const token = jwtWith({ jti: 'first-jti', iat: NOW / 1000, exp: NOW / 1000 + 600 });
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, {
+      ...fixture<Record<string, unknown>>('create-room.201.json'),
+      accessToken: token,
+    });
+    const created = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(created.issuedTokens).toEqual([
+      {
+        token,
+        providerKey: 'videsk',
+        roomNativeId: ROOM_ID,
+        role: 'PARTICIPANT',
+        providerRole: null,
+        permissions: [],
+        identity: null,
+        issuedAt: new Date(NOW),
+        expiresAt: new Date(NOW + 600_000),
+        providerTokenId: 'first-jti',
+      },
+    ]);
+  });
+
+  it("falls back to the room's exp for the first token, and to no token when none came", async () => {
+    // The seed's example token is truncated (`eyJ…...`), so its claims cannot be read.
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, fixture('create-room.201.json'));
+    const created = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(created.issuedTokens?.map((token) => token.expiresAt)).toEqual([
+      new Date('2024-08-14T18:00:00.000Z'),
+    ]);
+    expectRequest(agent, 'POST', '/vpaas/rooms', 201, fixture('get-room.200.json'));
+    const bare = await makeProvider(agent).createRoom({ name: 'standup-2024-08-14' });
+    expect(bare.issuedTokens).toBeUndefined();
   });
 
   it('sends only the externalId when nothing else is given', async () => {
@@ -152,12 +189,19 @@ describe('createRoom', () => {
 describe('getRooms', () => {
   it('GETs each id and answers a RoomNotFoundError for the missing one only', async () => {
     const seen = expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/missing%2Fid', 404, fixture('get-room.404.json'));
-    const [found, missing] = await makeProvider(agent).getRooms([ROOM_ID, 'missing/id']);
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
+    const [found, missing] = await makeProvider(agent).getRooms([ROOM_ID, GONE]);
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
     expect((found as Room).name).toBe('standup-2024-08-14');
     expect(missing).toBeInstanceOf(RoomNotFoundError);
-    expect(missing).toMatchObject({ roomId: 'missing/id', provider: 'videsk' });
+    expect(missing).toMatchObject({ roomId: GONE, provider: 'videsk' });
+  });
+
+  it('answers RoomNotFoundError without a request for a handle that is not a room id', async () => {
+    // MockAgent refuses any request nothing intercepts, so a call would fail differently.
+    const hostile = ['missing/id', '.', '..', '%2e', '?x=1', 'ABCDEF0123456789ABCDEF01', 'é'];
+    const results = await makeProvider(agent).getRooms(hostile);
+    expect(results.every((result) => result instanceof RoomNotFoundError)).toBe(true);
   });
 
   it('fails the whole batch on the documented 401, without the token in the message', async () => {
@@ -199,13 +243,13 @@ describe('getRooms', () => {
   it('retries a GET after 503 but never a 400', async () => {
     expectRequest(agent, 'GET', ROOM_PATH, 503, fixture('error.500.json'));
     expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/bad', 400, fixture('create-room.400.json'));
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 400, fixture('create-room.400.json'));
     const provider = makeProvider(agent, {
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const [found] = await provider.getRooms([ROOM_ID]);
     expect((found as Room).nativeId).toBe(ROOM_ID);
-    const error = await provider.getRooms(['bad']).catch((e) => e);
+    const error = await provider.getRooms([GONE]).catch((e) => e);
     expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', attempts: 1 });
   });
 });
@@ -295,16 +339,17 @@ describe('updateRoom', () => {
     expect(same.displayName).toBe('Team standup meeting');
   });
 
-  it('tells an ended room (PATCH 404, GET ended) from a missing one', async () => {
+  it('tells an ended room (PATCH 404, GET found) from a missing one, with no ended field', async () => {
     expectRequest(agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', ROOM_PATH, 200, room(ROOM_ID, { ended: true }));
-    expectRequest(agent, 'PATCH', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', '/vpaas/rooms/gone', 404, fixture('get-room.404.json'));
+    // The documented example: no `ended` (§2), and the room still inside its window.
+    expectRequest(agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(agent, 'PATCH', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'GET', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
     const provider = makeProvider(agent);
     await expect(provider.updateRoom(ROOM_ID, { displayName: 'x' })).rejects.toBeInstanceOf(
       ProviderRejectedError,
     );
-    await expect(provider.updateRoom('gone', { displayName: 'x' })).rejects.toBeInstanceOf(
+    await expect(provider.updateRoom(GONE, { displayName: 'x' })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
   });
@@ -318,12 +363,61 @@ describe('disableRoom', () => {
     expect(ended.status).toBe('ENDED');
   });
 
-  it('is idempotent on a room that has already ended', async () => {
+  it('answers ENDED when the PATCH answer has no ended field, as the documented one has none', async () => {
+    expectRequest(agent, 'PATCH', ROOM_PATH, 200, fixture('patch-room.200.json'));
+    const ended = await makeProvider(agent).disableRoom(ROOM_ID);
+    expect(ended).toMatchObject({ status: 'ENDED', settings: { ended: true } });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['with', { ended: true }],
+    ['without', {}],
+  ])('is idempotent on a room that has already ended, %s an ended field', async (_, extra) => {
     expectRequest(agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
-    expectRequest(agent, 'GET', ROOM_PATH, 200, room(ROOM_ID, { ended: true }));
+    expectRequest(agent, 'GET', ROOM_PATH, 200, {
+      ...fixture<Record<string, unknown>>('get-room.200.json'),
+      ...extra,
+    });
     await expect(makeProvider(agent).disableRoom(ROOM_ID)).resolves.toMatchObject({
       status: 'ENDED',
+      settings: { ended: true },
     });
+  });
+});
+
+describe('findCreatedRoom', () => {
+  it('GETs the room by its externalId, which createRoom made of the name', async () => {
+    const seen = expectRequest(
+      agent,
+      'GET',
+      '/vpaas/rooms/standup-2024-08-14',
+      200,
+      fixture('get-room.200.json'),
+    );
+    const room = await makeProvider(agent).findCreatedRoom?.({ name: ' standup-2024-08-14 ' });
+    expect(room).toMatchObject({ nativeId: ROOM_ID, name: 'standup-2024-08-14' });
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
+  });
+
+  it('answers null for a 404, and passes any other failure on', async () => {
+    expectRequest(agent, 'GET', '/vpaas/rooms/never-made', 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'GET', '/vpaas/rooms/a%2Fb', 500, fixture('error.500.json'));
+    const provider = makeProvider(agent);
+    await expect(provider.findCreatedRoom?.({ name: 'never-made' })).resolves.toBeNull();
+    await expect(provider.findCreatedRoom?.({ name: 'a/b' })).rejects.toBeInstanceOf(
+      ProviderUnavailableError,
+    );
+  });
+
+  it('answers null for a room whose externalId is not the name', async () => {
+    expectRequest(agent, 'GET', '/vpaas/rooms/other', 200, fixture('get-room.200.json'));
+    await expect(makeProvider(agent).findCreatedRoom?.({ name: 'other' })).resolves.toBeNull();
+  });
+
+  it.each(['.', '..', ROOM_ID, ''])('refuses the name %j before any request', async (name) => {
+    await expect(makeProvider(agent).findCreatedRoom?.({ name })).rejects.toBeInstanceOf(
+      InputValidationError,
+    );
   });
 });
 
@@ -393,7 +487,7 @@ describe('createRoomToken', () => {
     expect(minted.expiresAt).toEqual(new Date('2024-08-14T17:30:00.000Z'));
   });
 
-  it('refuses HOST, VIEWER, permissions and a lifetime before any request', async () => {
+  it('refuses HOST, VIEWER, a provider role, permissions and a lifetime before any request', async () => {
     const provider = makeProvider(agent);
     for (const role of ['HOST', 'VIEWER'] as const) {
       await expect(provider.createRoomToken(ROOM_ID, { role })).rejects.toMatchObject({
@@ -405,16 +499,21 @@ describe('createRoomToken', () => {
         role: 'PARTICIPANT',
         ttlSeconds: 60,
         permissions: ['x'],
+        providerRole: 'peer',
       }),
     ).rejects.toMatchObject({
-      issues: [{ path: ['input', 'permissions'] }, { path: ['input', 'ttlSeconds'] }],
+      issues: [
+        { path: ['input', 'permissions'] },
+        { path: ['input', 'providerRole'] },
+        { path: ['input', 'ttlSeconds'] },
+      ],
     });
   });
 
   it('answers RoomNotFoundError for an unknown room', async () => {
-    expectRequest(agent, 'POST', '/vpaas/rooms/nope/join', 404, fixture('get-room.404.json'));
+    expectRequest(agent, 'POST', `/vpaas/rooms/${GONE}/join`, 404, fixture('get-room.404.json'));
     await expect(
-      makeProvider(agent).createRoomToken('nope', { role: 'PARTICIPANT' }),
+      makeProvider(agent).createRoomToken(GONE, { role: 'PARTICIPANT' }),
     ).rejects.toBeInstanceOf(RoomNotFoundError);
   });
 
