@@ -159,6 +159,7 @@ export type CreateRoomWithTokensMutation = { createRoom:
     | { __typename: 'IdempotencyConflictError', message: string, code: string }
     | { __typename: 'IdempotencyPendingError', message: string, code: string }
     | { __typename: 'InputValidationError', message: string, code: string, issues: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'OutcomeUnknownError', message: string, code: string }
     | { __typename: 'ProviderError', provider: string, status: number | null, providerCode: string | null, retryable: boolean, message: string, code: string }
     | { __typename: 'ProviderNotFoundError', provider: string, message: string, code: string }
     | { __typename: 'ProviderRateLimitedError', provider: string, retryAfterSeconds: number | null, message: string, code: string }
