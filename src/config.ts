@@ -237,6 +237,8 @@ export const configSchema = z
       .default('off'),
     /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces (tracing=otlp). */
     otlpEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** How long room events are kept for subscribers to resume from, in seconds. */
+    eventRetentionSeconds: positiveInt(604_800).default(86_400),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
     idempotencyTtlSeconds: positiveInt(604_800).default(86_400),
     /** Failures in a row that open an account's circuit breaker. */
@@ -304,6 +306,7 @@ export const ENV_NAMES = {
   host: 'HOST',
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
   operationTimeoutMs: 'OPERATION_TIMEOUT_MS',
+  eventRetentionSeconds: 'EVENT_RETENTION_SECONDS',
   defaultTokenTtlSeconds: 'DEFAULT_TOKEN_TTL_SECONDS',
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',

@@ -1,4 +1,5 @@
 import type { ClientScope } from './config.js';
+import type { EventPublisher } from './events/event-publisher.js';
 import type { CallContext } from './http/call-context.js';
 import type { Loaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -31,6 +32,10 @@ export interface Context {
     readonly ttlMs: number;
     readonly waitMs: number;
   };
+  /** Where writes publish their room events, and what subscriptions read. */
+  readonly events: EventPublisher;
+  /** New loaders and call context for work outside this operation's deadline (each event). */
+  readonly fresh: () => { readonly call: CallContext; readonly loaders: Loaders };
   /** The authenticated (or anonymous) caller of this request. */
   readonly client: ClientIdentity;
   /**

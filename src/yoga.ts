@@ -4,6 +4,9 @@ import { clientKey } from './client-key.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
+import type { EventLog } from './events/event-log.js';
+import { EventPublisher } from './events/event-publisher.js';
+import { MemoryEventLog } from './events/memory-event-log.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
 import { createLoaders } from './loaders/create-loaders.js';
@@ -58,6 +61,11 @@ export interface AppOptions {
   readonly open?: boolean;
   /** Where per-client request counts live; in memory when not given (one instance only). */
   readonly rateLimitStore?: RateLimitStore;
+  /**
+   * The room event log writes publish to and subscriptions read; in memory, kept for
+   * `eventRetentionSeconds`, when not given (one instance only).
+   */
+  readonly eventLog?: EventLog;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -114,6 +122,10 @@ export function createApp(
     report(message, error, request ? observability.requestIdOf(request) : undefined);
   const unexpectedErrors = unexpectedErrorLog(logError);
   const open = options.open ?? false;
+  const events = new EventPublisher(
+    options.eventLog ?? new MemoryEventLog(config.eventRetentionSeconds * 1000),
+    (message, error) => report(message, error, undefined),
+  );
   const graphiql =
     (config.graphiql ?? open)
       ? graphiqlPage({
@@ -166,17 +178,24 @@ export function createApp(
     context: ({ request, registry: leased }): Context => {
       const registry = leased ?? (source instanceof LiveRegistry ? source.registry : source);
       // The operation's limits and identity, handed down explicitly to every upstream call.
-      const call = createCallContext({
-        signal: request.signal,
-        timeoutMs: config.operationTimeoutMs,
-        maxCalls: config.maxUpstreamCallsPerOperation,
-        requestId: observability.requestIdOf(request),
-        span: observability.operationSpanOf(request),
-      });
+      const callContext = () =>
+        createCallContext({
+          signal: request.signal,
+          timeoutMs: config.operationTimeoutMs,
+          maxCalls: config.maxUpstreamCallsPerOperation,
+          requestId: observability.requestIdOf(request),
+          span: observability.operationSpanOf(request),
+        });
+      const call = callContext();
       return {
         registry,
         loaders: createLoaders(registry, call),
         call,
+        events,
+        fresh: () => {
+          const next = callContext();
+          return { call: next, loaders: createLoaders(registry, next) };
+        },
         maxPageSize: config.maxPageSize,
         idempotency,
         client: authenticator.clientOf(request),

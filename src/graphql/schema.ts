@@ -6,6 +6,7 @@ import './types/errors.js';
 import './types/provider.js';
 import './types/recording.js';
 import './types/room.js';
+import './types/room-event.js';
 import './types/room-inputs.js';
 import './types/room-life-mutations.js';
 import './types/room-mutations.js';

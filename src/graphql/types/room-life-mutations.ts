@@ -1,4 +1,5 @@
 import { InputValidationError, RoomNotFoundError } from '../../domain/errors.js';
+import { participantEvent, recordingEvent, sessionEvent } from '../../events/room-events.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import { builder } from '../builder.js';
 import { childKeyFromGlobalId } from '../child-ids.js';
@@ -7,6 +8,8 @@ import { RecordingRef, RoomRef } from '../refs.js';
 import { supportedMethod } from '../supported.js';
 
 const ROOM_ID = 'The global id of a Room, as returned by this API.';
+
+const API = { source: 'API' } as const;
 
 const RemoveParticipantInput = builder.inputType('RemoveParticipantInput', {
   fields: (t) => ({
@@ -59,8 +62,32 @@ builder.mutationFields((t) => ({
         ]);
       }
       const remove = supportedMethod(provider, 'removeParticipant', 'removeParticipant');
+      const key = roomKeyString({ providerKey: provider.key, nativeId });
+      // Read before the removal, so the session still shows who is leaving (where it carries
+      // its participants); a session that cannot be read leaves the event with the id alone.
+      const session = provider.getActiveSessions
+        ? await context.loaders.activeSession.load(key).catch(() => null)
+        : null;
       await remove(nativeId, participant.nativeId, { context: context.call });
-      context.loaders.activeSession.clear(roomKeyString({ providerKey: provider.key, nativeId }));
+      context.loaders.activeSession.clear(key);
+      // The person as the live session showed them, where it carried them; else by id alone.
+      const known = session?.participants?.find(
+        (person) => person.nativeId === participant.nativeId,
+      );
+      const left = {
+        providerKey: provider.key,
+        roomNativeId: nativeId,
+        sessionNativeId: session?.nativeId ?? null,
+        nativeId: participant.nativeId,
+        identity: null,
+        displayName: null,
+        role: null,
+        providerRole: null,
+        joinedAt: null,
+        ...known,
+        leftAt: new Date(),
+      };
+      await context.events.publish([participantEvent('PARTICIPANT_LEFT', left, API)]);
       return input.participantId;
     },
   }),
@@ -80,7 +107,10 @@ builder.mutationFields((t) => ({
         'endRoomSession',
       );
       const end = supportedMethod(provider, 'endRoomSession', 'endRoomSession');
-      await end(nativeId, { lock: input.lock ?? false }, { context: context.call });
+      const ended = await end(nativeId, { lock: input.lock ?? false }, { context: context.call });
+      if (ended) {
+        await context.events.publish([sessionEvent('SESSION_ENDED', ended, API)]);
+      }
       const key = roomKeyString({ providerKey: provider.key, nativeId });
       // The room's state and live session changed: later reads in this operation ask again.
       context.loaders.activeSession.clear(key).prime(key, null);
@@ -98,7 +128,7 @@ builder.mutationFields((t) => ({
     authScopes: { 'rooms:write': true },
     errors: resultNames('StartRecording', 'recording'),
     args: { input: t.arg({ type: RecordingRoomInput, required: true }) },
-    resolve: (_root, { input }, context) => {
+    resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(
         context,
         input.roomId,
@@ -106,7 +136,9 @@ builder.mutationFields((t) => ({
         'startRecording',
       );
       const start = supportedMethod(provider, 'startRecording', 'startRecording');
-      return start(nativeId, { context: context.call });
+      const recording = await start(nativeId, { context: context.call });
+      await context.events.publish([recordingEvent('RECORDING_STARTED', recording, API)]);
+      return recording;
     },
   }),
 

@@ -3,6 +3,7 @@ import { clientKey } from '../../client-key.js';
 import type { Context } from '../../context.js';
 import { InputValidationError, RoomNotFoundError } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
+import { roomChangeEvent, roomLifecycleEvent } from '../../events/room-events.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import type { RoomProvider } from '../../providers/room-provider.js';
 import { fingerprintOf } from '../../store/fingerprint.js';
@@ -64,8 +65,13 @@ async function switchRoom(context: Context, id: string, operation: 'disableRoom'
   const { provider, nativeId } = target(context, id, ['input', 'id'], operation);
   const room = await provider[operation](nativeId, { context: context.call });
   context.loaders.prime(room);
+  await context.events.publish([
+    roomChangeEvent(operation === 'disableRoom' ? 'ROOM_DISABLED' : 'ROOM_ENABLED', room, API),
+  ]);
   return room;
 }
+
+const API = { source: 'API' } as const;
 
 /**
  * Where a createRoom idempotencyKey lives: per client (kind and id) and per account, so two
@@ -109,6 +115,7 @@ builder.mutationFields((t) => ({
       const create = async () => {
         const room = await provider.createRoom(creation, { context: context.call });
         context.loaders.prime(room);
+        await context.events.publish([roomLifecycleEvent('ROOM_CREATED', room, API)]);
         return room;
       };
       // Asked only when an earlier create under this key was sent and got no answer.
@@ -173,6 +180,7 @@ builder.mutationFields((t) => ({
         { context: context.call },
       );
       context.loaders.prime(room);
+      await context.events.publish([roomChangeEvent('ROOM_UPDATED', room, API)]);
       return room;
     },
   }),
@@ -207,6 +215,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'deleteRoom');
       await provider.deleteRoom(nativeId, { context: context.call });
+      await context.events.publish([
+        roomLifecycleEvent('ROOM_DELETED', { providerKey: provider.key, nativeId }, API),
+      ]);
       context.loaders.room.clear(roomKeyString({ providerKey: provider.key, nativeId }));
       return input.id;
     },

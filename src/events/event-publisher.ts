@@ -1,0 +1,26 @@
+import type { LoggedEvent, RoomEvent } from '../domain/room-event.js';
+import type { EventLog } from './event-log.js';
+
+/**
+ * Where every source hands its events: they go into the log, which dedupes and orders them.
+ * A log that cannot take them (Redis away) loses nothing for good: polling sees the same change
+ * later and gives it the same id; the failure is reported, and never fails the caller's write.
+ */
+export class EventPublisher {
+  constructor(
+    readonly log: EventLog,
+    private readonly logError: (message: string, error: unknown) => void,
+  ) {}
+
+  async publish(events: readonly RoomEvent[]): Promise<LoggedEvent[]> {
+    if (events.length === 0) {
+      return [];
+    }
+    try {
+      return await this.log.append(events);
+    } catch (error) {
+      this.logError('Room events could not be written to the event log', error);
+      return [];
+    }
+  }
+}
