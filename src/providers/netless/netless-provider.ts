@@ -66,9 +66,12 @@ export function createNetlessProvider(
   const map = (payload: Parameters<typeof toRoom>[0]): Room =>
     toRoom(payload, { providerKey: key, region });
 
-  /** An empty id would turn `GET /rooms/{uuid}` into the list route, so it is simply unknown. */
+  /**
+   * A handle is a room uuid (§1: 32 lowercase hex digits); anything else names no room, and must
+   * not reach a path, where `''` or `.` would turn `GET /rooms/{uuid}` into the list route.
+   */
   function requireId(nativeId: string): string {
-    if (nativeId === '') {
+    if (!NETLESS_ASSUMPTIONS.roomUuid.test(nativeId)) {
       throw new RoomNotFoundError(key, nativeId);
     }
     return nativeId;
@@ -93,8 +96,13 @@ export function createNetlessProvider(
     capabilities,
 
     getRooms(nativeIds, callOptions) {
-      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, async (id) =>
-        map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.context))),
+      return getRoomsOneByOne(
+        nativeIds,
+        options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+        async (id) => {
+          const uuid = requireId(id);
+          return map(await notFoundAware(uuid, () => client.getRoom(uuid, callOptions?.context)));
+        },
       );
     },
 
@@ -147,8 +155,8 @@ export function createNetlessProvider(
     },
 
     async createRoomToken(nativeId, input, callOptions) {
-      const id = requireId(nativeId);
       const lifespanMs = toTokenLifespanMs(input, options.defaultTokenTtlSeconds);
+      const id = requireId(nativeId);
       const role = NETLESS_ROLES[input.role];
       const context = {
         providerKey: key,

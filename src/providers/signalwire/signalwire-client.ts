@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CallContext } from '../../http/call-context.js';
+import { pathSegment } from '../../http/path-segment.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
 import {
   type SignalWireConference,
@@ -42,7 +43,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     getConference: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
-        path: `/conferences/${id}`,
+        path: `/conferences/${pathSegment(id)}`,
         schema: signalWireConferenceSchema,
         operation: 'getRoom',
         context,
@@ -50,7 +51,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     getRoom: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
-        path: `/rooms/${id}`,
+        path: `/rooms/${pathSegment(id)}`,
         schema: signalWireRoomSchema,
         operation: 'getRoom',
         context,
@@ -100,7 +101,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     ) =>
       http.send({
         method: 'PUT',
-        path: `/conferences/${id}`,
+        path: `/conferences/${pathSegment(id)}`,
         body,
         schema: signalWireConferenceSchema,
         operation,
@@ -114,7 +115,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     ) =>
       http.send({
         method: 'PUT',
-        path: `/rooms/${id}`,
+        path: `/rooms/${pathSegment(id)}`,
         body,
         schema: signalWireRoomSchema,
         operation,
@@ -125,7 +126,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     delete: (collection: SignalWireCollection, id: string, context?: CallContext) =>
       http.send({
         method: 'DELETE',
-        path: `/${collection}/${id}`,
+        path: `/${collection}/${pathSegment(id)}`,
         schema: null,
         operation: 'deleteRoom',
         context,
@@ -134,7 +135,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     listConferenceTokens: (id: string, path: string | null, context?: CallContext) =>
       listPage<SignalWireConferenceToken>(
         conferenceTokenList,
-        path ?? `/conferences/${id}/conference_tokens`,
+        path ?? `/conferences/${pathSegment(id)}/conference_tokens`,
         'listRoomTokens',
         context,
       ),

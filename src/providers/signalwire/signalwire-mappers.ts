@@ -27,25 +27,29 @@ const HANDLE_PREFIX: Record<SignalWireRoomType, string> = {
   CONFERENCE: 'conference',
   ROOM: 'room',
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The whole handle, anchored: a prefix, a colon and a UUID (`signalwire.md` §1: ids are UUIDs),
+ * and nothing after it. The hex digits may come in either case: they mean the same.
+ */
+const HANDLE =
+  /^(conference|room):([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
 export function toNativeId(handle: SignalWireHandle): string {
   return `${HANDLE_PREFIX[handle.roomType]}:${handle.id}`;
 }
 
-/** Null when the handle is not one we issued: the room cannot exist. */
+/**
+ * Null when the handle is not one we issued: the room cannot exist, and nothing of it may reach
+ * an upstream path.
+ */
 export function parseNativeId(nativeId: string): SignalWireHandle | null {
-  const [prefix, id] = nativeId.split(':', 2);
-  if (!id || !UUID.test(id)) {
+  const match = HANDLE.exec(nativeId);
+  const prefix = match?.[1];
+  const id = match?.[2]?.toLowerCase();
+  if (id === undefined) {
     return null;
   }
-  if (prefix === 'conference') {
-    return { roomType: 'CONFERENCE', id: id.toLowerCase() };
-  }
-  if (prefix === 'room') {
-    return { roomType: 'ROOM', id: id.toLowerCase() };
-  }
-  return null;
+  return { roomType: prefix === 'room' ? 'ROOM' : 'CONFERENCE', id };
 }
 
 export function formatTime(date: Date): string {
