@@ -1,4 +1,5 @@
 import type { UpstreamClientOptions } from '../http/upstream-client.js';
+import type { CursorKey } from './cursor-key.js';
 
 /** The account-wide part of an upstream client's options: everything but auth and error bodies. */
 export type UpstreamPolicy = Omit<
@@ -17,6 +18,11 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
   readonly displayName?: string;
   /** Lifetime of minted tokens when the caller gives none, in seconds. */
   readonly defaultTokenTtlSeconds: number;
+  /**
+   * Seals this account's listing cursors (`paging.ts`); the same on every instance configured
+   * alike. Absent outside a configured service (tests, tools): cursors then hold in this process.
+   */
+  readonly cursorKey?: CursorKey;
 }
 
 /**

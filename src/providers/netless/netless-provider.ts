@@ -111,7 +111,7 @@ export function createNetlessProvider(
       // dropping X if it comes back addresses the same place whatever the limit (see
       // NETLESS_ASSUMPTIONS on §2.4). One extra row tells whether anything follows.
       return pageWithCursors(
-        listOptions,
+        { ...listOptions, account: options },
         MAX_PAGE_SIZE,
         async (after, limit): Promise<NativePage> => {
           const asked = Math.min(limit + (after === null ? 1 : 2), MAX_PAGE_SIZE);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
@@ -14,7 +15,12 @@ import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
 import { type SignalWireCredentials, signalWireAuthHeaders } from './signalwire-auth.js';
-import { createSignalWireClient, type SignalWireClient } from './signalwire-client.js';
+import {
+  createSignalWireClient,
+  type SignalWireClient,
+  type SignalWireCollection,
+  type SignalWirePageRef,
+} from './signalwire-client.js';
 import { parseSignalWireError } from './signalwire-errors.js';
 import {
   CONFERENCE_SIZE_CAPS,
@@ -64,7 +70,6 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
 export function createSignalWireProvider(options: SignalWireProviderOptions): RoomProvider {
   const now = options.now ?? Date.now;
   const key = options.key;
-  const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
   const authHeaders = signalWireAuthHeaders(options);
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
@@ -72,7 +77,6 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       headers: () => authHeaders,
       parseError: parseSignalWireError,
     }),
-    basePath,
   );
 
   function handleOf(nativeId: string): SignalWireHandle {
@@ -132,30 +136,29 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     limit: number,
     context?: CallContext,
   ): Promise<NativePage> {
-    // Position `c:<path>` is a conference page, `r:<path>` a room page; null is the very start.
-    const phase = position?.startsWith('r:') ? 'rooms' : 'conferences';
-    const path = position ? position.slice(2) || null : null;
-    if (phase === 'rooms') {
-      const page = await client.listRooms(path, limit, context);
+    // The listing walks the conferences, then the rooms; null is the very start.
+    const { collection, page } = readPosition(position);
+    if (collection === 'rooms') {
+      const rooms = await client.listRooms(page, limit, context);
       return {
-        rooms: page.data.map((room) => mapRoom(key, room, now())),
-        next: page.next ? `r:${page.next}` : null,
+        rooms: rooms.data.map((room) => mapRoom(key, room, now())),
+        next: writePosition('rooms', rooms.next),
       };
     }
-    const page = await client.listConferences(path, limit, context);
-    const rooms = page.data.map((conference) => mapConference(key, conference, now()));
-    if (page.next) {
-      return { rooms, next: `c:${page.next}` };
+    const conferences = await client.listConferences(page, limit, context);
+    const rooms = conferences.data.map((conference) => mapConference(key, conference, now()));
+    if (conferences.next) {
+      return { rooms, next: writePosition('conferences', conferences.next) };
     }
     if (rooms.length >= limit) {
-      return { rooms, next: 'r:' };
+      return { rooms, next: writePosition('rooms', null, true) };
     }
     // The conferences ran out mid-page: fill the page from the rooms, so a listing with few
     // conferences does not hand back short or empty pages.
     const rest = await client.listRooms(null, limit - rooms.length, context);
     return {
       rooms: [...rooms, ...rest.data.map((room) => mapRoom(key, room, now()))],
-      next: rest.next ? `r:${rest.next}` : null,
+      next: writePosition('rooms', rest.next),
     };
   }
 
@@ -172,8 +175,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     },
 
     listRooms(listOptions) {
-      return pageWithCursors(listOptions, MAX_PAGE_SIZE, (position, limit) =>
-        fetchPage(position, limit, listOptions.context),
+      return pageWithCursors(
+        { ...listOptions, account: options },
+        MAX_PAGE_SIZE,
+        (position, limit) => fetchPage(position, limit, listOptions.context),
       );
     },
 
@@ -291,7 +296,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       }
       return forRoom(nativeId, async () => {
         const tokens: RoomToken[] = [];
-        let next: string | null = null;
+        let next: SignalWirePageRef | null = null;
         do {
           const page = await client.listConferenceTokens(handle.id, next, callOptions?.context);
           tokens.push(...page.data.map((token) => mapConferenceToken(key, nativeId, token)));
@@ -398,3 +403,54 @@ function sizeFor(
   }
   return fit[0];
 }
+
+/**
+ * A listing position, as it goes into a sealed cursor: which collection, and SignalWire's page
+ * token and number within it. Never a path: the client builds that (`signalwire-client.ts`).
+ */
+interface Position {
+  readonly collection: SignalWireCollection;
+  readonly page: SignalWirePageRef | null;
+}
+
+/** Null when `page` is null, unless `start` asks for the collection's first page. */
+function writePosition(
+  collection: SignalWireCollection,
+  page: SignalWirePageRef | null,
+  start = false,
+): string | null {
+  if (page === null && !start) {
+    return null;
+  }
+  return JSON.stringify({ collection, page } satisfies Position);
+}
+
+function readPosition(position: string | null): Position {
+  if (position === null) {
+    return { collection: 'conferences', page: null };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(position);
+  } catch {
+    json = undefined;
+  }
+  const parsed = positionSchema.safeParse(json);
+  if (!parsed.success) {
+    // Only a cursor this deployment sealed gets here, so this is one from an older version.
+    throw new InputValidationError([
+      { path: ['after'], message: 'is not a cursor this API issued' },
+    ]);
+  }
+  return parsed.data;
+}
+
+const positionSchema = z.object({
+  collection: z.enum(['conferences', 'rooms']),
+  page: z
+    .object({
+      pageToken: z.string().min(1),
+      pageNumber: z.number().int().nonnegative().nullable(),
+    })
+    .nullable(),
+});

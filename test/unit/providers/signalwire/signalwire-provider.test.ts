@@ -8,10 +8,12 @@ import {
   type ProviderError,
   ProviderRateLimitedError,
   ProviderRejectedError,
+  ProviderResponseError,
   ProviderUnavailableError,
   RoomNotFoundError,
 } from '../../../../src/domain/errors.js';
 import type { Room } from '../../../../src/domain/room.js';
+import { CursorKey } from '../../../../src/providers/cursor-key.js';
 import type { RoomProvider } from '../../../../src/providers/room-provider.js';
 import { createSignalWireProvider } from '../../../../src/providers/signalwire/signalwire-provider.js';
 import {
@@ -112,6 +114,8 @@ afterEach(async () => {
   expect(violations).toEqual([]);
 });
 
+const CURSOR_KEY = CursorKey.fromSecret('the signalwire unit tests cursor secret, 32+ chars');
+
 function provider(overrides: { key?: string; defaultTokenTtlSeconds?: number } = {}): RoomProvider {
   return createSignalWireProvider({
     key: 'signalwire',
@@ -123,6 +127,7 @@ function provider(overrides: { key?: string; defaultTokenTtlSeconds?: number } =
     now: () => NOW,
     projectId: PROJECT_ID,
     apiToken: API_TOKEN,
+    cursorKey: CURSOR_KEY,
     ...overrides,
   });
 }
@@ -499,6 +504,61 @@ describe('createSignalWireProvider: listRooms', () => {
     expect(requests()).toEqual(['GET /api/video/conferences?page_size=1000']);
   });
 
+  it('follows only the page_token of a links.next that points elsewhere', async () => {
+    const elsewhere = `https://attacker.example/api/video/conferences/${CONFERENCE_ID}/conference_tokens`;
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1', method: 'GET' })
+      .reply(
+        200,
+        {
+          links: {
+            self: elsewhere,
+            first: elsewhere,
+            next: `${elsewhere}?page_number=1&page_token=PAc1`,
+          },
+          data: [conf(1)],
+        },
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: '/api/video/conferences?page_number=1&page_size=1&page_token=PAc1',
+        method: 'GET',
+      })
+      .reply(200, page('conferences', [conf(2)]), { headers: JSON_HEADERS });
+
+    const first = await provider().listRooms({ cursor: null, limit: 1 });
+    const second = await provider().listRooms({ cursor: first.edges[0]!.cursor, limit: 1 });
+
+    expect(second.edges.map((edge) => edge.room.name)).toEqual(['conf_2']);
+    expect(mock.calls().map((call) => call.origin)).toEqual([ORIGIN, ORIGIN]);
+    // The cursor holds the page token, never the link's host or path.
+    const state = Buffer.from(first.edges[0]!.cursor.split('.')[0]!, 'base64url').toString();
+    expect(state).toContain('PAc1');
+    expect(state).not.toContain('attacker');
+    expect(state).not.toContain('/');
+  });
+
+  it('reads a links.next without a page_token as a bad response, not as the end', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], 'page=2'), { headers: JSON_HEADERS });
+    const error = await rejection(() => provider().listRooms({ cursor: null, limit: 1 }));
+    expect(error).toBeInstanceOf(ProviderResponseError);
+  });
+
+  it('refuses a sealed cursor whose position is a path, with no request', async () => {
+    // What a cursor held before positions were page tokens: a path the adapter would GET.
+    const cursor = CURSOR_KEY.seal('rooms:signalwire', {
+      p: `c:/conferences/${CONFERENCE_ID}/conference_tokens`,
+      s: 0,
+    });
+    const error = await rejection(() => provider().listRooms({ cursor, limit: 2 }));
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).issues[0]?.path).toEqual(['after']);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
   it('rejects a cursor it did not issue, naming after, with no request', async () => {
     const error = await rejection(() =>
       provider().listRooms({ cursor: 'bm90LWEtY3Vyc29y', limit: 2 }),
@@ -815,6 +875,37 @@ describe('createSignalWireProvider: listRoomTokens', () => {
       providerTokenId: '5a0e1f6e-9b3c-4d7a-8f2e-1c2d3e4f5a6b',
     });
     expectBareGet(mock.calls()[0]);
+  });
+
+  it('pages conference tokens by page_token, on its own path whatever links.next names', async () => {
+    upstream()
+      .intercept({
+        path: `/api/video/conferences/${CONFERENCE_ID}/conference_tokens`,
+        method: 'GET',
+      })
+      .reply(
+        200,
+        {
+          ...fixture('list-conference-tokens.200.json'),
+          links: {
+            self: 'https://example.signalwire.com/api/video/x',
+            first: 'https://example.signalwire.com/api/video/x',
+            next: 'https://attacker.example/api/video/rooms?page_number=1&page_token=PAt2',
+          },
+        },
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: `/api/video/conferences/${CONFERENCE_ID}/conference_tokens?page_number=1&page_token=PAt2`,
+        method: 'GET',
+      })
+      .reply(200, page('conference_tokens', []), { headers: JSON_HEADERS });
+
+    const tokens = await provider().listRoomTokens(`conference:${CONFERENCE_ID}`);
+
+    expect(tokens).toHaveLength(2);
+    expect(mock.calls().map((call) => call.origin)).toEqual([ORIGIN, ORIGIN]);
   });
 
   it('returns no tokens for a ROOM, with no request', async () => {
