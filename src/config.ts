@@ -94,6 +94,21 @@ export function accountSecrets(account: ProviderConfig): string[] {
   }
 }
 
+/**
+ * Every secret value in a configuration: the accounts' credentials and the service's own
+ * (client JWT secret, metrics token, cursor secret, a Redis password), for redaction by value.
+ */
+export function configSecrets(config: Config): string[] {
+  const redisPassword = config.redisUrl ? new URL(config.redisUrl).password : '';
+  return [
+    ...config.providers.flatMap(accountSecrets),
+    config.clientJwtSecret,
+    config.metricsToken,
+    config.cursorSecret,
+    redisPassword === '' ? undefined : decodeURIComponent(redisPassword),
+  ].filter((value): value is string => value !== undefined);
+}
+
 /** A whole number in a range, from a string (env) or a number (file), with one clear rule. */
 const intSetting = (min: number, max: number) => {
   const rule = `must be a whole number from ${min} to ${max}`;

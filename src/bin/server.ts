@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, configSecrets, loadConfig } from '../config.js';
+import { SecretRedactor } from '../http/secret-redactor.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
@@ -17,11 +18,15 @@ async function main(): Promise<void> {
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
+  // One redactor for the process: what it knows (the configured secrets, and what adapters
+  // derive from them) is scrubbed from errors, log lines, spans and metrics alike.
+  const redactor = new SecretRedactor(configSecrets(effective));
   // JSON lines on stdout, one logger for the whole process.
-  const logger = createLogger({ level: config.logLevel });
-  const telemetry = createTelemetry({ config: effective, logger });
+  const logger = createLogger({ level: config.logLevel, redactor });
+  const telemetry = createTelemetry({ config: effective, logger, redactor });
   const { registry, close: closeRegistry } = createRegistry(effective, {
     observer: telemetry.upstream,
+    redactor,
   });
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
   const stores = createStores(effective, {

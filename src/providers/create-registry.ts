@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { accountSecrets, type Config, type ProviderConfig } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
+import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
 import { CursorKey } from './cursor-key.js';
@@ -21,6 +22,8 @@ export interface RegistryHandle {
 export interface RegistryOptions {
   /** Told of every account's upstream calls, retries and circuit changes (metrics, traces, logs). */
   readonly observer?: UpstreamObserver;
+  /** Scrubs provider error text and takes the secrets adapters derive; see `SecretRedactor`. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** The one place that knows every adapter: builds one per configured account, each with its own pool. */
@@ -47,6 +50,7 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
       observer: options.observer,
       cursorKey,
+      redactor: options.redactor,
     };
     return createProvider(account, base);
   });

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamClientOptions } from '../http/upstream-client.js';
 import type { CursorKey } from './cursor-key.js';
 
@@ -23,6 +24,12 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
    * alike. Absent outside a configured service (tests, tools): cursors then hold in this process.
    */
   readonly cursorKey?: CursorKey;
+  /**
+   * The service's redactor: scrubs provider error text, and takes the secrets the adapter derives
+   * (`keep` for fixed ones such as a Basic credential, `remember` for each minted token). Absent
+   * outside a configured service: provider text then goes through the pattern rules alone.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -30,6 +37,7 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
  * account-wide setting reaches every provider by being added here once.
  */
 export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
+  const redactor = options.redactor;
   return {
     provider: options.key,
     baseUrl: options.baseUrl,
@@ -42,5 +50,6 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     shareInflightGets: options.shareInflightGets,
     observer: options.observer,
     now: options.now,
+    redact: redactor ? (text) => redactor.redact(text) : undefined,
   };
 }

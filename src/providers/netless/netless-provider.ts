@@ -55,7 +55,12 @@ export function createNetlessProvider(
       `Netless provider ${key}: region must be one of ${NETLESS_ASSUMPTIONS.regions.join(', ')}`,
     );
   }
-  const auth = createNetlessAuth({ ...options, now });
+  const redactor = options.redactor;
+  const auth = createNetlessAuth({
+    ...options,
+    now,
+    signed: redactor ? (token) => redactor.remember(token) : undefined,
+  });
   const client = createNetlessClient({
     ...upstreamPolicy(options),
     now,
@@ -171,6 +176,7 @@ export function createNetlessProvider(
       const token = await notFoundAware(id, () =>
         client.createRoomToken(id, { lifespan: lifespanMs, role }, callOptions?.context),
       );
+      redactor?.remember(token);
       return toRoomToken(
         { token, issuedAt: new Date(issuedAt), expiresAt: new Date(issuedAt + lifespanMs) },
         context,

@@ -14,7 +14,11 @@ import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one
 import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
-import { type SignalWireCredentials, signalWireAuthHeaders } from './signalwire-auth.js';
+import {
+  type SignalWireCredentials,
+  signalWireAuthHeaders,
+  signalWireBasicCredential,
+} from './signalwire-auth.js';
 import {
   createSignalWireClient,
   type SignalWireClient,
@@ -71,6 +75,8 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   const now = options.now ?? Date.now;
   const key = options.key;
   const authHeaders = signalWireAuthHeaders(options);
+  // A provider echoing our Authorization header back must not show it to anyone.
+  options.redactor?.keep(signalWireBasicCredential(options));
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
       ...upstreamPolicy(options),
@@ -275,6 +281,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         body.user_name = input.identity;
       }
       const minted = await client.createRoomToken(body, callOptions?.context);
+      options.redactor?.remember(minted.token);
       return {
         token: minted.token,
         providerKey: key,
@@ -299,7 +306,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         let next: SignalWirePageRef | null = null;
         do {
           const page = await client.listConferenceTokens(handle.id, next, callOptions?.context);
-          tokens.push(...page.data.map((token) => mapConferenceToken(key, nativeId, token)));
+          for (const token of page.data) {
+            options.redactor?.remember(token.token);
+            tokens.push(mapConferenceToken(key, nativeId, token));
+          }
           next = page.next;
         } while (next);
         return tokens;
