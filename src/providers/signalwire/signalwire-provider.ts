@@ -37,6 +37,7 @@ import {
   type SignalWireHandle,
 } from './signalwire-mappers.js';
 import { defaultPermissions, SIGNALWIRE_PERMISSIONS } from './signalwire-permissions.js';
+import { RoomWriteLocks } from './signalwire-room-locks.js';
 
 export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredentials;
 
@@ -85,6 +86,8 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     }),
   );
 
+  const locks = new RoomWriteLocks();
+
   function handleOf(nativeId: string): SignalWireHandle {
     const handle = parseNativeId(nativeId);
     if (!handle) {
@@ -114,7 +117,11 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     );
   }
 
-  /** Sends a PUT; conferences need `display_name` on every PUT (`signalwire.md` §3.3). */
+  /**
+   * Sends a PUT of only the fields that change. A room's PUT keeps what it leaves out
+   * (`signalwire.md` §2); a conference's must carry `display_name` (§3.3), so a write without one
+   * reads it and sends it back, and every write to that conference waits its turn (`locks`).
+   */
   async function put(
     nativeId: string,
     body: Record<string, unknown>,
@@ -122,19 +129,23 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     context?: CallContext,
   ): Promise<Room> {
     const handle = handleOf(nativeId);
-    return forRoom(nativeId, async () => {
-      if (handle.roomType === 'ROOM') {
-        return mapRoom(key, await client.updateRoom(handle.id, body, operation, context), now());
-      }
-      const displayName =
-        body.display_name ?? (await client.getConference(handle.id, context)).display_name;
-      const full = { ...body, display_name: displayName ?? '' };
-      return mapConference(
-        key,
-        await client.updateConference(handle.id, full, operation, context),
-        now(),
+    if (handle.roomType === 'ROOM') {
+      return forRoom(nativeId, async () =>
+        mapRoom(key, await client.updateRoom(handle.id, body, operation, context), now()),
       );
-    });
+    }
+    return locks.run(handle.id, () =>
+      forRoom(nativeId, async () => {
+        const displayName =
+          body.display_name ?? (await client.getConference(handle.id, context)).display_name;
+        const full = { ...body, display_name: displayName ?? '' };
+        return mapConference(
+          key,
+          await client.updateConference(handle.id, full, operation, context),
+          now(),
+        );
+      }),
+    );
   }
 
   async function fetchPage(
