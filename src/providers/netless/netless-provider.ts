@@ -137,6 +137,10 @@ export function createNetlessProvider(
       return map(await client.createRoom(toCreateRoomBody(input, region), callOptions?.context));
     },
 
+    // No findCreatedRoom: a v5 room has no name or other key the caller chooses (§2.1, §2.2),
+    // only the uuid the answer would have carried, so a create that got no answer cannot be
+    // looked up, and its outcome stays unknown.
+
     async updateRoom() {
       return unsupported('updateRoom', 'the Netless API has no room update; only a ban can be set');
     },

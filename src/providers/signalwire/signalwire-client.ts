@@ -69,16 +69,35 @@ export function createSignalWireClient(http: UpstreamClient) {
         context,
       }),
 
+    /** `GET /rooms/{name}` (`signalwire.md` §2): one URL pattern for ids and names. */
+    getRoomByName: (name: string, operation: string, context?: CallContext) =>
+      http.send({
+        method: 'GET',
+        path: `/rooms/${pathSegment(name)}`,
+        schema: signalWireRoomSchema,
+        operation,
+        context,
+      }),
+
     /** `page` is a previous page's `next`, or null for the first page. */
-    listConferences: (page: SignalWirePageRef | null, pageSize: number, context?: CallContext) =>
+    listConferences: (
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+      operation = 'listRooms',
+    ) =>
       listPage<SignalWireConference>(
         conferenceList,
         listPath('/conferences', page, pageSize),
-        'listRooms',
+        operation,
         context,
       ),
-    listRooms: (page: SignalWirePageRef | null, pageSize: number, context?: CallContext) =>
-      listPage<SignalWireRoom>(roomList, listPath('/rooms', page, pageSize), 'listRooms', context),
+    listRooms: (
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+      operation = 'listRooms',
+    ) => listPage<SignalWireRoom>(roomList, listPath('/rooms', page, pageSize), operation, context),
 
     createConference: (body: Record<string, unknown>, context?: CallContext) =>
       http.send({

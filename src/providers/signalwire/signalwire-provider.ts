@@ -44,6 +44,11 @@ export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredenti
 /** `page_size` is 1–1000 on every video list (`signalwire.md` §6). */
 const MAX_PAGE_SIZE = 1000;
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** A name the server would read as an id on `GET /rooms/{id|name}` (§2). */
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Pages of `MAX_PAGE_SIZE` a by-name lookup walks at most: 10 000 rooms or conferences. */
+const FIND_MAX_PAGES = 10;
+const FIND_OPERATION = 'findCreatedRoom';
 
 export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
   operations: {
@@ -179,6 +184,66 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     };
   }
 
+  /**
+   * The room a create with this input made, by its name, which is unique per project (§3.1,
+   * §4.1). A room (no UI) is one `GET /rooms/{name}` (§2). Conferences have no by-name read and
+   * their list no name filter (the spec's `GET /conferences` takes only `starts_after`,
+   * `ends_before`, `include_active_session` and paging), so they are found by walking the list,
+   * `FIND_MAX_PAGES` pages of 1000 at most; the same walk serves a room whose name looks like a
+   * UUID, which the shared URL pattern would read as an id. A walk that reaches its bound without
+   * an answer leaves the outcome unknown rather than say "not created".
+   */
+  async function findByName(input: CreateRoomInput, context?: CallContext): Promise<Room | null> {
+    if (!NAME_PATTERN.test(input.name) || input.name.length > 100) {
+      // createRoom refuses such a name before sending anything: no such create was made.
+      return null;
+    }
+    const roomType = input.signalwire?.roomType ?? 'ROOM';
+    if (roomType === 'ROOM' && !UUID_SHAPED.test(input.name)) {
+      try {
+        const room = await client.getRoomByName(input.name, FIND_OPERATION, context);
+        return room.name === input.name ? mapRoom(key, room, now()) : null;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) {
+          return null;
+        }
+        throw error;
+      }
+    }
+    let page: SignalWirePageRef | null = null;
+    for (let walked = 0; walked < FIND_MAX_PAGES; walked++) {
+      if (roomType === 'ROOM') {
+        const rooms = await client.listRooms(page, MAX_PAGE_SIZE, context, FIND_OPERATION);
+        const found = rooms.data.find((room) => room.name === input.name);
+        if (found || !rooms.next) {
+          return found ? mapRoom(key, found, now()) : null;
+        }
+        page = rooms.next;
+      } else {
+        const conferences = await client.listConferences(
+          page,
+          MAX_PAGE_SIZE,
+          context,
+          FIND_OPERATION,
+        );
+        const found = conferences.data.find((conference) => conference.name === input.name);
+        if (found || !conferences.next) {
+          return found ? mapConference(key, found, now()) : null;
+        }
+        page = conferences.next;
+      }
+    }
+    throw new ProviderError(
+      `Could not tell whether ${input.name} was created: SignalWire cannot look a conference up by name, and the first ${FIND_MAX_PAGES * MAX_PAGE_SIZE} do not include it`,
+      {
+        provider: key,
+        operation: FIND_OPERATION,
+        providerCode: 'LOOKUP_LIMIT',
+        outcomeUnknown: true,
+      },
+    );
+  }
+
   return {
     kind: 'SIGNALWIRE',
     key,
@@ -205,6 +270,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       return roomType === 'CONFERENCE'
         ? mapConference(key, await client.createConference(body, callOptions?.context), now())
         : mapRoom(key, await client.createRoom(body, callOptions?.context), now());
+    },
+
+    findCreatedRoom(input: CreateRoomInput, callOptions?: CallOptions) {
+      return findByName(input, callOptions?.context);
     },
 
     async updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {

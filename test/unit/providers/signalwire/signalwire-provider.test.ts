@@ -569,6 +569,95 @@ describe('createSignalWireProvider: listRooms', () => {
   });
 });
 
+describe('createSignalWireProvider: findCreatedRoom', () => {
+  const conf = (n: number, name = `conf_${n}`) =>
+    conference({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name });
+
+  it('finds a room by GET /rooms/{name}', async () => {
+    upstream()
+      .intercept({ path: '/api/video/rooms/standup', method: 'GET' })
+      .reply(200, room({ name: 'standup' }), { headers: JSON_HEADERS });
+    const found = await provider().findCreatedRoom!({ name: 'standup' });
+    expect(found).toMatchObject({ nativeId: `room:${ROOM_ID}`, name: 'standup' });
+    expectBareGet(mock.calls()[0]);
+  });
+
+  it('answers null when the room name is unknown (404)', async () => {
+    upstream()
+      .intercept({ path: '/api/video/rooms/standup', method: 'GET' })
+      .reply(404, fixture('get-room.404.json'), { headers: JSON_HEADERS });
+    await expect(provider().findCreatedRoom!({ name: 'standup' })).resolves.toBeNull();
+  });
+
+  it('walks the conferences by page_token until the name turns up', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(
+        200,
+        page('conferences', [conf(1), conf(2)], 'page_number=1&page_size=1000&page_token=PAc2'),
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: '/api/video/conferences?page_number=1&page_size=1000&page_token=PAc2',
+        method: 'GET',
+      })
+      .reply(200, page('conferences', [conf(3, 'all_hands')]), { headers: JSON_HEADERS });
+
+    const found = await provider().findCreatedRoom!({
+      name: 'all_hands',
+      signalwire: { roomType: 'CONFERENCE' },
+    });
+
+    expect(found).toMatchObject({
+      nativeId: 'conference:00000000-0000-4000-8000-000000000003',
+      name: 'all_hands',
+    });
+    expect(requests()).toHaveLength(2);
+  });
+
+  it('answers null once the conferences end without the name', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)]), { headers: JSON_HEADERS });
+    await expect(
+      provider().findCreatedRoom!({ name: 'all_hands', signalwire: { roomType: 'CONFERENCE' } }),
+    ).resolves.toBeNull();
+  });
+
+  it('leaves the outcome unknown after 10 pages without the name', async () => {
+    const next = 'page_number=1&page_size=1000&page_token=PAc1';
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], next), { headers: JSON_HEADERS });
+    upstream()
+      .intercept({ path: `/api/video/conferences?${next}`, method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], next), { headers: JSON_HEADERS })
+      .times(9);
+
+    const error = await rejection(() =>
+      provider().findCreatedRoom!({ name: 'all_hands', signalwire: { roomType: 'CONFERENCE' } }),
+    );
+
+    expect(error).toMatchObject({ outcomeUnknown: true, providerCode: 'LOOKUP_LIMIT' });
+    expect(requests()).toHaveLength(10);
+  });
+
+  it('walks the rooms for a name the shared URL would read as an id', async () => {
+    const uuidName = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    upstream()
+      .intercept({ path: '/api/video/rooms?page_size=1000', method: 'GET' })
+      .reply(200, page('rooms', [room({ name: uuidName })]), { headers: JSON_HEADERS });
+    const found = await provider().findCreatedRoom!({ name: uuidName });
+    expect(found?.name).toBe(uuidName);
+  });
+
+  it('answers null for a name createRoom would refuse, with no request', async () => {
+    await expect(provider().findCreatedRoom!({ name: '../rooms' })).resolves.toBeNull();
+    expect(mock.calls()).toHaveLength(0);
+  });
+});
+
 describe('createSignalWireProvider: updateRoom', () => {
   it('PUTs only the given fields to a ROOM', async () => {
     upstream()
