@@ -70,7 +70,7 @@ describe('a SignalWire conference disabled while it is renamed', () => {
 });
 
 describe('a SignalWire room (no UI) disabled while it is renamed', () => {
-  it('sends only join_until, so the rename survives whichever lands first', async () => {
+  it('sends only join_until, and the rename, waiting its turn, is kept', async () => {
     const id = await create('lost_update_room', 'ROOM');
     const emulator = server.emulator('signalwire');
     emulator.log.clear();

@@ -68,7 +68,7 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
   maxPageSize: MAX_PAGE_SIZE,
   maxBatchSize: 50,
   notes: [
-    'disableRoom sets join_until to now: new joins stop, a live session goes on.',
+    'disableRoom sets join_until to now: new joins stop, a live session goes on; a join_from still ahead moves to now too.',
     'enableRoom lifts join_until again; a join_until set before disableRoom is not restored.',
     'Rooms list conferences (with the prebuilt UI) first, then rooms without UI.',
     'Room.tokens lists the two conference tokens SignalWire keeps for each conference.',
@@ -123,27 +123,42 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   }
 
   /**
-   * Sends a PUT of only the fields that change. A room's PUT keeps what it leaves out
-   * (`signalwire.md` §2); a conference's must carry `display_name` (§3.3), so a write without one
-   * reads it and sends it back, and every write to that conference waits its turn (`locks`).
+   * Sends a PUT of only the fields that change, after the room's earlier writes (`locks`). A
+   * room's PUT keeps what it leaves out (`signalwire.md` §2); a conference's must carry
+   * `display_name` (§3.3), so a write without one reads the conference and sends its own back,
+   * and a write that did not wait its turn could undo another's in between.
+   *
+   * `closeNow` (disable) ends the join window at `body.join_until`. A window that has not opened
+   * yet would then end before it starts, which SignalWire refuses (`invalid_join_until_date`,
+   * §7), so its `join_from` moves to the same instant: that needs the room as it is, read first.
    */
-  async function put(
+  function put(
     nativeId: string,
     body: Record<string, unknown>,
     operation: string,
     context?: CallContext,
+    closeNow = false,
   ): Promise<Room> {
     const handle = handleOf(nativeId);
-    if (handle.roomType === 'ROOM') {
-      return forRoom(nativeId, async () =>
-        mapRoom(key, await client.updateRoom(handle.id, body, operation, context), now()),
-      );
-    }
+    const conference = handle.roomType === 'CONFERENCE';
     return locks.run(handle.id, () =>
       forRoom(nativeId, async () => {
-        const displayName =
-          body.display_name ?? (await client.getConference(handle.id, context)).display_name;
-        const full = { ...body, display_name: displayName ?? '' };
+        const read = closeNow || (conference && body.display_name === undefined);
+        const current = read
+          ? conference
+            ? await client.getConference(handle.id, context)
+            : await client.getRoom(handle.id, context)
+          : null;
+        const full = { ...body };
+        const opensAt = current?.join_from ? Date.parse(current.join_from) : Number.NaN;
+        if (closeNow && opensAt > now()) {
+          full.join_from = body.join_until;
+        }
+        if (!conference) {
+          return mapRoom(key, await client.updateRoom(handle.id, full, operation, context), now());
+        }
+        // A conference without a display name (the schema allows null) shows its name instead.
+        full.display_name ??= current?.display_name ?? current?.name;
         return mapConference(
           key,
           await client.updateConference(handle.id, full, operation, context),
@@ -292,6 +307,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         { join_until: formatTime(new Date(now())) },
         'disableRoom',
         callOptions?.context,
+        true,
       );
     },
 

@@ -1,9 +1,9 @@
 /**
  * Runs the writes of one room one after another, in the order they arrive; other rooms' writes
- * run alongside. For a conference, whose PUT must carry `display_name` (`signalwire.md` §3.3), a
- * write that does not change the name reads it first and sends it back: without this, an
- * `updateRoom` landing between that read and that PUT would be undone. Holds within one process
- * only; SignalWire offers no conditional PUT that would make it hold across instances.
+ * run alongside. Some writes read the room first and send part of it back (a conference's PUT
+ * must carry `display_name`, `signalwire.md` §3.3; a disable looks at `join_from`): without
+ * this, an `updateRoom` landing between that read and that PUT would be undone. Holds within one
+ * process only; SignalWire offers no conditional PUT that would make it hold across instances.
  */
 export class RoomWriteLocks {
   /** The end of each busy room's queue; a room's entry goes once its queue is empty. */

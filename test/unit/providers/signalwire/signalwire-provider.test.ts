@@ -736,12 +736,17 @@ describe('createSignalWireProvider: updateRoom', () => {
 describe('createSignalWireProvider: disableRoom and enableRoom', () => {
   it('disables a ROOM by setting join_until to now and reads it back as DISABLED', async () => {
     upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'GET' })
+      .reply(200, room({ join_from: '2026-02-01T00:00:00Z' }), { headers: JSON_HEADERS });
+    upstream()
       .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'PUT' })
       .reply(200, room({ join_until: NOW_TEXT }), { headers: JSON_HEADERS });
 
     const disabled = await provider().disableRoom(`room:${ROOM_ID}`);
 
-    expectJsonRequest(mock.calls()[0], { join_until: NOW_TEXT });
+    // Read for its join_from, which has passed, so only join_until is sent.
+    expectBareGet(mock.calls()[0]);
+    expectJsonRequest(mock.calls()[1], { join_until: NOW_TEXT });
     expect(disabled.status).toBe('DISABLED');
     expect(disabled.expiresAt).toEqual(new Date(NOW_TEXT));
   });
@@ -761,6 +766,38 @@ describe('createSignalWireProvider: disableRoom and enableRoom', () => {
       display_name: "My Conference's Name",
     });
     expect(disabled.status).toBe('DISABLED');
+  });
+
+  it('closes a window that has not opened yet from now, so it does not end before it starts', async () => {
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'GET' })
+      .reply(200, room({ join_from: '2031-01-01T00:00:00Z' }), { headers: JSON_HEADERS });
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'PUT' })
+      .reply(200, room({ join_from: NOW_TEXT, join_until: NOW_TEXT }), { headers: JSON_HEADERS });
+
+    const disabled = await provider().disableRoom(`room:${ROOM_ID}`);
+
+    expectJsonRequest(mock.calls()[1], { join_from: NOW_TEXT, join_until: NOW_TEXT });
+    expect(disabled.status).toBe('DISABLED');
+  });
+
+  it('sends the name of a conference that has no display name, which every PUT needs', async () => {
+    upstream()
+      .intercept({ path: `/api/video/conferences/${CONFERENCE_ID}`, method: 'GET' })
+      .reply(200, conference({ display_name: null, name: 'unnamed_conf' }), {
+        headers: JSON_HEADERS,
+      });
+    upstream()
+      .intercept({ path: `/api/video/conferences/${CONFERENCE_ID}`, method: 'PUT' })
+      .reply(200, conference({ join_until: '9999-12-31T23:59:59Z' }), { headers: JSON_HEADERS });
+
+    await provider().enableRoom(`conference:${CONFERENCE_ID}`);
+
+    expectJsonRequest(mock.calls()[1], {
+      join_until: '9999-12-31T23:59:59Z',
+      display_name: 'unnamed_conf',
+    });
   });
 
   it('enables a ROOM with the open-ended join_until and reads it back as no expiry', async () => {
