@@ -3,6 +3,7 @@ import { ProviderResponseError } from '../../domain/errors.js';
 import type { CallContext } from '../../http/call-context.js';
 import { pathSegment } from '../../http/path-segment.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
+import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
 import {
   type SignalWireConference,
   type SignalWireConferenceToken,
@@ -203,7 +204,7 @@ function nextPage(
       cause,
     });
   }
-  const pageToken = query.get('page_token');
+  const pageToken = query.get(SIGNALWIRE_ASSUMPTIONS.pageTokenParameter);
   if (!pageToken) {
     throw new ProviderResponseError('SignalWire returned a links.next without a page_token', {
       ...details,

@@ -129,8 +129,9 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
    * and a write that did not wait its turn could undo another's in between.
    *
    * `closeNow` (disable) ends the join window at `body.join_until`. A window that has not opened
-   * yet would then end before it starts, which SignalWire refuses (`invalid_join_until_date`,
-   * §7), so its `join_from` moves to the same instant: that needs the room as it is, read first.
+   * yet would then end before it starts, which SignalWire refuses (`joinWindowRefused` in
+   * SIGNALWIRE_ASSUMPTIONS), so its `join_from` moves to the same instant: that needs the room as
+   * it is, read first.
    */
   function put(
     nativeId: string,
