@@ -47,13 +47,22 @@ export class SecretRedactor {
     this.#index = null;
   }
 
-  /** A value derived at run time (a token); past the capacity, the oldest is forgotten. */
+  /**
+   * A value derived at run time (a token); past the capacity, the least recently remembered is
+   * forgotten. Remembering a value again makes it the newest, so a token still in use (said
+   * again at each use) is never the one forgotten; that costs no rebuild of the index.
+   */
   remember(value: string): void {
+    const known = this.#recent.get(value);
+    if (known) {
+      this.#recent.delete(value);
+      this.#recent.set(value, known);
+      return;
+    }
     const forms = formsOf(value);
     if (forms.length === 0) {
       return;
     }
-    this.#recent.delete(value);
     this.#recent.set(value, forms);
     for (const oldest of this.#recent.keys()) {
       if (this.#recent.size <= this.#recentCapacity) {

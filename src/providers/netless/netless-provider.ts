@@ -65,7 +65,12 @@ export function createNetlessProvider(
     ...upstreamPolicy(options),
     now,
     region,
-    restToken: auth.restToken,
+    restToken: () => {
+      const token = auth.restToken();
+      // Said at each use, so the token in use stays among the redactor's most recent.
+      redactor?.remember(token);
+      return token;
+    },
   });
   const capabilities = netlessCapabilities(auth.tokenSource);
   const map = (payload: Parameters<typeof toRoom>[0]): Room =>

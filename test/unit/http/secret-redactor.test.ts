@@ -45,6 +45,17 @@ describe('SecretRedactor', () => {
     );
   });
 
+  it('forgets the least recently remembered, so a token said at each use stays', () => {
+    const redactor = new SecretRedactor([], { recentCapacity: 2 });
+    const inUse = 'NETLESSSDK_in-use';
+    redactor.remember(inUse);
+    for (const minted of ['NETLESSROOM_one', 'NETLESSROOM_two', 'NETLESSROOM_three']) {
+      redactor.remember(minted);
+      redactor.remember(inUse);
+    }
+    expect(redactor.redactValues(`${inUse} NETLESSROOM_two`)).toBe(`${REDACTED} NETLESSROOM_two`);
+  });
+
   it('never forgets what it keeps, however many values it remembers', () => {
     const redactor = new SecretRedactor([TOKEN], { recentCapacity: 4 });
     for (let index = 0; index < 50; index++) {
