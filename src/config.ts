@@ -108,6 +108,40 @@ export const providerConfigSchema = z.discriminatedUnion(
 );
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
+/**
+ * The secret values of one account: what must never be shown, and what its derived keys come
+ * from. Identifiers that travel in the clear (project ids, access keys) are not among them.
+ */
+export function accountSecrets(account: ProviderConfig): string[] {
+  switch (account.kind) {
+    case 'signalwire':
+      return [account.apiToken];
+    case 'netless':
+      return [account.secretKey, account.sdkToken].filter(
+        (value): value is string => value !== undefined,
+      );
+    case 'hms':
+      return [account.appSecret];
+    case 'videsk':
+      return [account.apiToken];
+  }
+}
+
+/**
+ * Every secret value in a configuration: the accounts' credentials and the service's own
+ * (client JWT secret, metrics token, cursor secret, a Redis password), for redaction by value.
+ */
+export function configSecrets(config: Config): string[] {
+  const redisPassword = config.redisUrl ? new URL(config.redisUrl).password : '';
+  return [
+    ...config.providers.flatMap(accountSecrets),
+    config.clientJwtSecret,
+    config.metricsToken,
+    config.cursorSecret,
+    redisPassword === '' ? undefined : decodeURIComponent(redisPassword),
+  ].filter((value): value is string => value !== undefined);
+}
+
 /** A whole number in a range, from a string (env) or a number (file), with one clear rule. */
 const intSetting = (min: number, max: number) => {
   const rule = `must be a whole number from ${min} to ${max}`;
@@ -229,6 +263,11 @@ export const configSchema = z
       .default('info'),
     /** Prometheus metrics at /metrics. */
     metrics: boolSetting().default(true),
+    /**
+     * Seals listing cursors (HMAC-SHA256 under a key derived from it), the same on every instance
+     * that has it. When unset, the key is derived from the provider credentials instead.
+     */
+    cursorSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
     metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** OpenTelemetry tracing: off, spans to the console, or OTLP over HTTP. */
@@ -337,6 +376,7 @@ export const ENV_NAMES = {
   logLevel: 'LOG_LEVEL',
   metrics: 'METRICS',
   metricsToken: 'METRICS_TOKEN',
+  cursorSecret: 'CURSOR_SECRET',
   tracing: 'TRACING',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',

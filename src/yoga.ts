@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type YogaServerInstance } from 'graphql-yoga';
 import { clientKey } from './client-key.js';
-import type { Config } from './config.js';
+import { type Config, configSecrets } from './config.js';
 import type { Context } from './context.js';
 import { AppError, ProviderError } from './domain/errors.js';
 import type { EventLog } from './events/event-log.js';
@@ -9,6 +9,7 @@ import { EventPublisher } from './events/event-publisher.js';
 import { MemoryEventLog } from './events/memory-event-log.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
+import { SecretRedactor } from './http/secret-redactor.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
 import { createObservability, yogaLogger } from './observability/observability-plugin.js';
@@ -102,10 +103,14 @@ export function createApp(
     // claim older than that is in doubt.
     waitMs: config.operationTimeoutMs + 1_000,
   };
+  // Given a logger and telemetry, the caller gave them its redactor (`src/bin/server.ts`).
+  const redactor = new SecretRedactor(configSecrets(config));
   const logger =
     options.logger ??
-    (options.logging === false ? silentLogger() : createLogger({ level: config.logLevel }));
-  const telemetry = options.telemetry ?? createTelemetry({ config, logger });
+    (options.logging === false
+      ? silentLogger()
+      : createLogger({ level: config.logLevel, redactor }));
+  const telemetry = options.telemetry ?? createTelemetry({ config, logger, redactor });
   const report =
     options.logError ??
     ((message: string, error: unknown, requestId: string | undefined) =>

@@ -1,4 +1,5 @@
-import { type Config, ConfigError, configFilePath, loadConfig } from '../config.js';
+import { type Config, ConfigError, configFilePath, configSecrets, loadConfig } from '../config.js';
+import { SecretRedactor } from '../http/secret-redactor.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
@@ -22,12 +23,18 @@ async function main(): Promise<void> {
   const sandbox =
     config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
+  // One redactor for the process: what it knows (the configured secrets, and what adapters
+  // derive from them) is scrubbed from errors, log lines, spans and metrics alike.
+  const redactor = new SecretRedactor(configSecrets(effective));
   // People at a terminal read lines; anything else (a container, a log shipper) gets JSON.
   const forPeople = process.stdout.isTTY === true;
-  const logger = createLogger({ level: config.logLevel, pretty: forPeople });
-  const telemetry = createTelemetry({ config: effective, logger });
-  const registryFor = (settings: Config) =>
-    createRegistry(settings, { observer: telemetry.upstream });
+  const logger = createLogger({ level: config.logLevel, pretty: forPeople, redactor });
+  const telemetry = createTelemetry({ config: effective, logger, redactor });
+  const registryFor = (settings: Config) => {
+    // A reloaded configuration's secrets (a rotated credential) are scrubbed from then on too.
+    redactor.keep(...configSecrets(settings));
+    return createRegistry(settings, { observer: telemetry.upstream, redactor });
+  };
   const live = new LiveRegistry(effective, registryFor(effective));
   // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
   const stores = createStores(effective, {

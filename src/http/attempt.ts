@@ -27,6 +27,8 @@ export interface AttemptOptions {
   readonly requestIdHeader?: string;
   readonly now?: () => number;
   readonly observer?: UpstreamObserver;
+  /** Scrubs provider text before it becomes an error; `redact` (patterns only) when absent. */
+  readonly redact?: (text: string) => string;
   readonly onAttempt?: (event: {
     route: string;
     status: number | null;
@@ -106,10 +108,13 @@ export class HttpAttempt {
       bodyText: response.text,
     });
     const requestIdHeader = options.requestIdHeader;
-    const failure = providerErrorFromStatus(status, redact(parsed.message), {
+    // Everything read off the provider's answer may echo our own credentials back.
+    const scrub = options.redact ?? redact;
+    const requestId = requestIdHeader ? headerValue(response.headers[requestIdHeader]) : null;
+    const failure = providerErrorFromStatus(status, scrub(parsed.message), {
       ...details,
-      providerCode: parsed.providerCode,
-      requestId: requestIdHeader ? headerValue(response.headers[requestIdHeader]) : null,
+      providerCode: parsed.providerCode === null ? null : scrub(parsed.providerCode),
+      requestId: requestId === null ? null : scrub(requestId),
       retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), this.#now()),
     });
     this.#report(call, started, status, failure);

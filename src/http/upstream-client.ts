@@ -57,6 +57,11 @@ export interface UpstreamClientOptions {
   readonly shareInflightGets?: boolean;
   /** Metrics, traces and logs of this account's calls; never given secrets. */
   readonly observer?: UpstreamObserver;
+  /**
+   * Scrubs what a provider's error answer says (message, code, request id) of secrets: the
+   * account's `SecretRedactor`. The pattern rules of `redact.ts` alone when absent.
+   */
+  readonly redact?: (text: string) => string;
   /** Called once per HTTP attempt, for metrics and tests. Never given secrets. */
   readonly onAttempt?: (event: {
     route: string;

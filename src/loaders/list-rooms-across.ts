@@ -1,6 +1,7 @@
 import { AppError, InputValidationError, ProviderError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
 import type { CallContext } from '../http/call-context.js';
+import type { CursorKey } from '../providers/cursor-key.js';
 import type { RoomProvider } from '../providers/room-provider.js';
 
 /** Where each account's listing stands: its adapter cursor, null at the start, or done. */
@@ -32,12 +33,17 @@ export interface AcrossPage {
  * fetched again on the next page, never skipped; a failed account keeps the position it had, so
  * the next page tries it again from there, and an account already read to its end is not read
  * again. Per-account cursors are the adapters' own, carried as opaque strings.
+ *
+ * The cursor is sealed with `cursorKey` (the registry's), so a client can neither mark an account
+ * as read to its end nor move its position: only cursors this deployment issued resume.
  */
 export async function listRoomsAcross(
   providers: readonly RoomProvider[],
-  options: { cursor: string | null; limit: number; context?: CallContext },
+  options: { cursor: string | null; limit: number; context?: CallContext; cursorKey: CursorKey },
 ): Promise<AcrossPage> {
-  const start: Positions = options.cursor === null ? {} : decodePositions(options.cursor);
+  const seal = (positions: Positions) => options.cursorKey.seal(ACROSS_SCOPE, positions);
+  const start: Positions =
+    options.cursor === null ? {} : decodePositions(options.cursorKey, options.cursor);
   const active = providers.filter((provider) => !isDone(start[provider.key]));
   const settled = await Promise.all(
     active.map(async (provider) => {
@@ -77,7 +83,7 @@ export async function listRoomsAcross(
     const taken = page.edges.slice(0, Math.max(0, room));
     for (const edge of taken) {
       positions[provider.key] = edge.cursor;
-      edges.push({ room: edge.room, cursor: encodePositions(positions) });
+      edges.push({ room: edge.room, cursor: seal(positions) });
     }
     if (taken.length === page.edges.length && !page.hasNextPage) {
       positions[provider.key] = { done: true };
@@ -87,7 +93,7 @@ export async function listRoomsAcross(
   }
   // Nothing was taken after the last edge, so what this page learnt later (accounts it read to
   // the end) holds right after that edge too; resuming from it skips those accounts.
-  const after = encodePositions(positions);
+  const after = seal(positions);
   const last = edges.at(-1);
   if (last) {
     edges[edges.length - 1] = { room: last.room, cursor: after };
@@ -115,28 +121,23 @@ function asAppError(error: unknown, provider: string): AppError {
   });
 }
 
-function encodePositions(positions: Positions): string {
-  return Buffer.from(JSON.stringify(positions), 'utf8').toString('base64url');
-}
+/** Cursors of this listing open only here, not as an account's own (`rooms:<key>`). */
+const ACROSS_SCOPE = 'rooms-across';
 
-function decodePositions(cursor: string): Positions {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const entries = Object.entries(parsed);
-      if (
-        entries.every(
-          ([, value]) =>
-            value === null ||
-            typeof value === 'string' ||
-            (typeof value === 'object' && value?.done === true),
-        )
-      ) {
-        return Object.fromEntries(entries) as Positions;
-      }
+function decodePositions(key: CursorKey, cursor: string): Positions {
+  const parsed = key.open(ACROSS_SCOPE, cursor);
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    const entries = Object.entries(parsed);
+    if (
+      entries.every(
+        ([, value]) =>
+          value === null ||
+          typeof value === 'string' ||
+          (typeof value === 'object' && value?.done === true),
+      )
+    ) {
+      return Object.fromEntries(entries) as Positions;
     }
-  } catch {
-    // reported below
   }
   throw new InputValidationError([{ path: ['after'], message: 'is not a cursor this API issued' }]);
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import { redact } from '../http/redact.js';
+import type { SecretRedactor } from '../http/secret-redactor.js';
 
 export type { Logger } from 'pino';
 
@@ -11,7 +12,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  * Fields censored wherever they appear in a log record, one or two levels deep: credentials a
  * careless `logger.info({ headers })` or `logger.info({ account })` would otherwise print. Free
  * text goes through `redact` instead (see `errorDetail`), since a path cannot find a secret
- * inside a sentence.
+ * inside a sentence; and the whole line through the redactor's known values, when given one.
  */
 const REDACTED_FIELDS: readonly string[] = [
   'authorization',
@@ -40,6 +41,11 @@ export interface LoggerSetup {
    * same records and redaction; only the rendering differs.
    */
   readonly pretty?: boolean;
+  /**
+   * Scrubs every line, whole, at every level, of the secret values it knows (`SecretRedactor`):
+   * whatever field or message a value ended up in, it is gone before the line is written.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -54,6 +60,11 @@ export function createLogger(setup: LoggerSetup): Logger {
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...REDACTED_FIELDS], censor: '[redacted]' },
   };
+  const redactor = setup.redactor;
+  if (redactor) {
+    // The serialised line: values are replaced in place, so it stays one valid JSON object.
+    options.hooks = { streamWrite: (line) => redactor.redactValues(line) };
+  }
   if (setup.pretty) {
     return pino(options, prettyStream(setup.destination));
   }

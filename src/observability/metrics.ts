@@ -120,7 +120,14 @@ export class AppMetrics {
   readonly #upstreamRetries: Counter<'provider' | 'operation'>;
   readonly #circuitState: Gauge<'provider'>;
 
-  constructor(accounts: readonly string[] = []) {
+  /** Scrubs the text exposition of secret values (a client may name an operation anything). */
+  readonly #redact: (text: string) => string;
+
+  constructor(
+    accounts: readonly string[] = [],
+    options: { readonly redact?: (text: string) => string } = {},
+  ) {
+    this.#redact = options.redact ?? ((text) => text);
     const registers = [this.registry];
     this.#operationDuration = new Histogram({
       name: 'graphql_operation_duration_seconds',
@@ -202,7 +209,8 @@ export class AppMetrics {
   /** The text exposition: this app's series, then the process's. */
   async render(): Promise<{ readonly contentType: string; readonly body: string }> {
     this.#merged ??= Registry.merge([this.registry, processRegistry()]);
-    return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body: await this.#merged.metrics() };
+    const body = this.#redact(await this.#merged.metrics());
+    return { contentType: Registry.PROMETHEUS_CONTENT_TYPE, body };
   }
 }
 

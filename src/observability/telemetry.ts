@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../config.js';
+import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import type { Logger } from './logger.js';
 import { AppMetrics } from './metrics.js';
@@ -22,17 +23,24 @@ export interface TelemetryOptions {
   readonly logger: Logger;
   /** Where spans go instead of the configured exporter (tests). */
   readonly spanExporter?: SpanExporter;
+  /** Scrubs spans on export and the metrics page of the secret values it knows. */
+  readonly redactor?: SecretRedactor;
 }
 
 export function createTelemetry(options: TelemetryOptions): Telemetry {
-  const { config, logger } = options;
+  const { config, logger, redactor } = options;
+  const redact = redactor ? (text: string) => redactor.redactValues(text) : undefined;
   const metrics = config.metrics
-    ? new AppMetrics(config.providers.map((account) => account.key))
+    ? new AppMetrics(
+        config.providers.map((account) => account.key),
+        { redact },
+      )
     : null;
   const tracing = createTracing({
     tracing: config.tracing,
     otlpEndpoint: config.otlpEndpoint,
     exporter: options.spanExporter,
+    redact,
   });
   const tracer = tracing.tracer;
   const kinds = new Map(config.providers.map((account) => [account.key, account.kind]));

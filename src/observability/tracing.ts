@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import {
   type Context,
   ROOT_CONTEXT,
@@ -13,6 +14,7 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  type ReadableSpan,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
@@ -34,6 +36,8 @@ export interface TracingSetup {
   readonly otlpEndpoint?: string;
   /** Replaces the configured exporter (tests pass an in-memory one); ignored when tracing is off. */
   readonly exporter?: SpanExporter;
+  /** Scrubs every string of every span (name, attributes, status, events) before export. */
+  readonly redact?: (text: string) => string;
 }
 
 const TRACER_NAME = 'video-rooms-graphql';
@@ -70,16 +74,71 @@ export function createTracing(setup: TracingSetup): Tracing {
   if (setup.tracing === 'off') {
     return { tracer: null, shutdown: async () => {} };
   }
+  const redact = setup.redact;
+  const exporting = (exporter: SpanExporter) =>
+    redact ? redactingExporter(exporter, redact) : exporter;
   let processor: SpanProcessor;
   if (setup.exporter) {
-    processor = new SimpleSpanProcessor(setup.exporter);
+    processor = new SimpleSpanProcessor(exporting(setup.exporter));
   } else if (setup.tracing === 'console') {
-    processor = new SimpleSpanProcessor(new ConsoleSpanExporter());
+    processor = new SimpleSpanProcessor(exporting(new ConsoleSpanExporter()));
   } else {
-    processor = new BatchSpanProcessor(lazyOtlpExporter(setup.otlpEndpoint));
+    processor = new BatchSpanProcessor(exporting(lazyOtlpExporter(setup.otlpEndpoint)));
   }
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   return { tracer: provider.getTracer(TRACER_NAME), shutdown: () => provider.shutdown() };
+}
+
+/**
+ * Hands the exporter copies of the spans with every string scrubbed: the last place a span's
+ * text passes before it leaves the process, whoever set it.
+ */
+function redactingExporter(inner: SpanExporter, redact: (text: string) => string): SpanExporter {
+  const attributes = (values: Attributes): Attributes =>
+    Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [
+        name,
+        typeof value === 'string'
+          ? redact(value)
+          : Array.isArray(value)
+            ? value.map((item) => (typeof item === 'string' ? redact(item) : item))
+            : value,
+      ]),
+    ) as Attributes;
+  const scrubbed = (span: ReadableSpan): ReadableSpan => ({
+    name: redact(span.name),
+    kind: span.kind,
+    spanContext: () => span.spanContext(),
+    parentSpanContext: span.parentSpanContext,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status:
+      span.status.message === undefined
+        ? span.status
+        : { ...span.status, message: redact(span.status.message) },
+    attributes: attributes(span.attributes),
+    links: span.links.map((link) => ({
+      ...link,
+      attributes: link.attributes && attributes(link.attributes),
+    })),
+    events: span.events.map((event) => ({
+      ...event,
+      name: redact(event.name),
+      attributes: event.attributes && attributes(event.attributes),
+    })),
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  });
+  return {
+    export: (spans, done) => inner.export(spans.map(scrubbed), done),
+    shutdown: () => inner.shutdown(),
+    forceFlush: inner.forceFlush ? () => inner.forceFlush?.() ?? Promise.resolve() : undefined,
+  };
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;

@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici';
-import type { Config, ProviderConfig } from '../config.js';
+import { accountSecrets, type Config, type ProviderConfig } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
+import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
+import { CursorKey } from './cursor-key.js';
 import { createHmsProvider } from './hms/hms-provider.js';
 import { createNetlessProvider } from './netless/netless-provider.js';
 import type { BaseProviderOptions } from './provider-options.js';
@@ -20,11 +22,14 @@ export interface RegistryHandle {
 export interface RegistryOptions {
   /** Told of every account's upstream calls, retries and circuit changes (metrics, traces, logs). */
   readonly observer?: UpstreamObserver;
+  /** Scrubs provider error text and takes the secrets adapters derive; see `SecretRedactor`. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** The one place that knows every adapter: builds one per configured account, each with its own pool. */
 export function createRegistry(config: Config, options: RegistryOptions = {}): RegistryHandle {
   const dispatchers: Dispatcher[] = [];
+  const cursorKey = cursorKeyOf(config);
   const providers = config.providers.map((account) => {
     const dispatcher = createDispatcher(account.baseUrl, {
       ...DEFAULT_DISPATCHER_OPTIONS,
@@ -44,15 +49,32 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
       observer: options.observer,
+      cursorKey,
+      redactor: options.redactor,
     };
     return createProvider(account, base);
   });
   return {
-    registry: new ProviderRegistry(providers),
+    registry: new ProviderRegistry(providers, { cursorKey }),
     close: async () => {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
     },
   };
+}
+
+/**
+ * The key that seals listing cursors: from `CURSOR_SECRET`, or else from every account's
+ * credentials, so that instances with the same configuration agree without a setting of their
+ * own. Changing either (or adding an account) makes outstanding cursors fail as `after`.
+ */
+export function cursorKeyOf(config: Pick<Config, 'cursorSecret' | 'providers'>): CursorKey {
+  if (config.cursorSecret !== undefined) {
+    return CursorKey.fromSecret(config.cursorSecret);
+  }
+  const accounts = config.providers
+    .map((account) => [account.key, account.kind, ...accountSecrets(account)])
+    .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0));
+  return CursorKey.fromSecret(JSON.stringify(['provider credentials', accounts]));
 }
 
 function createProvider(account: ProviderConfig, base: BaseProviderOptions): RoomProvider {

@@ -1,5 +1,6 @@
 import { InputValidationError } from '../domain/errors.js';
 import type { Room } from '../domain/room.js';
+import { CursorKey } from './cursor-key.js';
 import type { ListRoomsOptions, RoomPage } from './room-provider.js';
 
 /** One upstream page, in the provider's order, and where the next one starts (null at the end). */
@@ -22,17 +23,33 @@ interface CursorState {
   readonly s: number;
 }
 
+/** Which account's listing a cursor belongs to, and the key that seals it: the adapter's options. */
+export interface CursorAccount {
+  /** The account key: a cursor of one account does not open at another. */
+  readonly key: string;
+  /** The deployment's key (`BaseProviderOptions.cursorKey`); this process's own when absent. */
+  readonly cursorKey?: CursorKey;
+}
+
+/** For adapters built without a deployment key (unit tests, tools): valid in this process only. */
+const PROCESS_KEY = CursorKey.ephemeral();
+
 /**
  * Turns native paging into per-room cursors, so `after` works from any edge, not only the last:
  * the last room of a page resumes at the page's `next` position, any other room at its own page's
- * position plus a skip count.
+ * position plus a skip count. Cursors are sealed (`cursor-key.ts`), so a position reaches
+ * `fetchPage` only if this deployment issued it for this account; a native position must still
+ * never be a path or URL, since the adapter turns it into a call with the account's credentials.
  */
 export async function pageWithCursors(
-  options: Pick<ListRoomsOptions, 'cursor' | 'limit'>,
+  options: Pick<ListRoomsOptions, 'cursor' | 'limit'> & { readonly account: CursorAccount },
   maxPageSize: number,
   fetchPage: FetchNativePage,
 ): Promise<RoomPage> {
-  const state = options.cursor === null ? { p: null, s: 0 } : decodeCursor(options.cursor);
+  const key = options.account.cursorKey ?? PROCESS_KEY;
+  const scope = `rooms:${options.account.key}`;
+  const state =
+    options.cursor === null ? { p: null, s: 0 } : decodeCursor(key, scope, options.cursor);
   const limit = Math.max(1, Math.min(options.limit, maxPageSize));
   const fetched = await fetchPage(state.p, Math.min(maxPageSize, limit + state.s));
   const taken = fetched.rooms.slice(state.s, state.s + limit);
@@ -43,33 +60,25 @@ export async function pageWithCursors(
       isLastOfPage && fetched.next !== null
         ? { p: fetched.next, s: 0 }
         : { p: state.p, s: index + 1 };
-    return { room, cursor: encodeCursor(resume) };
+    return { room, cursor: key.seal(scope, resume) };
   });
   const moreInPage = state.s + taken.length < fetched.rooms.length;
   return { edges, hasNextPage: moreInPage || fetched.next !== null };
 }
 
-function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): CursorState {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      'p' in parsed &&
-      's' in parsed &&
-      (typeof parsed.p === 'string' || parsed.p === null) &&
-      typeof parsed.s === 'number' &&
-      Number.isInteger(parsed.s) &&
-      parsed.s >= 0
-    ) {
-      return { p: parsed.p, s: parsed.s };
-    }
-  } catch {
-    // fall through to the typed error below
+function decodeCursor(key: CursorKey, scope: string, cursor: string): CursorState {
+  const parsed = key.open(scope, cursor);
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    'p' in parsed &&
+    's' in parsed &&
+    (typeof parsed.p === 'string' || parsed.p === null) &&
+    typeof parsed.s === 'number' &&
+    Number.isInteger(parsed.s) &&
+    parsed.s >= 0
+  ) {
+    return { p: parsed.p, s: parsed.s };
   }
   throw new InputValidationError([{ path: ['after'], message: 'is not a cursor this API issued' }]);
 }

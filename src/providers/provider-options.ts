@@ -1,4 +1,6 @@
+import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamClientOptions } from '../http/upstream-client.js';
+import type { CursorKey } from './cursor-key.js';
 
 /** The account-wide part of an upstream client's options: everything but auth and error bodies. */
 export type UpstreamPolicy = Omit<
@@ -17,6 +19,17 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
   readonly displayName?: string;
   /** Lifetime of minted tokens when the caller gives none, in seconds. */
   readonly defaultTokenTtlSeconds: number;
+  /**
+   * Seals this account's listing cursors (`paging.ts`); the same on every instance configured
+   * alike. Absent outside a configured service (tests, tools): cursors then hold in this process.
+   */
+  readonly cursorKey?: CursorKey;
+  /**
+   * The service's redactor: scrubs provider error text, and takes the secrets the adapter derives
+   * (`keep` for fixed ones such as a Basic credential, `remember` for each minted token). Absent
+   * outside a configured service: provider text then goes through the pattern rules alone.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -24,6 +37,7 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
  * account-wide setting reaches every provider by being added here once.
  */
 export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
+  const redactor = options.redactor;
   return {
     provider: options.key,
     baseUrl: options.baseUrl,
@@ -37,5 +51,6 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     rateLimit: options.rateLimit,
     observer: options.observer,
     now: options.now,
+    redact: redactor ? (text) => redactor.redact(text) : undefined,
   };
 }

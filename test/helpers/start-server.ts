@@ -2,7 +2,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
-import { type Config, configSchema, type ProviderConfig } from '../../src/config.js';
+import { type Config, configSchema, configSecrets, type ProviderConfig } from '../../src/config.js';
+import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
@@ -58,6 +59,12 @@ export interface StartOptions {
    * it before `close()`, which shuts it down and so empties it.
    */
   readonly spanExporter?: SpanExporter;
+  /**
+   * The redactor the app, its adapters and telemetry share, as `src/bin/server.ts` builds one;
+   * it learns the configuration's secrets here. Give the same one to `logger`, to see what the
+   * service's log lines would be. A new one when absent.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -77,8 +84,18 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   // A silent logger rather than none, so the logging code paths run in every test.
   const logger = options.logger ?? silentLogger();
-  const telemetry = createTelemetry({ config, logger, spanExporter: options.spanExporter });
-  const live = new LiveRegistry(config, createRegistry(config, { observer: telemetry.upstream }));
+  const redactor = options.redactor ?? new SecretRedactor();
+  redactor.keep(...configSecrets(config));
+  const telemetry = createTelemetry({
+    config,
+    logger,
+    spanExporter: options.spanExporter,
+    redactor,
+  });
+  const live = new LiveRegistry(
+    config,
+    createRegistry(config, { observer: telemetry.upstream, redactor }),
+  );
   const app = createApp({
     config,
     registry: live,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../src/http/create-dispatcher.js';
+import { createSignalWireProvider } from '../../src/providers/signalwire/signalwire-provider.js';
 import {
   CreateRoomDocument,
   CreateRoomTokenDocument,
@@ -39,6 +41,7 @@ async function runScenario(target: TestServer): Promise<void> {
   const ids: string[] = [];
   for (const [name, roomType] of [
     ['contract_conf', 'CONFERENCE'],
+    ['contract_conf_2', 'CONFERENCE'],
     ['contract_room', 'ROOM'],
     ['contract_room_2', 'ROOM'],
     ['contract_room_3', 'ROOM'],
@@ -99,6 +102,29 @@ async function runScenario(target: TestServer): Promise<void> {
     await target.execute(DisableRoomDocument, { input: { id } });
     await target.execute(EnableRoomDocument, { input: { id } });
   }
+  // Resolving a create of unknown outcome: a room by name, a conference by walking the list.
+  const account = target.fleet.providers.find((candidate) => candidate.kind === 'signalwire');
+  if (account?.kind !== 'signalwire') {
+    throw new Error('no SignalWire account in the fleet');
+  }
+  const dispatcher = createDispatcher(new URL(account.baseUrl).origin);
+  try {
+    const adapter = createSignalWireProvider({
+      ...account,
+      dispatcher,
+      timeoutMs: 5_000,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      defaultTokenTtlSeconds: 3_600,
+    });
+    await adapter.findCreatedRoom?.({ name: 'contract_room' });
+    await adapter.findCreatedRoom?.({ name: 'never_made' });
+    await adapter.findCreatedRoom?.({
+      name: 'contract_conf_2',
+      signalwire: { roomType: 'CONFERENCE' },
+    });
+  } finally {
+    await dispatcher.close();
+  }
   for (const id of ids) {
     await target.execute(DeleteRoomDocument, { input: { id } });
   }
@@ -120,6 +146,7 @@ describe('SignalWire contract', () => {
         'delete_room',
         'delete_video_conference',
         'get_room',
+        'get_room_by_name',
         'get_video_conference',
         'list_conference_tokens',
         'list_rooms',

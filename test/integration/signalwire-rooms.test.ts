@@ -222,6 +222,28 @@ describe('SignalWire through GraphQL', () => {
     expect(enabled.data?.enableRoom).toMatchObject({ room: { status: 'ACTIVE', expiresAt: null } });
   });
 
+  it.each(['ROOM', 'CONFERENCE'] as const)(
+    'disables a %s scheduled to open later: its window closes now, and enable opens it',
+    async (roomType) => {
+      const result = await server.execute(CreateRoomDocument, {
+        input: {
+          providerKey: 'signalwire',
+          name: `scheduled_${roomType.toLowerCase()}`,
+          notBefore: '2031-01-01T00:00:00Z',
+          signalwire: { roomType },
+        },
+      });
+      const id =
+        result.data?.createRoom.__typename === 'CreateRoomSuccess'
+          ? result.data.createRoom.room.id
+          : '';
+      const disabled = await server.execute(DisableRoomDocument, { input: { id } });
+      expect(disabled.data?.disableRoom).toMatchObject({ room: { status: 'DISABLED' } });
+      const enabled = await server.execute(EnableRoomDocument, { input: { id } });
+      expect(enabled.data?.enableRoom).toMatchObject({ room: { status: 'ACTIVE' } });
+    },
+  );
+
   it('deletes a room, after which it is null and mutations on it are RoomNotFoundError', async () => {
     const created = await createRoom('doomed');
     const deleted = await server.execute(DeleteRoomDocument, { input: { id: created.id } });

@@ -293,6 +293,16 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('short-secret');
   });
 
+  it('reads CURSOR_SECRET, and refuses one under 32 characters without echoing it', () => {
+    const secret = 'cursor-secret-0123456789abcdef-0123';
+    expect(loadConfig({ CURSOR_SECRET: secret }).cursorSecret).toBe(secret);
+    const error = configError({ CURSOR_SECRET: 'a-cursor-secret-too-short' });
+    expect(error.message).toBe(
+      'Invalid configuration: CURSOR_SECRET: must be at least 32 characters',
+    );
+    expect(error.message).not.toContain('a-cursor-secret-too-short');
+  });
+
   it('leaves GRAPHIQL unset unless given, so the app decides by whether it runs open', () => {
     expect(loadConfig({}).graphiql).toBeUndefined();
     expect(loadConfig({ GRAPHIQL: 'true' }).graphiql).toBe(true);

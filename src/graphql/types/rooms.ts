@@ -37,6 +37,7 @@ builder.queryFields((t) => ({
           cursor: args.after ?? null,
           limit,
           context: context.call,
+          cursorKey: context.registry.cursorKey,
         });
         return { ...roomConnection(page, args, context), errors: page.errors.map(errorView) };
       },

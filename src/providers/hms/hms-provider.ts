@@ -128,7 +128,8 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
     },
 
     listRooms(listOptions) {
-      return pageWithCursors(listOptions, HMS_PAGE_LIMITS.max, async (position, limit) => {
+      const paging = { ...listOptions, account: options };
+      return pageWithCursors(paging, HMS_PAGE_LIMITS.max, async (position, limit) => {
         let { enabled, start } = decodeListPosition(position);
         const rooms: Room[] = [];
         // UNCONFIRMED (hms.md §3.3): `enabled` is documented as "Default: true", so an unfiltered

@@ -74,6 +74,8 @@ export interface NetlessCredentialOptions {
   readonly now: () => number;
   /** Nonce source, injectable for tests; a random UUID by default. */
   readonly nonce?: () => string;
+  /** Told of every token signed here, the moment it is signed: each is a secret (a redactor). */
+  readonly signed?: (token: string) => void;
 }
 
 /** A token we minted, with the times the domain reports. */
@@ -125,6 +127,7 @@ export function createNetlessAuth(options: NetlessCredentialOptions): NetlessAut
         nowMs,
         nonce: nonce(),
       });
+      options.signed?.(token);
       return { token, issuedAt: new Date(nowMs), expiresAt: new Date(nowMs + lifespanMs) };
     };
     let cached: MintedToken | null = null;

@@ -1,4 +1,5 @@
 import type { CallContext } from '../../http/call-context.js';
+import { pathSegment } from '../../http/path-segment.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
 import type { UpstreamPolicy } from '../provider-options.js';
 import type { NetlessRole } from './netless-auth.js';
@@ -60,7 +61,7 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
       'content-type': 'application/json',
     }),
   });
-  const roomPath = (uuid: string) => `/rooms/${encodeURIComponent(uuid)}`;
+  const roomPath = (uuid: string) => `/rooms/${pathSegment(uuid)}`;
 
   return {
     createRoom: (body, context) =>
@@ -109,7 +110,7 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
     createRoomToken: (uuid, body, context) =>
       upstream.send({
         method: 'POST',
-        path: `/tokens/rooms/${encodeURIComponent(uuid)}`,
+        path: `/tokens/rooms/${pathSegment(uuid)}`,
         body,
         schema: netlessRoomTokenSchema,
         operation: 'createRoomToken',

@@ -55,20 +55,33 @@ export function createNetlessProvider(
       `Netless provider ${key}: region must be one of ${NETLESS_ASSUMPTIONS.regions.join(', ')}`,
     );
   }
-  const auth = createNetlessAuth({ ...options, now });
+  const redactor = options.redactor;
+  const auth = createNetlessAuth({
+    ...options,
+    now,
+    signed: redactor ? (token) => redactor.remember(token) : undefined,
+  });
   const client = createNetlessClient({
     ...upstreamPolicy(options),
     now,
     region,
-    restToken: auth.restToken,
+    restToken: () => {
+      const token = auth.restToken();
+      // Said at each use, so the token in use stays among the redactor's most recent.
+      redactor?.remember(token);
+      return token;
+    },
   });
   const capabilities = netlessCapabilities(auth.tokenSource);
   const map = (payload: Parameters<typeof toRoom>[0]): Room =>
     toRoom(payload, { providerKey: key, region });
 
-  /** An empty id would turn `GET /rooms/{uuid}` into the list route, so it is simply unknown. */
+  /**
+   * A handle is a room uuid (§1: 32 lowercase hex digits); anything else names no room, and must
+   * not reach a path, where `''` or `.` would turn `GET /rooms/{uuid}` into the list route.
+   */
   function requireId(nativeId: string): string {
-    if (nativeId === '') {
+    if (!NETLESS_ASSUMPTIONS.roomUuid.test(nativeId)) {
       throw new RoomNotFoundError(key, nativeId);
     }
     return nativeId;
@@ -93,8 +106,13 @@ export function createNetlessProvider(
     capabilities,
 
     getRooms(nativeIds, callOptions) {
-      return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, async (id) =>
-        map(await notFoundAware(id, () => client.getRoom(requireId(id), callOptions?.context))),
+      return getRoomsOneByOne(
+        nativeIds,
+        options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+        async (id) => {
+          const uuid = requireId(id);
+          return map(await notFoundAware(uuid, () => client.getRoom(uuid, callOptions?.context)));
+        },
       );
     },
 
@@ -103,7 +121,7 @@ export function createNetlessProvider(
       // dropping X if it comes back addresses the same place whatever the limit (see
       // NETLESS_ASSUMPTIONS on §2.4). One extra row tells whether anything follows.
       return pageWithCursors(
-        listOptions,
+        { ...listOptions, account: options },
         MAX_PAGE_SIZE,
         async (after, limit): Promise<NativePage> => {
           const asked = Math.min(limit + (after === null ? 1 : 2), MAX_PAGE_SIZE);
@@ -123,6 +141,10 @@ export function createNetlessProvider(
     async createRoom(input, callOptions) {
       return map(await client.createRoom(toCreateRoomBody(input, region), callOptions?.context));
     },
+
+    // No findCreatedRoom: a v5 room has no name or other key the caller chooses (§2.1, §2.2),
+    // only the uuid the answer would have carried, so a create that got no answer cannot be
+    // looked up, and its outcome stays unknown.
 
     async updateRoom() {
       return unsupported('updateRoom', 'the Netless API has no room update; only a ban can be set');
@@ -147,8 +169,8 @@ export function createNetlessProvider(
     },
 
     async createRoomToken(nativeId, input, callOptions) {
-      const id = requireId(nativeId);
       const lifespanMs = toTokenLifespanMs(input, options.defaultTokenTtlSeconds);
+      const id = requireId(nativeId);
       const role = NETLESS_ROLES[input.role];
       const context = {
         providerKey: key,
@@ -163,6 +185,7 @@ export function createNetlessProvider(
       const token = await notFoundAware(id, () =>
         client.createRoomToken(id, { lifespan: lifespanMs, role }, callOptions?.context),
       );
+      redactor?.remember(token);
       return toRoomToken(
         { token, issuedAt: new Date(issuedAt), expiresAt: new Date(issuedAt + lifespanMs) },
         context,

@@ -37,9 +37,17 @@ export const netlessErrorBodySchema = z.object({ message: z.string() });
  * - §2.1 name: v5 rooms carry no `name` (PROPOSAL), so none is sent; a legacy one is read if present.
  * - §6 token errors: statuses are UNCONFIRMED and the role-forbidden text is a template, so errors
  *   are classed by status and token errors recognised by their documented texts or this prefix.
+ * - §2.2 isRecord: the docs say recording "is not supported yet" and default it to false in four
+ *   regions (cn-hz unstated), while the 2020 docs call it "enable recording" and Flat sends true.
+ *   It is sent only when the caller sets `recordingEnabled`, and read back as `recordingEnabled`,
+ *   which may therefore say true for a room the server does not record.
+ * - §1 room uuid: observed, not specified, as 32 lowercase hex digits (a version-1 UUID without
+ *   dashes) in the docs, the 2020 docs and public code. A handle of any other form is refused as an
+ *   unknown room before any call.
  */
 export const NETLESS_ASSUMPTIONS = {
   defaultRegion: 'us-sv',
   regions: ['us-sv', 'sg', 'in-mum', 'eu', 'cn-hz'],
   tokenAccessPrefix: 'token access ',
+  roomUuid: /^[0-9a-f]{32}$/,
 } as const;

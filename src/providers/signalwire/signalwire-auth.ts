@@ -6,10 +6,12 @@ export interface SignalWireCredentials {
   readonly apiToken: string;
 }
 
+/** The Basic credential, `base64(project id:API token)`: a secret, derived from the token. */
+export function signalWireBasicCredential(credentials: SignalWireCredentials): string {
+  return Buffer.from(`${credentials.projectId}:${credentials.apiToken}`, 'utf8').toString('base64');
+}
+
 /** HTTP Basic with project id and API token. Built once; the value is a secret. */
 export function signalWireAuthHeaders(credentials: SignalWireCredentials): Record<string, string> {
-  const basic = Buffer.from(`${credentials.projectId}:${credentials.apiToken}`, 'utf8').toString(
-    'base64',
-  );
-  return { authorization: `Basic ${basic}` };
+  return { authorization: `Basic ${signalWireBasicCredential(credentials)}` };
 }

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
+import { ProviderResponseError } from '../../domain/errors.js';
 import type { CallContext } from '../../http/call-context.js';
+import { pathSegment } from '../../http/path-segment.js';
 import type { UpstreamClient } from '../../http/upstream-client.js';
+import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
 import {
   type SignalWireConference,
   type SignalWireConferenceToken,
@@ -15,10 +18,20 @@ import {
 /** The two room collections, by their path segment. */
 export type SignalWireCollection = 'conferences' | 'rooms';
 
+/**
+ * Where a list page starts: the `page_token` (and `page_number`) SignalWire put in the previous
+ * page's `links.next`, and nothing else of that link. The path is always ours, so a page token
+ * can never send a call with the account's credentials anywhere but the list it came from.
+ */
+export interface SignalWirePageRef {
+  readonly pageToken: string;
+  readonly pageNumber: number | null;
+}
+
 export interface SignalWireListPage<T> {
   readonly data: T[];
-  /** Path and query of `links.next` below `/api/video`, or null on the last page. */
-  readonly next: string | null;
+  /** The next page, or null on the last one. */
+  readonly next: SignalWirePageRef | null;
 }
 
 const conferenceList = signalWireListSchema(signalWireConferenceSchema);
@@ -26,23 +39,24 @@ const roomList = signalWireListSchema(signalWireRoomSchema);
 const conferenceTokenList = signalWireListSchema(signalWireConferenceTokenSchema);
 
 /** Paths, methods and query encoding of the SignalWire Video API. Base URL ends in `/api/video`. */
-export function createSignalWireClient(http: UpstreamClient, basePath: string) {
+export function createSignalWireClient(http: UpstreamClient) {
   function listPage<T>(
     schema: z.ZodType<{ data: T[]; links?: { next?: string | null } | undefined }>,
     path: string,
     operation: string,
     context?: CallContext,
   ): Promise<SignalWireListPage<T>> {
-    return http
-      .send({ method: 'GET', path, schema, operation, context })
-      .then((page) => ({ data: page.data, next: relativeNext(page.links?.next, basePath) }));
+    return http.send({ method: 'GET', path, schema, operation, context }).then((page) => ({
+      data: page.data,
+      next: nextPage(page.links?.next, { provider: http.provider, operation }),
+    }));
   }
 
   return {
     getConference: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
-        path: `/conferences/${id}`,
+        path: `/conferences/${pathSegment(id)}`,
         schema: signalWireConferenceSchema,
         operation: 'getRoom',
         context,
@@ -50,27 +64,41 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     getRoom: (id: string, context?: CallContext) =>
       http.send({
         method: 'GET',
-        path: `/rooms/${id}`,
+        path: `/rooms/${pathSegment(id)}`,
         schema: signalWireRoomSchema,
         operation: 'getRoom',
         context,
       }),
 
-    /** `path` is a previous page's `next`, or null for the first page. */
-    listConferences: (path: string | null, pageSize: number, context?: CallContext) =>
+    /** `GET /rooms/{name}` (`signalwire.md` §2): one URL pattern for ids and names. */
+    getRoomByName: (name: string, operation: string, context?: CallContext) =>
+      http.send({
+        method: 'GET',
+        path: `/rooms/${pathSegment(name)}`,
+        schema: signalWireRoomSchema,
+        operation,
+        context,
+      }),
+
+    /** `page` is a previous page's `next`, or null for the first page. */
+    listConferences: (
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+      operation = 'listRooms',
+    ) =>
       listPage<SignalWireConference>(
         conferenceList,
-        withPageSize(path ?? '/conferences', pageSize),
-        'listRooms',
+        listPath('/conferences', page, pageSize),
+        operation,
         context,
       ),
-    listRooms: (path: string | null, pageSize: number, context?: CallContext) =>
-      listPage<SignalWireRoom>(
-        roomList,
-        withPageSize(path ?? '/rooms', pageSize),
-        'listRooms',
-        context,
-      ),
+    listRooms: (
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+      operation = 'listRooms',
+    ) => listPage<SignalWireRoom>(roomList, listPath('/rooms', page, pageSize), operation, context),
 
     createConference: (body: Record<string, unknown>, context?: CallContext) =>
       http.send({
@@ -100,7 +128,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     ) =>
       http.send({
         method: 'PUT',
-        path: `/conferences/${id}`,
+        path: `/conferences/${pathSegment(id)}`,
         body,
         schema: signalWireConferenceSchema,
         operation,
@@ -114,7 +142,7 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     ) =>
       http.send({
         method: 'PUT',
-        path: `/rooms/${id}`,
+        path: `/rooms/${pathSegment(id)}`,
         body,
         schema: signalWireRoomSchema,
         operation,
@@ -125,16 +153,16 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
     delete: (collection: SignalWireCollection, id: string, context?: CallContext) =>
       http.send({
         method: 'DELETE',
-        path: `/${collection}/${id}`,
+        path: `/${collection}/${pathSegment(id)}`,
         schema: null,
         operation: 'deleteRoom',
         context,
       }),
 
-    listConferenceTokens: (id: string, path: string | null, context?: CallContext) =>
+    listConferenceTokens: (id: string, page: SignalWirePageRef | null, context?: CallContext) =>
       listPage<SignalWireConferenceToken>(
         conferenceTokenList,
-        path ?? `/conferences/${id}/conference_tokens`,
+        listPath(`/conferences/${pathSegment(id)}/conference_tokens`, page, null),
         'listRoomTokens',
         context,
       ),
@@ -154,27 +182,55 @@ export function createSignalWireClient(http: UpstreamClient, basePath: string) {
 export type SignalWireClient = ReturnType<typeof createSignalWireClient>;
 
 /**
- * SignalWire tells clients to follow `links.next` rather than build URLs (`signalwire.md` §6).
- * We keep its path and query (so `page_token` and `page_number` stay as given), dropping the
- * origin and the `/api/video` prefix so the call goes through our own pool.
+ * The page after this one, from `links.next`. SignalWire tells clients to follow the links
+ * rather than build URLs (`signalwire.md` §6); we follow what they say (`page_token`, and the
+ * `page_number` beside it) but not where they point, so a link to another path or host cannot
+ * redirect a call made with the account's credentials. A `next` without a page token is a body
+ * we cannot read, rather than a quiet end of the list.
  */
-function relativeNext(next: string | null | undefined, basePath: string): string | null {
+function nextPage(
+  next: string | null | undefined,
+  details: { provider: string; operation: string },
+): SignalWirePageRef | null {
   if (!next) {
     return null;
   }
-  const url = new URL(next, 'http://placeholder');
-  const path = url.pathname.startsWith(basePath)
-    ? url.pathname.slice(basePath.length)
-    : url.pathname;
-  return `${path}${url.search}`;
+  let query: URLSearchParams;
+  try {
+    query = new URL(next, 'http://placeholder').searchParams;
+  } catch (cause) {
+    throw new ProviderResponseError('SignalWire returned an unreadable links.next', {
+      ...details,
+      cause,
+    });
+  }
+  const pageToken = query.get(SIGNALWIRE_ASSUMPTIONS.pageTokenParameter);
+  if (!pageToken) {
+    throw new ProviderResponseError('SignalWire returned a links.next without a page_token', {
+      ...details,
+    });
+  }
+  const number = query.get('page_number');
+  const pageNumber = number !== null && /^\d{1,9}$/.test(number) ? Number(number) : null;
+  return { pageToken, pageNumber };
 }
 
 /**
- * Sets `page_size` on a list path. The page tokens address a record (`PA<id>`, "after this
- * one"), not a page number, so a different size still resumes at the same place.
+ * A list path with its paging query, in the order SignalWire's own links use. The page tokens
+ * address a record (`PA<id>`, "after this one"), not a page number, so a different size still
+ * resumes at the same place.
  */
-function withPageSize(path: string, pageSize: number): string {
-  const url = new URL(path, 'http://placeholder');
-  url.searchParams.set('page_size', String(pageSize));
-  return `${url.pathname}${url.search}`;
+function listPath(path: string, page: SignalWirePageRef | null, pageSize: number | null): string {
+  const query = new URLSearchParams();
+  if (page?.pageNumber != null) {
+    query.set('page_number', String(page.pageNumber));
+  }
+  if (pageSize !== null) {
+    query.set('page_size', String(pageSize));
+  }
+  if (page) {
+    query.set('page_token', page.pageToken);
+  }
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
 }

@@ -1,21 +1,17 @@
 import type { Room, RoomStatus, SignalWireRoomType } from '../../domain/room.js';
 import type { RoomToken, RoomTokenRole } from '../../domain/room-token.js';
+import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
 import type {
   SignalWireConference,
   SignalWireConferenceToken,
   SignalWireRoom,
 } from './signalwire-schemas.js';
 
-/**
- * `enableRoom` must undo `disableRoom` (which sets `join_until` to now), but SignalWire's
- * update schemas do not let `join_until` be null (video/openapi.yaml, UpdateRoomRequest and
- * UpdateConferenceRequest). So enable sets it to this far-off instant, and the mapper reads it
- * back as "no expiry". Any `join_until` the room had before `disableRoom` is lost.
- */
-export const OPEN_ENDED_JOIN_UNTIL = '9999-12-31T23:59:59Z';
+/** The `join_until` that means "no end" (see SIGNALWIRE_ASSUMPTIONS). */
+export const OPEN_ENDED_JOIN_UNTIL = SIGNALWIRE_ASSUMPTIONS.openEndedJoinUntil;
 
-/** Conference sizes and their participant caps (`signalwire.md` §3.1, S7). */
-export const CONFERENCE_SIZE_CAPS = { small: 10, medium: 50, large: 300 } as const;
+/** Conference sizes and their participant caps (see SIGNALWIRE_ASSUMPTIONS). */
+export const CONFERENCE_SIZE_CAPS = SIGNALWIRE_ASSUMPTIONS.conferenceSizeCaps;
 
 /** Our handle for a SignalWire room: which endpoint it lives behind, and its UUID. */
 export interface SignalWireHandle {
@@ -27,25 +23,29 @@ const HANDLE_PREFIX: Record<SignalWireRoomType, string> = {
   CONFERENCE: 'conference',
   ROOM: 'room',
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The whole handle, anchored: a prefix, a colon and a UUID (`signalwire.md` §1: ids are UUIDs),
+ * and nothing after it. The hex digits may come in either case: they mean the same.
+ */
+const HANDLE =
+  /^(conference|room):([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
 export function toNativeId(handle: SignalWireHandle): string {
   return `${HANDLE_PREFIX[handle.roomType]}:${handle.id}`;
 }
 
-/** Null when the handle is not one we issued: the room cannot exist. */
+/**
+ * Null when the handle is not one we issued: the room cannot exist, and nothing of it may reach
+ * an upstream path.
+ */
 export function parseNativeId(nativeId: string): SignalWireHandle | null {
-  const [prefix, id] = nativeId.split(':', 2);
-  if (!id || !UUID.test(id)) {
+  const match = HANDLE.exec(nativeId);
+  const prefix = match?.[1];
+  const id = match?.[2]?.toLowerCase();
+  if (id === undefined) {
     return null;
   }
-  if (prefix === 'conference') {
-    return { roomType: 'CONFERENCE', id: id.toLowerCase() };
-  }
-  if (prefix === 'room') {
-    return { roomType: 'ROOM', id: id.toLowerCase() };
-  }
-  return null;
+  return { roomType: prefix === 'room' ? 'ROOM' : 'CONFERENCE', id };
 }
 
 export function formatTime(date: Date): string {
@@ -137,12 +137,9 @@ export function mapRoom(key: string, room: SignalWireRoom, now: number): Room {
   };
 }
 
-/**
- * The guide calls the two conference tokens "moderator or guest" (`signalwire.md` §3.4); the
- * exact strings are unconfirmed, so match on the word, case-insensitively.
- */
+/** The moderator token is HOST, the guest token PARTICIPANT (see SIGNALWIRE_ASSUMPTIONS). */
 function conferenceTokenRole(name: string | null | undefined): RoomTokenRole {
-  return name && /moderator/i.test(name) ? 'HOST' : 'PARTICIPANT';
+  return name && SIGNALWIRE_ASSUMPTIONS.moderatorTokenName.test(name) ? 'HOST' : 'PARTICIPANT';
 }
 
 export function mapConferenceToken(

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
@@ -13,8 +14,17 @@ import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one
 import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
-import { type SignalWireCredentials, signalWireAuthHeaders } from './signalwire-auth.js';
-import { createSignalWireClient, type SignalWireClient } from './signalwire-client.js';
+import {
+  type SignalWireCredentials,
+  signalWireAuthHeaders,
+  signalWireBasicCredential,
+} from './signalwire-auth.js';
+import {
+  createSignalWireClient,
+  type SignalWireClient,
+  type SignalWireCollection,
+  type SignalWirePageRef,
+} from './signalwire-client.js';
 import { parseSignalWireError } from './signalwire-errors.js';
 import {
   CONFERENCE_SIZE_CAPS,
@@ -27,12 +37,18 @@ import {
   type SignalWireHandle,
 } from './signalwire-mappers.js';
 import { defaultPermissions, SIGNALWIRE_PERMISSIONS } from './signalwire-permissions.js';
+import { RoomWriteLocks } from './signalwire-room-locks.js';
 
 export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredentials;
 
 /** `page_size` is 1–1000 on every video list (`signalwire.md` §6). */
 const MAX_PAGE_SIZE = 1000;
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** A name the server would read as an id on `GET /rooms/{id|name}` (§2). */
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Pages of `MAX_PAGE_SIZE` a by-name lookup walks at most: 10 000 rooms or conferences. */
+const FIND_MAX_PAGES = 10;
+const FIND_OPERATION = 'findCreatedRoom';
 
 export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
   operations: {
@@ -53,7 +69,7 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
   maxPageSize: MAX_PAGE_SIZE,
   maxBatchSize: 50,
   notes: [
-    'disableRoom sets join_until to now: new joins stop, a live session goes on.',
+    'disableRoom sets join_until to now: new joins stop, a live session goes on; a join_from still ahead moves to now too.',
     'enableRoom lifts join_until again; a join_until set before disableRoom is not restored.',
     'Rooms list conferences (with the prebuilt UI) first, then rooms without UI.',
     'Room.tokens lists the two conference tokens SignalWire keeps for each conference.',
@@ -65,16 +81,18 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
 export function createSignalWireProvider(options: SignalWireProviderOptions): RoomProvider {
   const now = options.now ?? Date.now;
   const key = options.key;
-  const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, '');
   const authHeaders = signalWireAuthHeaders(options);
+  // A provider echoing our Authorization header back must not show it to anyone.
+  options.redactor?.keep(signalWireBasicCredential(options));
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
       ...upstreamPolicy(options),
       headers: () => authHeaders,
       parseError: parseSignalWireError,
     }),
-    basePath,
   );
+
+  const locks = new RoomWriteLocks();
 
   function handleOf(nativeId: string): SignalWireHandle {
     const handle = parseNativeId(nativeId);
@@ -105,27 +123,51 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     );
   }
 
-  /** Sends a PUT; conferences need `display_name` on every PUT (`signalwire.md` §3.3). */
-  async function put(
+  /**
+   * Sends a PUT of only the fields that change, after the room's earlier writes (`locks`). A
+   * room's PUT keeps what it leaves out (`signalwire.md` §2); a conference's must carry
+   * `display_name` (§3.3), so a write without one reads the conference and sends its own back,
+   * and a write that did not wait its turn could undo another's in between.
+   *
+   * `closeNow` (disable) ends the join window at `body.join_until`. A window that has not opened
+   * yet would then end before it starts, which SignalWire refuses (`joinWindowRefused` in
+   * SIGNALWIRE_ASSUMPTIONS), so its `join_from` moves to the same instant: that needs the room as
+   * it is, read first.
+   */
+  function put(
     nativeId: string,
     body: Record<string, unknown>,
     operation: string,
     context?: CallContext,
+    closeNow = false,
   ): Promise<Room> {
     const handle = handleOf(nativeId);
-    return forRoom(nativeId, async () => {
-      if (handle.roomType === 'ROOM') {
-        return mapRoom(key, await client.updateRoom(handle.id, body, operation, context), now());
-      }
-      const displayName =
-        body.display_name ?? (await client.getConference(handle.id, context)).display_name;
-      const full = { ...body, display_name: displayName ?? '' };
-      return mapConference(
-        key,
-        await client.updateConference(handle.id, full, operation, context),
-        now(),
-      );
-    });
+    const conference = handle.roomType === 'CONFERENCE';
+    return locks.run(handle.id, () =>
+      forRoom(nativeId, async () => {
+        const read = closeNow || (conference && body.display_name === undefined);
+        const current = read
+          ? conference
+            ? await client.getConference(handle.id, context)
+            : await client.getRoom(handle.id, context)
+          : null;
+        const full = { ...body };
+        const opensAt = current?.join_from ? Date.parse(current.join_from) : Number.NaN;
+        if (closeNow && opensAt > now()) {
+          full.join_from = body.join_until;
+        }
+        if (!conference) {
+          return mapRoom(key, await client.updateRoom(handle.id, full, operation, context), now());
+        }
+        // A conference without a display name (the schema allows null) shows its name instead.
+        full.display_name ??= current?.display_name ?? current?.name;
+        return mapConference(
+          key,
+          await client.updateConference(handle.id, full, operation, context),
+          now(),
+        );
+      }),
+    );
   }
 
   async function fetchPage(
@@ -133,31 +175,90 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     limit: number,
     context?: CallContext,
   ): Promise<NativePage> {
-    // Position `c:<path>` is a conference page, `r:<path>` a room page; null is the very start.
-    const phase = position?.startsWith('r:') ? 'rooms' : 'conferences';
-    const path = position ? position.slice(2) || null : null;
-    if (phase === 'rooms') {
-      const page = await client.listRooms(path, limit, context);
+    // The listing walks the conferences, then the rooms; null is the very start.
+    const { collection, page } = readPosition(position);
+    if (collection === 'rooms') {
+      const rooms = await client.listRooms(page, limit, context);
       return {
-        rooms: page.data.map((room) => mapRoom(key, room, now())),
-        next: page.next ? `r:${page.next}` : null,
+        rooms: rooms.data.map((room) => mapRoom(key, room, now())),
+        next: writePosition('rooms', rooms.next),
       };
     }
-    const page = await client.listConferences(path, limit, context);
-    const rooms = page.data.map((conference) => mapConference(key, conference, now()));
-    if (page.next) {
-      return { rooms, next: `c:${page.next}` };
+    const conferences = await client.listConferences(page, limit, context);
+    const rooms = conferences.data.map((conference) => mapConference(key, conference, now()));
+    if (conferences.next) {
+      return { rooms, next: writePosition('conferences', conferences.next) };
     }
     if (rooms.length >= limit) {
-      return { rooms, next: 'r:' };
+      return { rooms, next: writePosition('rooms', null, true) };
     }
     // The conferences ran out mid-page: fill the page from the rooms, so a listing with few
     // conferences does not hand back short or empty pages.
     const rest = await client.listRooms(null, limit - rooms.length, context);
     return {
       rooms: [...rooms, ...rest.data.map((room) => mapRoom(key, room, now()))],
-      next: rest.next ? `r:${rest.next}` : null,
+      next: writePosition('rooms', rest.next),
     };
+  }
+
+  /**
+   * The room a create with this input made, by its name, which is unique per project (§3.1,
+   * §4.1). A room (no UI) is one `GET /rooms/{name}` (§2). Conferences have no by-name read and
+   * their list no name filter (the spec's `GET /conferences` takes only `starts_after`,
+   * `ends_before`, `include_active_session` and paging), so they are found by walking the list,
+   * `FIND_MAX_PAGES` pages of 1000 at most; the same walk serves a room whose name looks like a
+   * UUID, which the shared URL pattern would read as an id. A walk that reaches its bound without
+   * an answer leaves the outcome unknown rather than say "not created".
+   */
+  async function findByName(input: CreateRoomInput, context?: CallContext): Promise<Room | null> {
+    if (!NAME_PATTERN.test(input.name) || input.name.length > 100) {
+      // createRoom refuses such a name before sending anything: no such create was made.
+      return null;
+    }
+    const roomType = input.signalwire?.roomType ?? 'ROOM';
+    if (roomType === 'ROOM' && !UUID_SHAPED.test(input.name)) {
+      try {
+        const room = await client.getRoomByName(input.name, FIND_OPERATION, context);
+        return room.name === input.name ? mapRoom(key, room, now()) : null;
+      } catch (error) {
+        if (error instanceof ProviderError && error.status === 404) {
+          return null;
+        }
+        throw error;
+      }
+    }
+    let page: SignalWirePageRef | null = null;
+    for (let walked = 0; walked < FIND_MAX_PAGES; walked++) {
+      if (roomType === 'ROOM') {
+        const rooms = await client.listRooms(page, MAX_PAGE_SIZE, context, FIND_OPERATION);
+        const found = rooms.data.find((room) => room.name === input.name);
+        if (found || !rooms.next) {
+          return found ? mapRoom(key, found, now()) : null;
+        }
+        page = rooms.next;
+      } else {
+        const conferences = await client.listConferences(
+          page,
+          MAX_PAGE_SIZE,
+          context,
+          FIND_OPERATION,
+        );
+        const found = conferences.data.find((conference) => conference.name === input.name);
+        if (found || !conferences.next) {
+          return found ? mapConference(key, found, now()) : null;
+        }
+        page = conferences.next;
+      }
+    }
+    throw new ProviderError(
+      `Could not tell whether ${input.name} was created: SignalWire cannot look a conference up by name, and the first ${FIND_MAX_PAGES * MAX_PAGE_SIZE} do not include it`,
+      {
+        provider: key,
+        operation: FIND_OPERATION,
+        providerCode: 'LOOKUP_LIMIT',
+        outcomeUnknown: true,
+      },
+    );
   }
 
   return {
@@ -173,8 +274,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     },
 
     listRooms(listOptions) {
-      return pageWithCursors(listOptions, MAX_PAGE_SIZE, (position, limit) =>
-        fetchPage(position, limit, listOptions.context),
+      return pageWithCursors(
+        { ...listOptions, account: options },
+        MAX_PAGE_SIZE,
+        (position, limit) => fetchPage(position, limit, listOptions.context),
       );
     },
 
@@ -184,6 +287,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       return roomType === 'CONFERENCE'
         ? mapConference(key, await client.createConference(body, callOptions?.context), now())
         : mapRoom(key, await client.createRoom(body, callOptions?.context), now());
+    },
+
+    findCreatedRoom(input: CreateRoomInput, callOptions?: CallOptions) {
+      return findByName(input, callOptions?.context);
     },
 
     async updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
@@ -202,6 +309,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         { join_until: formatTime(new Date(now())) },
         'disableRoom',
         callOptions?.context,
+        true,
       );
     },
 
@@ -271,6 +379,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         body.user_name = input.identity;
       }
       const minted = await client.createRoomToken(body, callOptions?.context);
+      options.redactor?.remember(minted.token);
       return {
         token: minted.token,
         providerKey: key,
@@ -292,10 +401,13 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       }
       return forRoom(nativeId, async () => {
         const tokens: RoomToken[] = [];
-        let next: string | null = null;
+        let next: SignalWirePageRef | null = null;
         do {
           const page = await client.listConferenceTokens(handle.id, next, callOptions?.context);
-          tokens.push(...page.data.map((token) => mapConferenceToken(key, nativeId, token)));
+          for (const token of page.data) {
+            options.redactor?.remember(token.token);
+            tokens.push(mapConferenceToken(key, nativeId, token));
+          }
           next = page.next;
         } while (next);
         return tokens;
@@ -399,3 +511,54 @@ function sizeFor(
   }
   return fit[0];
 }
+
+/**
+ * A listing position, as it goes into a sealed cursor: which collection, and SignalWire's page
+ * token and number within it. Never a path: the client builds that (`signalwire-client.ts`).
+ */
+interface Position {
+  readonly collection: SignalWireCollection;
+  readonly page: SignalWirePageRef | null;
+}
+
+/** Null when `page` is null, unless `start` asks for the collection's first page. */
+function writePosition(
+  collection: SignalWireCollection,
+  page: SignalWirePageRef | null,
+  start = false,
+): string | null {
+  if (page === null && !start) {
+    return null;
+  }
+  return JSON.stringify({ collection, page } satisfies Position);
+}
+
+function readPosition(position: string | null): Position {
+  if (position === null) {
+    return { collection: 'conferences', page: null };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(position);
+  } catch {
+    json = undefined;
+  }
+  const parsed = positionSchema.safeParse(json);
+  if (!parsed.success) {
+    // Only a cursor this deployment sealed gets here, so this is one from an older version.
+    throw new InputValidationError([
+      { path: ['after'], message: 'is not a cursor this API issued' },
+    ]);
+  }
+  return parsed.data;
+}
+
+const positionSchema = z.object({
+  collection: z.enum(['conferences', 'rooms']),
+  page: z
+    .object({
+      pageToken: z.string().min(1),
+      pageNumber: z.number().int().nonnegative().nullable(),
+    })
+    .nullable(),
+});

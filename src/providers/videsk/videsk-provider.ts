@@ -208,7 +208,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     },
 
     listRooms(listOptions) {
-      return pageWithCursors(listOptions, VIDESK_MAX_PAGE_SIZE, (position, limit) =>
+      const paging = { ...listOptions, account: options };
+      return pageWithCursors(paging, VIDESK_MAX_PAGE_SIZE, (position, limit) =>
         fetchPage(position, limit, listOptions.context),
       );
     },

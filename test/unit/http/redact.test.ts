@@ -30,6 +30,16 @@ describe('redact', () => {
     expect(out).toBe('the moderator link uses [redacted-token].');
   });
 
+  it('strips Netless SDK, room and task tokens', () => {
+    const token = 'NETLESSROOM_YWs9bXlBSyZub25jZT0wZjdkM2E0MC03YjFlLTExZWUtOWMxYS00ZDJiOWMwZTZmMTE';
+    expect(redact(`invalid signature of token ${token} here`)).toBe(
+      'invalid signature of token [redacted-token] here',
+    );
+    expect(redact('NETLESSSDK_abc-def_1 and NETLESSTASK_x')).toBe(
+      '[redacted-token] and [redacted-token]',
+    );
+  });
+
   it('strips a URL whole, with the user and password in it', () => {
     const out = redact('GET https://project:s3cr3t@acme.signalwire.com/api/video failed');
     expect(out).toBe('GET [redacted-url] failed');

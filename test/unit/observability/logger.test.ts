@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { SecretRedactor } from '../../../src/http/secret-redactor.js';
 import { createLogger, errorDetail } from '../../../src/observability/logger.js';
 
 function capture(level: 'info' | 'trace' | 'warn' = 'trace') {
@@ -78,6 +79,38 @@ describe('createLogger for a terminal', () => {
     expect(lines[1]).toMatch(/WARN: OPEN ACCESS: anyone can call$/);
     expect(text).not.toContain('hms-app-secret');
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('createLogger with a redactor', () => {
+  const SECRET = 'PTsignalwire-secret-token-of-the-logger-test';
+  const MINTED = 'NETLESSROOM_minted-token-of-the-logger-test';
+
+  it('scrubs known values from every line at every level, wherever they sit', () => {
+    const lines: string[] = [];
+    const redactor = new SecretRedactor([SECRET]);
+    const logger = createLogger({
+      level: 'trace',
+      destination: { write: (line) => lines.push(line) },
+      redactor,
+    });
+    redactor.remember(MINTED);
+    const child = logger.child({ note: `bound ${SECRET}` });
+    child.trace({ detail: { deep: [`echo ${MINTED}`] } }, `trace ${SECRET}`);
+    logger.debug(`base64 ${Buffer.from(SECRET).toString('base64')}`);
+    logger.info({ providerCode: SECRET }, 'info');
+    logger.warn(new Error(`upstream said ${SECRET}`), 'warn');
+    logger.error({ message: encodeURIComponent(MINTED) }, 'error');
+    logger.fatal(`fatal ${MINTED}`);
+
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      expect(() => JSON.parse(line)).not.toThrow();
+      expect(line).not.toContain(SECRET);
+      expect(line).not.toContain(Buffer.from(SECRET).toString('base64'));
+      expect(line).not.toContain(MINTED);
+      expect(line).toContain('[redacted]');
+    }
   });
 });
 

@@ -40,6 +40,36 @@ describe('createTracing', () => {
     ).toBeNull();
   });
 
+  it('exports every string of a span scrubbed, the span itself unchanged', async () => {
+    const secret = 'a-credential-value-0123';
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({
+      tracing: 'otlp',
+      exporter,
+      redact: (text) => text.replaceAll(secret, '[redacted]'),
+    });
+    const span = tracing.tracer!.startSpan(`op ${secret}`, {
+      attributes: { 'url.path': `/rooms/${secret}`, codes: [secret, 'OK'], count: 2 },
+    });
+    span.addEvent(`event ${secret}`, { detail: secret });
+    span.setStatus({ code: 2, message: `failed ${secret}` });
+    span.end();
+
+    const [exported] = exporter.getFinishedSpans();
+    expect(JSON.stringify(exported)).not.toContain(secret);
+    expect(exported).toMatchObject({
+      name: 'op [redacted]',
+      attributes: { 'url.path': '/rooms/[redacted]', codes: ['[redacted]', 'OK'], count: 2 },
+      status: { message: 'failed [redacted]' },
+    });
+    expect(exported?.events[0]).toMatchObject({
+      name: 'event [redacted]',
+      attributes: { detail: '[redacted]' },
+    });
+    expect(exported?.spanContext().spanId).toBe(span.spanContext().spanId);
+    await tracing.shutdown();
+  });
+
   it('records an upstream attempt as a client span under the operation, timed as it ran', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = createTracing({ tracing: 'otlp', exporter });

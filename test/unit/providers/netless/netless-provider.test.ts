@@ -14,6 +14,7 @@ import {
 } from '../../../../src/domain/errors.js';
 import type { Room } from '../../../../src/domain/room.js';
 import type { RetryPolicy } from '../../../../src/http/with-retry.js';
+import { CursorKey } from '../../../../src/providers/cursor-key.js';
 import {
   createNetlessProvider,
   type NetlessCredentials,
@@ -24,12 +25,24 @@ const ORIGIN = 'https://api.netless.link';
 const NOW = 1_700_000_000_000;
 const NONCE = '0f7d3a40-7b1e-11ee-9c1a-4d2b9c0e6f11';
 const NO_RETRY: RetryPolicy = { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 };
+const CURSOR_KEY = CursorKey.fromSecret('the netless unit tests cursor secret, 32+ characters');
 /** Fact sheet §4.4 (a): with this clock, nonce and key pair, our REST token is exactly that one. */
 const WORKED_SDK_TOKEN =
   'NETLESSSDK_YWs9bXlBSyZleHBpcmVBdD0xNzAwMDAzNjAwMDAwJm5vbmNlPTBmN2QzYTQwLTdiMWUtMTFlZS05YzFhLTRkMmI5YzBlNmYxMSZyb2xlPTAmc2lnPWNhZWYwY2QzYjlkMGQyNDliYTUwOGJhYWNmNzE4MzNjMTk5OTE5ZjBiNTM1OGZkODA3MzdmYmI4ODU2NDZhYTY';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../../fixtures/netless/${name}`, import.meta.url), 'utf8');
+}
+
+// Room uuids of the documented form (§1: 32 lowercase hex digits); the docs' own examples are
+// masked (`4axxxxx96b`), so the fixtures' rooms get these instead where a handle is sent.
+const ROOM_A = '4a5f0c3e10a1b211eeb2c4a7f3d9e96b';
+const ROOM_B = '0e6e2d1ca17911ea9d7e23232cddfd95';
+const MISSING = '9d1c0000a17911ea9d7e23232cdd0000';
+
+/** A documented room body, about another uuid. */
+function fixtureAbout(name: string, uuid: string): string {
+  return JSON.stringify({ ...JSON.parse(fixture(name)), uuid });
 }
 
 interface Seen {
@@ -62,6 +75,7 @@ function provider(overrides: Partial<NetlessCredentials> & { retry?: RetryPolicy
     nonce: () => NONCE,
     accessKey: 'myAK',
     secretKey: 'mySK',
+    cursorKey: CURSOR_KEY,
     ...credentials,
   });
 }
@@ -296,17 +310,22 @@ describe('createRoom', () => {
 
 describe('getRooms', () => {
   it('fetches each room and answers RoomNotFoundError for the missing one only, in order', async () => {
-    expectRequest('GET', '/v5/rooms/4axxxxx96b', 200, fixture('get-room.200.json'));
-    const missing = expectRequest('GET', '/v5/rooms/nope', 404, fixture('room-not-found.404.json'));
-    expectRequest('GET', '/v5/rooms/0e6xxxxxx95', 200, fixture('ban-room.201.json'));
-    const results = await provider().getRooms(['4axxxxx96b', 'nope', '0e6xxxxxx95', '']);
+    expectRequest('GET', `/v5/rooms/${ROOM_A}`, 200, fixtureAbout('get-room.200.json', ROOM_A));
+    const missing = expectRequest(
+      'GET',
+      `/v5/rooms/${MISSING}`,
+      404,
+      fixture('room-not-found.404.json'),
+    );
+    expectRequest('GET', `/v5/rooms/${ROOM_B}`, 200, fixtureAbout('ban-room.201.json', ROOM_B));
+    const results = await provider().getRooms([ROOM_A, MISSING, ROOM_B, '']);
     expect(results.map((entry) => (entry instanceof Error ? entry.code : entry.status))).toEqual([
       'ACTIVE',
       'ROOM_NOT_FOUND',
       'DISABLED',
       'ROOM_NOT_FOUND',
     ]);
-    expect(results[1]).toMatchObject({ roomId: 'nope', provider: 'netless' });
+    expect(results[1]).toMatchObject({ roomId: MISSING, provider: 'netless' });
     // The empty id is unknown without a request: GET /v5/rooms/ would be the list route.
     expect(upstream.calls()).toHaveLength(3);
     expect(missing[0]?.headers.token).toBe(WORKED_SDK_TOKEN);
@@ -314,18 +333,18 @@ describe('getRooms', () => {
   });
 
   it('retries a GET after a 503', async () => {
-    const failed = expectRequest('GET', '/v5/rooms/4axxxxx96b', 503, '{"message":"busy"}');
-    expectRequest('GET', '/v5/rooms/4axxxxx96b', 200, fixture('get-room.200.json'));
+    const failed = expectRequest('GET', `/v5/rooms/${ROOM_A}`, 503, '{"message":"busy"}');
+    expectRequest('GET', `/v5/rooms/${ROOM_A}`, 200, fixtureAbout('get-room.200.json', ROOM_A));
     const [result] = await provider({
       retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 },
-    }).getRooms(['4axxxxx96b']);
-    expect(result).toMatchObject({ nativeId: '4axxxxx96b', status: 'ACTIVE' });
+    }).getRooms([ROOM_A]);
+    expect(result).toMatchObject({ nativeId: ROOM_A, status: 'ACTIVE' });
     expect(failed).toHaveLength(1);
   });
 
   it('fails the whole batch when the credentials are refused', async () => {
-    expectRequest('GET', '/v5/rooms/4axxxxx96b', 401, fixture('invalid-format-of-token.401.json'));
-    await expect(provider().getRooms(['4axxxxx96b'])).rejects.toBeInstanceOf(ProviderAuthError);
+    expectRequest('GET', `/v5/rooms/${ROOM_A}`, 401, fixture('invalid-format-of-token.401.json'));
+    await expect(provider().getRooms([ROOM_A])).rejects.toBeInstanceOf(ProviderAuthError);
   });
 });
 
@@ -396,7 +415,8 @@ describe('listRooms', () => {
       200,
       JSON.stringify(['c', 'd'].map((id) => room(id))),
     );
-    const cursor = Buffer.from(JSON.stringify({ p: 'b', s: 0 })).toString('base64url');
+    // A cursor as the adapter seals one for the edge of room b (`paging.ts`).
+    const cursor = CURSOR_KEY.seal('rooms:netless', { p: 'b', s: 0 });
     const page = await provider().listRooms({ cursor, limit: 2 });
     expect(page.edges.map((edge) => edge.room.nativeId)).toEqual(['c', 'd']);
   });
@@ -416,23 +436,33 @@ describe('listRooms', () => {
 
 describe('disableRoom and enableRoom', () => {
   it('bans with PATCH isBan=true and reads the 201 room as DISABLED', async () => {
-    const seen = expectRequest('PATCH', '/v5/rooms/0e6xxxxxx95', 201, fixture('ban-room.201.json'));
-    const disabled = await provider().disableRoom('0e6xxxxxx95');
+    const seen = expectRequest(
+      'PATCH',
+      `/v5/rooms/${ROOM_B}`,
+      201,
+      fixtureAbout('ban-room.201.json', ROOM_B),
+    );
+    const disabled = await provider().disableRoom(ROOM_B);
     expect(seen[0]?.body).toEqual({ isBan: true });
     expect(seen[0]?.headers.token).toBe(WORKED_SDK_TOKEN);
     expect(disabled.status).toBe('DISABLED');
   });
 
   it('unbans with PATCH isBan=false', async () => {
-    const seen = expectRequest('PATCH', '/v5/rooms/4axxxxx96b', 201, fixture('get-room.200.json'));
-    const enabled = await provider().enableRoom('4axxxxx96b');
+    const seen = expectRequest(
+      'PATCH',
+      `/v5/rooms/${ROOM_A}`,
+      201,
+      fixtureAbout('get-room.200.json', ROOM_A),
+    );
+    const enabled = await provider().enableRoom(ROOM_A);
     expect(seen[0]?.body).toEqual({ isBan: false });
     expect(enabled.status).toBe('ACTIVE');
   });
 
   it('maps a 404 to RoomNotFoundError', async () => {
-    expectRequest('PATCH', '/v5/rooms/nope', 404, fixture('room-not-found.404.json'));
-    await expect(provider().disableRoom('nope')).rejects.toBeInstanceOf(RoomNotFoundError);
+    expectRequest('PATCH', `/v5/rooms/${MISSING}`, 404, fixture('room-not-found.404.json'));
+    await expect(provider().disableRoom(MISSING)).rejects.toBeInstanceOf(RoomNotFoundError);
   });
 });
 
@@ -485,7 +515,7 @@ describe('createRoomToken', () => {
   });
 
   it('applies the default lifetime when none is given', async () => {
-    const token = await provider().createRoomToken('r1', { role: 'VIEWER' });
+    const token = await provider().createRoomToken(ROOM_A, { role: 'VIEWER' });
     expect(token.expiresAt).toEqual(new Date(NOW + 3_600_000));
     expect(token.identity).toBeNull();
   });
@@ -514,20 +544,20 @@ describe('createRoomToken', () => {
   });
 
   it('maps a 404 from the token API to RoomNotFoundError', async () => {
-    expectRequest('POST', '/v5/tokens/rooms/nope', 404, fixture('room-not-found.404.json'));
+    expectRequest('POST', `/v5/tokens/rooms/${MISSING}`, 404, fixture('room-not-found.404.json'));
     await expect(
       provider({
         accessKey: undefined,
         secretKey: undefined,
         sdkToken: 'NETLESSSDK_x',
-      }).createRoomToken('nope', { role: 'VIEWER' }),
+      }).createRoomToken(MISSING, { role: 'VIEWER' }),
     ).rejects.toBeInstanceOf(RoomNotFoundError);
   });
 
   it('maps a 403 from a weaker SDK token to ProviderAuthError', async () => {
     expectRequest(
       'POST',
-      '/v5/tokens/rooms/r1',
+      `/v5/tokens/rooms/${ROOM_A}`,
       403,
       fixture('token-access-role-forbidden.403.json'),
     );
@@ -536,13 +566,13 @@ describe('createRoomToken', () => {
         accessKey: undefined,
         secretKey: undefined,
         sdkToken: 'NETLESSSDK_x',
-      }).createRoomToken('r1', { role: 'HOST' }),
+      }).createRoomToken(ROOM_A, { role: 'HOST' }),
     ).rejects.toBeInstanceOf(ProviderAuthError);
   });
 
   it('refuses permissions, a non-positive lifetime and an empty room id before any request', async () => {
     const error = await provider()
-      .createRoomToken('r1', { role: 'HOST', permissions: ['draw'], ttlSeconds: 0 })
+      .createRoomToken(ROOM_A, { role: 'HOST', permissions: ['draw'], ttlSeconds: 0 })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputValidationError);
     expect((error as InputValidationError).issues.map((issue) => issue.path.join('.'))).toEqual([

@@ -200,6 +200,10 @@ describe('native ids', () => {
     ['a room name instead of a uuid', 'room:my_room'],
     ['no prefix', ID],
     ['an empty string', ''],
+    ['a valid handle with junk after it', `room:${ID}:x`],
+    ['a valid handle with a path after it', `conference:${ID}/..`],
+    ['a prefix in another case', `ROOM:${ID}`],
+    ['a dot segment', 'room:.'],
   ])('rejects %s', (_case, nativeId) => {
     expect(parseNativeId(nativeId)).toBeNull();
   });

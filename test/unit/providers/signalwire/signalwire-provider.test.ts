@@ -8,10 +8,12 @@ import {
   type ProviderError,
   ProviderRateLimitedError,
   ProviderRejectedError,
+  ProviderResponseError,
   ProviderUnavailableError,
   RoomNotFoundError,
 } from '../../../../src/domain/errors.js';
 import type { Room } from '../../../../src/domain/room.js';
+import { CursorKey } from '../../../../src/providers/cursor-key.js';
 import type { RoomProvider } from '../../../../src/providers/room-provider.js';
 import { createSignalWireProvider } from '../../../../src/providers/signalwire/signalwire-provider.js';
 import {
@@ -112,6 +114,8 @@ afterEach(async () => {
   expect(violations).toEqual([]);
 });
 
+const CURSOR_KEY = CursorKey.fromSecret('the signalwire unit tests cursor secret, 32+ chars');
+
 function provider(overrides: { key?: string; defaultTokenTtlSeconds?: number } = {}): RoomProvider {
   return createSignalWireProvider({
     key: 'signalwire',
@@ -123,6 +127,7 @@ function provider(overrides: { key?: string; defaultTokenTtlSeconds?: number } =
     now: () => NOW,
     projectId: PROJECT_ID,
     apiToken: API_TOKEN,
+    cursorKey: CURSOR_KEY,
     ...overrides,
   });
 }
@@ -499,12 +504,156 @@ describe('createSignalWireProvider: listRooms', () => {
     expect(requests()).toEqual(['GET /api/video/conferences?page_size=1000']);
   });
 
+  it('follows only the page_token of a links.next that points elsewhere', async () => {
+    const elsewhere = `https://attacker.example/api/video/conferences/${CONFERENCE_ID}/conference_tokens`;
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1', method: 'GET' })
+      .reply(
+        200,
+        {
+          links: {
+            self: elsewhere,
+            first: elsewhere,
+            next: `${elsewhere}?page_number=1&page_token=PAc1`,
+          },
+          data: [conf(1)],
+        },
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: '/api/video/conferences?page_number=1&page_size=1&page_token=PAc1',
+        method: 'GET',
+      })
+      .reply(200, page('conferences', [conf(2)]), { headers: JSON_HEADERS });
+
+    const first = await provider().listRooms({ cursor: null, limit: 1 });
+    const second = await provider().listRooms({ cursor: first.edges[0]!.cursor, limit: 1 });
+
+    expect(second.edges.map((edge) => edge.room.name)).toEqual(['conf_2']);
+    expect(mock.calls().map((call) => call.origin)).toEqual([ORIGIN, ORIGIN]);
+    // The cursor holds the page token, never the link's host or path.
+    const state = Buffer.from(first.edges[0]!.cursor.split('.')[0]!, 'base64url').toString();
+    expect(state).toContain('PAc1');
+    expect(state).not.toContain('attacker');
+    expect(state).not.toContain('/');
+  });
+
+  it('reads a links.next without a page_token as a bad response, not as the end', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], 'page=2'), { headers: JSON_HEADERS });
+    const error = await rejection(() => provider().listRooms({ cursor: null, limit: 1 }));
+    expect(error).toBeInstanceOf(ProviderResponseError);
+  });
+
+  it('refuses a sealed cursor whose position is a path, with no request', async () => {
+    // What a cursor held before positions were page tokens: a path the adapter would GET.
+    const cursor = CURSOR_KEY.seal('rooms:signalwire', {
+      p: `c:/conferences/${CONFERENCE_ID}/conference_tokens`,
+      s: 0,
+    });
+    const error = await rejection(() => provider().listRooms({ cursor, limit: 2 }));
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).issues[0]?.path).toEqual(['after']);
+    expect(mock.calls()).toHaveLength(0);
+  });
+
   it('rejects a cursor it did not issue, naming after, with no request', async () => {
     const error = await rejection(() =>
       provider().listRooms({ cursor: 'bm90LWEtY3Vyc29y', limit: 2 }),
     );
     expect(error).toBeInstanceOf(InputValidationError);
     expect((error as InputValidationError).issues[0]?.path).toEqual(['after']);
+    expect(mock.calls()).toHaveLength(0);
+  });
+});
+
+describe('createSignalWireProvider: findCreatedRoom', () => {
+  const conf = (n: number, name = `conf_${n}`) =>
+    conference({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name });
+
+  it('finds a room by GET /rooms/{name}', async () => {
+    upstream()
+      .intercept({ path: '/api/video/rooms/standup', method: 'GET' })
+      .reply(200, room({ name: 'standup' }), { headers: JSON_HEADERS });
+    const found = await provider().findCreatedRoom!({ name: 'standup' });
+    expect(found).toMatchObject({ nativeId: `room:${ROOM_ID}`, name: 'standup' });
+    expectBareGet(mock.calls()[0]);
+  });
+
+  it('answers null when the room name is unknown (404)', async () => {
+    upstream()
+      .intercept({ path: '/api/video/rooms/standup', method: 'GET' })
+      .reply(404, fixture('get-room.404.json'), { headers: JSON_HEADERS });
+    await expect(provider().findCreatedRoom!({ name: 'standup' })).resolves.toBeNull();
+  });
+
+  it('walks the conferences by page_token until the name turns up', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(
+        200,
+        page('conferences', [conf(1), conf(2)], 'page_number=1&page_size=1000&page_token=PAc2'),
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: '/api/video/conferences?page_number=1&page_size=1000&page_token=PAc2',
+        method: 'GET',
+      })
+      .reply(200, page('conferences', [conf(3, 'all_hands')]), { headers: JSON_HEADERS });
+
+    const found = await provider().findCreatedRoom!({
+      name: 'all_hands',
+      signalwire: { roomType: 'CONFERENCE' },
+    });
+
+    expect(found).toMatchObject({
+      nativeId: 'conference:00000000-0000-4000-8000-000000000003',
+      name: 'all_hands',
+    });
+    expect(requests()).toHaveLength(2);
+  });
+
+  it('answers null once the conferences end without the name', async () => {
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)]), { headers: JSON_HEADERS });
+    await expect(
+      provider().findCreatedRoom!({ name: 'all_hands', signalwire: { roomType: 'CONFERENCE' } }),
+    ).resolves.toBeNull();
+  });
+
+  it('leaves the outcome unknown after 10 pages without the name', async () => {
+    const next = 'page_number=1&page_size=1000&page_token=PAc1';
+    upstream()
+      .intercept({ path: '/api/video/conferences?page_size=1000', method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], next), { headers: JSON_HEADERS });
+    upstream()
+      .intercept({ path: `/api/video/conferences?${next}`, method: 'GET' })
+      .reply(200, page('conferences', [conf(1)], next), { headers: JSON_HEADERS })
+      .times(9);
+
+    const error = await rejection(() =>
+      provider().findCreatedRoom!({ name: 'all_hands', signalwire: { roomType: 'CONFERENCE' } }),
+    );
+
+    expect(error).toMatchObject({ outcomeUnknown: true, providerCode: 'LOOKUP_LIMIT' });
+    expect(requests()).toHaveLength(10);
+  });
+
+  it('walks the rooms for a name the shared URL would read as an id', async () => {
+    const uuidName = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    upstream()
+      .intercept({ path: '/api/video/rooms?page_size=1000', method: 'GET' })
+      .reply(200, page('rooms', [room({ name: uuidName })]), { headers: JSON_HEADERS });
+    const found = await provider().findCreatedRoom!({ name: uuidName });
+    expect(found?.name).toBe(uuidName);
+  });
+
+  it('answers null for a name createRoom would refuse, with no request', async () => {
+    await expect(provider().findCreatedRoom!({ name: '../rooms' })).resolves.toBeNull();
     expect(mock.calls()).toHaveLength(0);
   });
 });
@@ -587,12 +736,17 @@ describe('createSignalWireProvider: updateRoom', () => {
 describe('createSignalWireProvider: disableRoom and enableRoom', () => {
   it('disables a ROOM by setting join_until to now and reads it back as DISABLED', async () => {
     upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'GET' })
+      .reply(200, room({ join_from: '2026-02-01T00:00:00Z' }), { headers: JSON_HEADERS });
+    upstream()
       .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'PUT' })
       .reply(200, room({ join_until: NOW_TEXT }), { headers: JSON_HEADERS });
 
     const disabled = await provider().disableRoom(`room:${ROOM_ID}`);
 
-    expectJsonRequest(mock.calls()[0], { join_until: NOW_TEXT });
+    // Read for its join_from, which has passed, so only join_until is sent.
+    expectBareGet(mock.calls()[0]);
+    expectJsonRequest(mock.calls()[1], { join_until: NOW_TEXT });
     expect(disabled.status).toBe('DISABLED');
     expect(disabled.expiresAt).toEqual(new Date(NOW_TEXT));
   });
@@ -612,6 +766,38 @@ describe('createSignalWireProvider: disableRoom and enableRoom', () => {
       display_name: "My Conference's Name",
     });
     expect(disabled.status).toBe('DISABLED');
+  });
+
+  it('closes a window that has not opened yet from now, so it does not end before it starts', async () => {
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'GET' })
+      .reply(200, room({ join_from: '2031-01-01T00:00:00Z' }), { headers: JSON_HEADERS });
+    upstream()
+      .intercept({ path: `/api/video/rooms/${ROOM_ID}`, method: 'PUT' })
+      .reply(200, room({ join_from: NOW_TEXT, join_until: NOW_TEXT }), { headers: JSON_HEADERS });
+
+    const disabled = await provider().disableRoom(`room:${ROOM_ID}`);
+
+    expectJsonRequest(mock.calls()[1], { join_from: NOW_TEXT, join_until: NOW_TEXT });
+    expect(disabled.status).toBe('DISABLED');
+  });
+
+  it('sends the name of a conference that has no display name, which every PUT needs', async () => {
+    upstream()
+      .intercept({ path: `/api/video/conferences/${CONFERENCE_ID}`, method: 'GET' })
+      .reply(200, conference({ display_name: null, name: 'unnamed_conf' }), {
+        headers: JSON_HEADERS,
+      });
+    upstream()
+      .intercept({ path: `/api/video/conferences/${CONFERENCE_ID}`, method: 'PUT' })
+      .reply(200, conference({ join_until: '9999-12-31T23:59:59Z' }), { headers: JSON_HEADERS });
+
+    await provider().enableRoom(`conference:${CONFERENCE_ID}`);
+
+    expectJsonRequest(mock.calls()[1], {
+      join_until: '9999-12-31T23:59:59Z',
+      display_name: 'unnamed_conf',
+    });
   });
 
   it('enables a ROOM with the open-ended join_until and reads it back as no expiry', async () => {
@@ -815,6 +1001,37 @@ describe('createSignalWireProvider: listRoomTokens', () => {
       providerTokenId: '5a0e1f6e-9b3c-4d7a-8f2e-1c2d3e4f5a6b',
     });
     expectBareGet(mock.calls()[0]);
+  });
+
+  it('pages conference tokens by page_token, on its own path whatever links.next names', async () => {
+    upstream()
+      .intercept({
+        path: `/api/video/conferences/${CONFERENCE_ID}/conference_tokens`,
+        method: 'GET',
+      })
+      .reply(
+        200,
+        {
+          ...fixture('list-conference-tokens.200.json'),
+          links: {
+            self: 'https://example.signalwire.com/api/video/x',
+            first: 'https://example.signalwire.com/api/video/x',
+            next: 'https://attacker.example/api/video/rooms?page_number=1&page_token=PAt2',
+          },
+        },
+        { headers: JSON_HEADERS },
+      );
+    upstream()
+      .intercept({
+        path: `/api/video/conferences/${CONFERENCE_ID}/conference_tokens?page_number=1&page_token=PAt2`,
+        method: 'GET',
+      })
+      .reply(200, page('conference_tokens', []), { headers: JSON_HEADERS });
+
+    const tokens = await provider().listRoomTokens(`conference:${CONFERENCE_ID}`);
+
+    expect(tokens).toHaveLength(2);
+    expect(mock.calls().map((call) => call.origin)).toEqual([ORIGIN, ORIGIN]);
   });
 
   it('returns no tokens for a ROOM, with no request', async () => {
