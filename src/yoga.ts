@@ -22,7 +22,7 @@ import { graphiqlPage } from './server/graphiql.js';
 import { useJitExecution } from './server/jit-execution.js';
 import { type LeasedContext, LiveRegistry } from './server/live-registry.js';
 import { queryLimitPlugins } from './server/query-limits.js';
-import { useRateLimit } from './server/rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './server/rate-limit.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './server/rate-limit-store.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempotency-store.js';
 
@@ -90,10 +90,23 @@ query Overview {
 }
 `;
 
+export type App = YogaServerInstance<Partial<LeasedContext>, Context>;
+
+/** The app and what serving it other ways than HTTP needs: its authenticator and rate limit. */
+export interface AppParts {
+  readonly yoga: App;
+  readonly authenticator: ClientAuthenticator;
+  readonly rateLimiter: RateLimiter;
+  readonly events: EventPublisher;
+}
+
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
-export function createApp(
-  options: AppOptions,
-): YogaServerInstance<Partial<LeasedContext>, Context> {
+export function createApp(options: AppOptions): App {
+  return createAppParts(options).yoga;
+}
+
+/** `createApp`, with the parts a WebSocket transport shares with it. */
+export function createAppParts(options: AppOptions): AppParts {
   const { config } = options;
   const source = options.registry;
   const idempotency = {
@@ -142,7 +155,19 @@ export function createApp(
   if (source instanceof LiveRegistry) {
     source.onReplace((next) => authenticator.reconfigure(clientAuthSettings(next, open)));
   }
-  return createYoga<Partial<LeasedContext>, Context>({
+  const rateLimiter = createRateLimiter({
+    limit: config.rateLimitRequests,
+    windowMs: config.rateLimitWindowSeconds * 1000,
+    store: options.rateLimitStore ?? new MemoryRateLimitStore(),
+    identify: async (request) => {
+      const outcome = await authenticator.authenticate(request);
+      return outcome.ok ? outcome.client : null;
+    },
+    logError,
+    trustedProxyHops: config.trustProxyHops,
+    alsoCounts: graphiql?.serves,
+  });
+  const yoga = createYoga<Partial<LeasedContext>, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
@@ -150,18 +175,7 @@ export function createApp(
       ...queryLimitPlugins(config),
       // Cheapest refusal first: CSRF needs no identity; the rate limit counts failed logins too.
       useCsrfPrevention(),
-      useRateLimit({
-        limit: config.rateLimitRequests,
-        windowMs: config.rateLimitWindowSeconds * 1000,
-        store: options.rateLimitStore ?? new MemoryRateLimitStore(),
-        identify: async (request) => {
-          const outcome = await authenticator.authenticate(request);
-          return outcome.ok ? outcome.client : null;
-        },
-        logError,
-        trustedProxyHops: config.trustProxyHops,
-        alsoCounts: graphiql?.serves,
-      }),
+      rateLimiter.plugin,
       // GraphiQL's page and assets, after the rate limit that counts them; open to anyone
       // who can reach it, as a page a browser loads cannot carry an API key.
       ...(graphiql ? [graphiql.plugin] : []),
@@ -236,6 +250,7 @@ export function createApp(
       },
     },
   });
+  return { yoga, authenticator, rateLimiter, events };
 }
 
 /**

@@ -1,17 +1,19 @@
 import { type Config, ConfigError, configFilePath, configSecrets, loadConfig } from '../config.js';
+import { RedisEventLog } from '../events/redis-event-log.js';
 import { SecretRedactor } from '../http/secret-redactor.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { createRegistry } from '../providers/create-registry.js';
 import { startupRefusal } from '../server/client-auth.js';
 import { createConfigReloader } from '../server/config-reload.js';
+import { serveGraphqlOverWebSocket } from '../server/graphql-ws.js';
 import { createHttpServer } from '../server/http-server.js';
 import { LiveRegistry } from '../server/live-registry.js';
 import { probeListener } from '../server/probes.js';
 import { createShutdown } from '../server/shutdown.js';
 import { logBanner } from '../server/startup-banner.js';
 import { createStores } from '../store/create-stores.js';
-import { createApp } from '../yoga.js';
+import { createAppParts } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
 
 async function main(): Promise<void> {
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   });
   await stores.ready();
   // The sandbox talks only to emulators on loopback, so it runs open; real accounts never do.
-  const app = createApp({
+  const parts = createAppParts({
     config: effective,
     registry: live,
     logger,
@@ -51,7 +53,13 @@ async function main(): Promise<void> {
     open: sandbox !== null,
     idempotencyStore: stores.idempotency,
     rateLimitStore: stores.rateLimit,
+    // With REDIS_URL, every instance writes to and tails one stream: any instance can serve any
+    // subscriber and resume any cursor.
+    eventLog: stores.redis
+      ? new RedisEventLog(stores.redis, effective.eventRetentionSeconds * 1000)
+      : undefined,
   });
+  const app = parts.yoga;
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
   const http = createHttpServer({
     handler: live.serve(app),
@@ -62,6 +70,8 @@ async function main(): Promise<void> {
     limits: config,
     logger,
   });
+  // Subscriptions over WebSocket share the endpoint; over SSE they need nothing more.
+  const webSocket = serveGraphqlOverWebSocket(http.server, parts);
   const { port } = await http.listen(config.port, config.host);
 
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';
@@ -104,6 +114,9 @@ async function main(): Promise<void> {
     ],
     exit: (code) => process.exit(code),
   });
+  // Open subscriptions end with "service restart", so their clients resume elsewhere.
+  shutdown.onDrain(() => webSocket.close());
+  shutdown.onDrain(() => parts.events.log.close());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       stopWatching();

@@ -3,14 +3,16 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, configSecrets, type ProviderConfig } from '../../src/config.js';
+import type { EventLog } from '../../src/events/event-log.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
+import { serveGraphqlOverWebSocket } from '../../src/server/graphql-ws.js';
 import { createHttpServer } from '../../src/server/http-server.js';
 import { LiveRegistry } from '../../src/server/live-registry.js';
 import { probeListener } from '../../src/server/probes.js';
-import { createApp } from '../../src/yoga.js';
+import { createAppParts } from '../../src/yoga.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>/graphql` */
@@ -54,6 +56,8 @@ export interface StartOptions {
   readonly open?: boolean;
   /** Where the app logs; nothing is written anywhere when absent. */
   readonly logger?: Logger;
+  /** The room event log; in memory when absent. */
+  readonly eventLog?: EventLog;
   /**
    * Where spans go (with `tracing` set in `config`); tests pass an in-memory exporter and read
    * it before `close()`, which shuts it down and so empties it.
@@ -96,19 +100,22 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     config,
     createRegistry(config, { observer: telemetry.upstream, redactor }),
   );
-  const app = createApp({
+  const parts = createAppParts({
     config,
     registry: live,
     logger,
     telemetry,
     open: options.open ?? true,
+    eventLog: options.eventLog,
   });
+  const app = parts.yoga;
   const http = createHttpServer({
     handler: live.serve(app),
     probes: probeListener({ draining: () => http.draining }),
     limits: config,
     logger,
   });
+  const webSocket = serveGraphqlOverWebSocket(http.server, parts);
   const { port } = await http.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/graphql`;
@@ -139,6 +146,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
+      await webSocket.close();
       await http.close();
       await live.close();
       await fleet.close();

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       upstreamTimeoutMs: 10_000,
       operationTimeoutMs: 15_000,
+      eventRetentionSeconds: 86_400,
       defaultTokenTtlSeconds: 3_600,
       maxPageSize: 100,
       upstreamRetries: 2,
