@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ROOM_EVENT_TYPES } from './domain/room-event.js';
 
 // The only module that reads the environment. Everything else receives a validated Config.
 
@@ -138,6 +139,7 @@ export function configSecrets(config: Config): string[] {
     config.clientJwtSecret,
     config.metricsToken,
     config.cursorSecret,
+    ...config.webhookTargets.map((target) => target.secret),
     redisPassword === '' ? undefined : decodeURIComponent(redisPassword),
   ].filter((value): value is string => value !== undefined);
 }
@@ -154,6 +156,26 @@ const boolSetting = () =>
   z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
     error: 'must be true or false',
   });
+
+/**
+ * One receiver of outbound webhooks: each room event matching its filters is POSTed to it,
+ * signed per the Standard Webhooks specification with its secret (`whsec_` and base64, as that
+ * specification writes them).
+ */
+const webhookTargetSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or "-"'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by 24+ bytes in base64'),
+  /** Only these event types; every type when absent. */
+  types: z.array(z.enum(ROOM_EVENT_TYPES)).min(1).optional(),
+  /** Only events of these accounts; every account when absent. */
+  providerKeys: z.array(z.string().min(1)).min(1).optional(),
+});
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
 
 /** What a client may do; checked on fields and mutations. */
 export const CLIENT_SCOPES = [
@@ -276,6 +298,8 @@ export const configSchema = z
       .default('off'),
     /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces (tracing=otlp). */
     otlpEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** Where room events are POSTed, signed (Standard Webhooks); none by default. */
+    webhookTargets: z.array(webhookTargetSchema).default([]),
     /** How long room events are kept for subscribers to resume from, in seconds. */
     eventRetentionSeconds: positiveInt(604_800).default(86_400),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
@@ -346,6 +370,7 @@ export const ENV_NAMES = {
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
   operationTimeoutMs: 'OPERATION_TIMEOUT_MS',
   eventRetentionSeconds: 'EVENT_RETENTION_SECONDS',
+  webhookTargets: 'WEBHOOK_TARGETS',
   defaultTokenTtlSeconds: 'DEFAULT_TOKEN_TTL_SECONDS',
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',
@@ -393,14 +418,17 @@ export const ENV_NAMES = {
  * Settings whose environment form is not a plain string: a JSON list of keys, a comma list of
  * origins. An unreadable value is passed on as is, so validation names the variable.
  */
+const jsonOrAsIs = (value: string): unknown => {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
 const ENV_PARSERS: Partial<Record<keyof typeof ENV_NAMES, (value: string) => unknown>> = {
-  clientApiKeys: (value) => {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  },
+  clientApiKeys: jsonOrAsIs,
+  webhookTargets: jsonOrAsIs,
   corsOrigins: (value) =>
     value
       .split(',')

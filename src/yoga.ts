@@ -7,6 +7,7 @@ import { AppError, ProviderError } from './domain/errors.js';
 import type { EventLog } from './events/event-log.js';
 import { EventPublisher } from './events/event-publisher.js';
 import { MemoryEventLog } from './events/memory-event-log.js';
+import { type DeliveryStore, MemoryDeliveryStore } from './events/webhook-deliveries.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
 import { SecretRedactor } from './http/secret-redactor.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
    * `eventRetentionSeconds`, when not given (one instance only).
    */
   readonly eventLog?: EventLog;
+  /** Where outbound webhook deliveries are recorded; in memory when not given. */
+  readonly deliveryStore?: DeliveryStore;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -98,6 +101,7 @@ export interface AppParts {
   readonly authenticator: ClientAuthenticator;
   readonly rateLimiter: RateLimiter;
   readonly events: EventPublisher;
+  readonly deliveries: DeliveryStore;
 }
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
@@ -144,6 +148,15 @@ export function createAppParts(options: AppOptions): AppParts {
     options.eventLog ?? new MemoryEventLog(config.eventRetentionSeconds * 1000),
     (message, error) => report(message, error, undefined),
   );
+  const webhooks = {
+    // What a client may see of a target: never its secret.
+    targets: config.webhookTargets.map((target) => ({
+      id: target.id,
+      url: target.url,
+      types: target.types ?? null,
+    })),
+    deliveries: options.deliveryStore ?? new MemoryDeliveryStore(),
+  };
   const graphiql =
     (config.graphiql ?? open)
       ? graphiqlPage({
@@ -211,6 +224,7 @@ export function createAppParts(options: AppOptions): AppParts {
         loaders: createLoaders(registry, call),
         call,
         events,
+        webhooks,
         fresh: () => {
           const next = callContext();
           return { call: next, loaders: createLoaders(registry, next) };
@@ -250,7 +264,7 @@ export function createAppParts(options: AppOptions): AppParts {
       },
     },
   });
-  return { yoga, authenticator, rateLimiter, events };
+  return { yoga, authenticator, rateLimiter, events, deliveries: webhooks.deliveries };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { type Config, ConfigError, configFilePath, configSecrets, loadConfig } from '../config.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
+import { RedisDeliveryStore } from '../events/webhook-deliveries.js';
+import { WebhookSender } from '../events/webhook-sender.js';
 import { SecretRedactor } from '../http/secret-redactor.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
@@ -58,6 +60,9 @@ async function main(): Promise<void> {
     eventLog: stores.redis
       ? new RedisEventLog(stores.redis, effective.eventRetentionSeconds * 1000)
       : undefined,
+    deliveryStore: stores.redis
+      ? new RedisDeliveryStore(stores.redis, effective.eventRetentionSeconds * 1000)
+      : undefined,
   });
   const app = parts.yoga;
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
@@ -114,6 +119,15 @@ async function main(): Promise<void> {
     ],
     exit: (code) => process.exit(code),
   });
+  // Signed room events to the configured webhook targets (WEBHOOK_TARGETS), from the shared log.
+  const sender = new WebhookSender({
+    targets: effective.webhookTargets,
+    log: parts.events.log,
+    store: parts.deliveries,
+    logError: (message, error) => logger.error({ error: errorDetail(error) }, message),
+  });
+  sender.start();
+  shutdown.onDrain(() => sender.stop());
   // Open subscriptions end with "service restart", so their clients resume elsewhere.
   shutdown.onDrain(() => webSocket.close());
   shutdown.onDrain(() => parts.events.log.close());

@@ -4,6 +4,7 @@ import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, configSecrets, type ProviderConfig } from '../../src/config.js';
 import type { EventLog } from '../../src/events/event-log.js';
+import { WebhookSender } from '../../src/events/webhook-sender.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
@@ -58,6 +59,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** The room event log; in memory when absent. */
   readonly eventLog?: EventLog;
+  /** Waits between webhook attempts; short in tests. */
+  readonly webhookRetryScheduleMs?: readonly number[];
   /**
    * Where spans go (with `tracing` set in `config`); tests pass an in-memory exporter and read
    * it before `close()`, which shuts it down and so empties it.
@@ -116,6 +119,14 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     logger,
   });
   const webSocket = serveGraphqlOverWebSocket(http.server, parts);
+  const sender = new WebhookSender({
+    targets: config.webhookTargets,
+    log: parts.events.log,
+    store: parts.deliveries,
+    logError: () => {},
+    retryScheduleMs: options.webhookRetryScheduleMs,
+  });
+  sender.start();
   const { port } = await http.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/graphql`;
@@ -146,6 +157,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
+      await sender.stop();
       await webSocket.close();
       await http.close();
       await live.close();
