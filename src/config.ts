@@ -298,6 +298,11 @@ export const configSchema = z
       .default('off'),
     /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces (tracing=otlp). */
     otlpEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /**
+     * How often accounts with subscribers (every account, with webhook targets) are read for
+     * changes the provider sends no webhook about (ms).
+     */
+    pollIntervalMs: intSetting(100, 3_600_000).default(10_000),
     /** Where room events are POSTed, signed (Standard Webhooks); none by default. */
     webhookTargets: z.array(webhookTargetSchema).default([]),
     /** How long room events are kept for subscribers to resume from, in seconds. */
@@ -371,6 +376,7 @@ export const ENV_NAMES = {
   operationTimeoutMs: 'OPERATION_TIMEOUT_MS',
   eventRetentionSeconds: 'EVENT_RETENTION_SECONDS',
   webhookTargets: 'WEBHOOK_TARGETS',
+  pollIntervalMs: 'POLL_INTERVAL_MS',
   defaultTokenTtlSeconds: 'DEFAULT_TOKEN_TTL_SECONDS',
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',

@@ -35,6 +35,11 @@ export interface Context {
   };
   /** Where writes publish their room events, and what subscriptions read. */
   readonly events: EventPublisher;
+  /**
+   * Says a subscriber watches these accounts (all when null), so they are polled for changes;
+   * the returned function says it left.
+   */
+  readonly watch: (accounts: readonly string[] | null) => () => void;
   /** The outbound webhook targets (their secrets stay out of reach) and their deliveries. */
   readonly webhooks: {
     readonly targets: readonly {

@@ -7,6 +7,7 @@ import { AppError, ProviderError } from './domain/errors.js';
 import type { EventLog } from './events/event-log.js';
 import { EventPublisher } from './events/event-publisher.js';
 import { MemoryEventLog } from './events/memory-event-log.js';
+import { MemoryPollCoordination, type PollCoordination, Poller } from './events/poller.js';
 import { type DeliveryStore, MemoryDeliveryStore } from './events/webhook-deliveries.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
@@ -70,6 +71,8 @@ export interface AppOptions {
   readonly eventLog?: EventLog;
   /** Where outbound webhook deliveries are recorded; in memory when not given. */
   readonly deliveryStore?: DeliveryStore;
+  /** Who polls which account, and the accounts' last snapshots; in memory when not given. */
+  readonly pollCoordination?: PollCoordination;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -102,6 +105,8 @@ export interface AppParts {
   readonly rateLimiter: RateLimiter;
   readonly events: EventPublisher;
   readonly deliveries: DeliveryStore;
+  /** Reads accounts with subscribers for changes; the caller starts and stops it. */
+  readonly poller: Poller;
 }
 
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
@@ -148,6 +153,15 @@ export function createAppParts(options: AppOptions): AppParts {
     options.eventLog ?? new MemoryEventLog(config.eventRetentionSeconds * 1000),
     (message, error) => report(message, error, undefined),
   );
+  const registryNow = () => (source instanceof LiveRegistry ? source.registry : source);
+  const poller = new Poller({
+    registry: registryNow,
+    events,
+    coordination: options.pollCoordination ?? new MemoryPollCoordination(),
+    intervalMs: config.pollIntervalMs,
+    always: () => config.webhookTargets.length > 0,
+    logError: (message, error) => report(message, error, undefined),
+  });
   const webhooks = {
     // What a client may see of a target: never its secret.
     targets: config.webhookTargets.map((target) => ({
@@ -224,6 +238,7 @@ export function createAppParts(options: AppOptions): AppParts {
         loaders: createLoaders(registry, call),
         call,
         events,
+        watch: (accounts) => poller.subscribe(accounts),
         webhooks,
         fresh: () => {
           const next = callContext();
@@ -264,7 +279,7 @@ export function createAppParts(options: AppOptions): AppParts {
       },
     },
   });
-  return { yoga, authenticator, rateLimiter, events, deliveries: webhooks.deliveries };
+  return { yoga, authenticator, rateLimiter, events, deliveries: webhooks.deliveries, poller };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Config, ConfigError, configFilePath, configSecrets, loadConfig } from '../config.js';
+import { RedisPollCoordination } from '../events/poller.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
 import { RedisDeliveryStore } from '../events/webhook-deliveries.js';
 import { WebhookSender } from '../events/webhook-sender.js';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     deliveryStore: stores.redis
       ? new RedisDeliveryStore(stores.redis, effective.eventRetentionSeconds * 1000)
       : undefined,
+    pollCoordination: stores.redis ? new RedisPollCoordination(stores.redis) : undefined,
   });
   const app = parts.yoga;
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).
@@ -128,6 +130,9 @@ async function main(): Promise<void> {
   });
   sender.start();
   shutdown.onDrain(() => sender.stop());
+  // Accounts with subscribers are read for changes no webhook reports (POLL_INTERVAL_MS).
+  parts.poller.start();
+  shutdown.onDrain(() => parts.poller.stop());
   // Open subscriptions end with "service restart", so their clients resume elsewhere.
   shutdown.onDrain(() => webSocket.close());
   shutdown.onDrain(() => parts.events.log.close());

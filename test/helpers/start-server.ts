@@ -4,6 +4,7 @@ import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, configSecrets, type ProviderConfig } from '../../src/config.js';
 import type { EventLog } from '../../src/events/event-log.js';
+import type { Poller } from '../../src/events/poller.js';
 import { WebhookSender } from '../../src/events/webhook-sender.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
@@ -24,6 +25,8 @@ export interface TestServer {
   readonly fleet: EmulatorFleet;
   /** The registry requests use, replaceable as a configuration reload does. */
   readonly live: LiveRegistry;
+  /** Reads watched accounts for changes; `pollOnce` runs a round now. */
+  readonly poller: Poller;
   /** Sends a typed operation as HTTP POST and returns the whole response body. */
   execute<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
@@ -127,6 +130,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     retryScheduleMs: options.webhookRetryScheduleMs,
   });
   sender.start();
+  parts.poller.start();
   const { port } = await http.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/graphql`;
@@ -145,6 +149,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     fleet,
     live,
     post,
+    poller: parts.poller,
     async execute(document, variables, headers) {
       const response = await post(JSON.stringify({ query: print(document), variables }), headers);
       return response.json();
@@ -157,6 +162,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
+      parts.poller.stop();
       await sender.stop();
       await webSocket.close();
       await http.close();

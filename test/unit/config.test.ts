@@ -52,6 +52,8 @@ describe('loadConfig', () => {
       upstreamTimeoutMs: 10_000,
       operationTimeoutMs: 15_000,
       eventRetentionSeconds: 86_400,
+      pollIntervalMs: 10_000,
+      webhookTargets: [],
       defaultTokenTtlSeconds: 3_600,
       maxPageSize: 100,
       upstreamRetries: 2,

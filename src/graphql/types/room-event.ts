@@ -163,6 +163,7 @@ async function* deliveries(
   filter: EventFilter,
 ): AsyncGenerator<DeliveredEvent> {
   const signal = context.call.signal ?? new AbortController().signal;
+  const unwatch = context.watch(filter.providerKeys ? [...filter.providerKeys] : null);
   try {
     for await (const event of eventsAfter(context.events.log, after, signal)) {
       if (matches(filter, event)) {
@@ -174,6 +175,8 @@ async function* deliveries(
       throw badInput('after', error.message);
     }
     throw error;
+  } finally {
+    unwatch();
   }
 }
 
