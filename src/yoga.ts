@@ -9,6 +9,7 @@ import { EventPublisher } from './events/event-publisher.js';
 import { MemoryEventLog } from './events/memory-event-log.js';
 import { MemoryPollCoordination, type PollCoordination, Poller } from './events/poller.js';
 import { type DeliveryStore, MemoryDeliveryStore } from './events/webhook-deliveries.js';
+import { useWebhookReceiver } from './events/webhook-receiver.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
 import { SecretRedactor } from './http/secret-redactor.js';
@@ -199,6 +200,9 @@ export function createAppParts(options: AppOptions): AppParts {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
     plugins: [
+      // Providers' webhooks in: authenticated by the adapter as its provider allows, not by
+      // client credentials, and answered before anything GraphQL runs.
+      useWebhookReceiver({ registry: registryNow, events }),
       ...queryLimitPlugins(config),
       // Cheapest refusal first: CSRF needs no identity; the rate limit counts failed logins too.
       useCsrfPrevention(),
