@@ -272,8 +272,12 @@ async function readAccount(
         ...page.edges.map((edge) => edge.node).filter((person) => person.leftAt === null),
       );
     }
-    if (provider.listRecordings && level.listRecordings !== 'UNSUPPORTED') {
-      const page = await provider.listRecordings(session.roomNativeId, {
+  }
+  if (provider.listRecordings && level.listRecordings !== 'UNSUPPORTED') {
+    // A recording becomes ready after its session ends: rooms lately in use are read too.
+    const watched = new Set([...recentRooms, ...sessions.map((session) => session.roomNativeId)]);
+    for (const roomNativeId of watched) {
+      const page = await provider.listRecordings(roomNativeId, {
         cursor: null,
         limit: 10,
         context,
