@@ -213,11 +213,20 @@ export const configSchema = z
     /** Retries of safe upstream calls after the first attempt: at most 3 tries in all. */
     upstreamRetries: intSetting(0, 2).default(2),
     /** Sockets per upstream origin. */
-    upstreamConnections: positiveInt(256).default(16),
-    /** Most upstream calls in flight per provider account; the rest queue. */
-    upstreamConcurrency: positiveInt(1_024).default(8),
+    upstreamConnections: positiveInt(256).default(64),
+    /**
+     * Most upstream calls in flight per provider account; the rest queue. When absent, as many
+     * as the account's pool has sockets: the provider's request rate (its documented budget)
+     * is what paces calls, so a fan-out that fits it goes out at once.
+     */
+    upstreamConcurrency: positiveInt(1_024).optional(),
     /** Most upstream calls one GraphQL operation may make; fields past it get a typed error. */
     maxUpstreamCallsPerOperation: positiveInt(10_000).default(50),
+    /**
+     * How long room reads are kept and served again without an upstream call (ms), per account;
+     * 0 (the default) keeps nothing. Writes through the service and room events forget them.
+     */
+    cacheTtlMs: intSetting(0, 3_600_000).default(0),
     /** Identical GETs in flight at once share one upstream call, per account. */
     shareInflightGets: boolSetting().default(true),
     /** Deepest selection a query may have; Relay connections need about eight levels. */
@@ -384,6 +393,7 @@ export const ENV_NAMES = {
   upstreamConcurrency: 'UPSTREAM_CONCURRENCY',
   maxUpstreamCallsPerOperation: 'MAX_UPSTREAM_CALLS_PER_OPERATION',
   shareInflightGets: 'SHARE_INFLIGHT_GETS',
+  cacheTtlMs: 'CACHE_TTL_MS',
   maxDepth: 'MAX_DEPTH',
   maxAliases: 'MAX_ALIASES',
   maxTokens: 'MAX_TOKENS',

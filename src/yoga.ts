@@ -12,6 +12,7 @@ import { type DeliveryStore, MemoryDeliveryStore } from './events/webhook-delive
 import { useWebhookReceiver } from './events/webhook-receiver.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
+import type { ReadCache } from './http/read-cache.js';
 import { SecretRedactor } from './http/secret-redactor.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
@@ -74,6 +75,11 @@ export interface AppOptions {
   readonly deliveryStore?: DeliveryStore;
   /** Who polls which account, and the accounts' last snapshots; in memory when not given. */
   readonly pollCoordination?: PollCoordination;
+  /**
+   * The read cache the registry's clients keep room reads in (`CACHE_TTL_MS`): every room event,
+   * from any source and any instance, forgets what it kept of the event's account.
+   */
+  readonly readCache?: ReadCache;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -154,6 +160,12 @@ export function createAppParts(options: AppOptions): AppParts {
     options.eventLog ?? new MemoryEventLog(config.eventRetentionSeconds * 1000),
     (message, error) => report(message, error, undefined),
   );
+  const readCache = options.readCache;
+  if (readCache && config.cacheTtlMs > 0) {
+    events.log.listen((event) => {
+      readCache.invalidate(event.providerKey).catch(() => {});
+    });
+  }
   const registryNow = () => (source instanceof LiveRegistry ? source.registry : source);
   const poller = new Poller({
     registry: registryNow,

@@ -3,6 +3,7 @@ import { RedisPollCoordination } from '../events/poller.js';
 import { RedisEventLog } from '../events/redis-event-log.js';
 import { RedisDeliveryStore } from '../events/webhook-deliveries.js';
 import { WebhookSender } from '../events/webhook-sender.js';
+import { MemoryReadCache } from '../http/read-cache.js';
 import { SecretRedactor } from '../http/secret-redactor.js';
 import { createLogger, errorDetail } from '../observability/logger.js';
 import { createTelemetry } from '../observability/telemetry.js';
@@ -16,6 +17,7 @@ import { probeListener } from '../server/probes.js';
 import { createShutdown } from '../server/shutdown.js';
 import { logBanner } from '../server/startup-banner.js';
 import { createStores } from '../store/create-stores.js';
+import { RedisReadCache } from '../store/redis-read-cache.js';
 import { createAppParts } from '../yoga.js';
 import { startEmulatorFleet } from './sandbox.js';
 
@@ -35,18 +37,21 @@ async function main(): Promise<void> {
   const forPeople = process.stdout.isTTY === true;
   const logger = createLogger({ level: config.logLevel, pretty: forPeople, redactor });
   const telemetry = createTelemetry({ config: effective, logger, redactor });
-  const registryFor = (settings: Config) => {
-    // A reloaded configuration's secrets (a rotated credential) are scrubbed from then on too.
-    redactor.keep(...configSecrets(settings));
-    return createRegistry(settings, { observer: telemetry.upstream, redactor });
-  };
-  const live = new LiveRegistry(effective, registryFor(effective));
-  // Idempotency keys and rate-limit counts: in Redis with REDIS_URL (refuses to start without it).
+  // Idempotency keys, rate-limit counts, events and the read cache: in Redis with REDIS_URL
+  // (which must answer before the service starts).
   const stores = createStores(effective, {
     logError: (message, error) => logger.error({ error: errorDetail(error) }, message),
     logInfo: (message) => logger.info(message),
   });
   await stores.ready();
+  // Room reads kept for CACHE_TTL_MS: in Redis with REDIS_URL, so instances share them.
+  const readCache = stores.redis ? new RedisReadCache(stores.redis) : new MemoryReadCache();
+  const registryFor = (settings: Config) => {
+    // A reloaded configuration's secrets (a rotated credential) are scrubbed from then on too.
+    redactor.keep(...configSecrets(settings));
+    return createRegistry(settings, { observer: telemetry.upstream, redactor, readCache });
+  };
+  const live = new LiveRegistry(effective, registryFor(effective));
   // The sandbox talks only to emulators on loopback, so it runs open; real accounts never do.
   const parts = createAppParts({
     config: effective,
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       ? new RedisDeliveryStore(stores.redis, effective.eventRetentionSeconds * 1000)
       : undefined,
     pollCoordination: stores.redis ? new RedisPollCoordination(stores.redis) : undefined,
+    readCache,
   });
   const app = parts.yoga;
   // Slow clients are cut off and connections capped (HEADERS_TIMEOUT_MS, MAX_CONNECTIONS, ...).

@@ -6,6 +6,7 @@ import { type Config, configSchema, configSecrets, type ProviderConfig } from '.
 import type { EventLog } from '../../src/events/event-log.js';
 import type { Poller } from '../../src/events/poller.js';
 import { WebhookSender } from '../../src/events/webhook-sender.js';
+import { MemoryReadCache } from '../../src/http/read-cache.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
@@ -102,9 +103,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     spanExporter: options.spanExporter,
     redactor,
   });
+  const readCache = new MemoryReadCache();
   const live = new LiveRegistry(
     config,
-    createRegistry(config, { observer: telemetry.upstream, redactor }),
+    createRegistry(config, { observer: telemetry.upstream, redactor, readCache }),
   );
   const parts = createAppParts({
     config,
@@ -113,6 +115,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     telemetry,
     open: options.open ?? true,
     eventLog: options.eventLog,
+    readCache,
   });
   const app = parts.yoga;
   const http = createHttpServer({
