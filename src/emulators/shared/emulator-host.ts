@@ -122,6 +122,10 @@ export function createEmulator(definition: EmulatorDefinition): Emulator {
     } else {
       result = await definition.handle(emulatorRequest);
     }
+    if (fault?.loseAnswer) {
+      request.socket.resetAndDestroy();
+      return;
+    }
     entry.response = { status: result.status, body: result.body, headers: result.headers ?? {} };
     sendJson(response, result.status, result.body, result.headers);
   }
