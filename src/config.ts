@@ -23,6 +23,32 @@ const accountFields = {
   key: providerKey,
   displayName: z.string().min(1).max(100).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /**
+   * The account's own request allowance over the provider's documented one (README), or null
+   * for no budget: for an account whose limit the provider raised, or an emulator with another.
+   */
+  rateLimit: z
+    .strictObject(
+      {
+        requestsPerSecond: z
+          .number({ error: 'must be a number' })
+          .positive('must be more than 0')
+          .max(1_000_000, 'must be at most 1000000'),
+        burst: z
+          .number({ error: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(1_000_000, 'must be at most 1000000')
+          .optional(),
+      },
+      { error: 'must be null or an object with requestsPerSecond and, optionally, burst' },
+    )
+    .refine((limit) => limit.burst === undefined || limit.burst <= limit.requestsPerSecond, {
+      path: ['burst'],
+      message: 'must be at most requestsPerSecond',
+    })
+    .nullable()
+    .optional(),
 };
 
 /** One kind's account schema: the shared fields, the module's own, and its rules across them. */

@@ -14,8 +14,8 @@ export interface FleetOptions {
   readonly fixedPorts: boolean;
   readonly host?: string;
   /**
-   * The rate emulators that enforce one allow instead of the documented one; raised by
-   * benchmarks, which measure us, not the limit.
+   * The rate emulators that enforce one allow instead of the documented one, which their accounts
+   * then pace themselves to; raised by benchmarks, which measure us, not the limit.
    */
   readonly rateLimitPerSecond?: number;
 }

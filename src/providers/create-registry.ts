@@ -8,6 +8,7 @@ import { CursorKey } from './cursor-key.js';
 import { providerModule } from './provider-modules.js';
 import type { BaseProviderOptions } from './provider-options.js';
 import { ProviderRegistry } from './registry.js';
+import { accountRateLimitPolicy, documentedRateLimitPolicy } from './request-rate.js';
 
 export interface RegistryHandle {
   readonly registry: ProviderRegistry;
@@ -47,6 +48,10 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       maxInFlight: config.upstreamConcurrency,
       circuitFailureThreshold: config.circuitFailureThreshold,
       circuitOpenMs: config.circuitOpenMs,
+      rateLimit: accountRateLimitPolicy(
+        documentedRateLimitPolicy(module.requestRate),
+        account.rateLimit,
+      ),
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
       observer: options.observer,

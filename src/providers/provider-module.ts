@@ -3,7 +3,7 @@ import type { ProviderCapabilities } from '../domain/capabilities.js';
 import type { ProviderKind } from '../domain/provider-kind.js';
 import type { ProviderGraphql } from '../graphql/provider-graphql.js';
 import type { BaseProviderOptions } from './provider-options.js';
-import type { DocumentedRequestRate } from './request-rate.js';
+import type { DocumentedRequestRate, RateLimitOverride } from './request-rate.js';
 import type { RoomProvider } from './room-provider.js';
 
 /**
@@ -35,7 +35,10 @@ export interface ProviderModule<
    * adapter reports. A function, since it may depend on the account's credentials.
    */
   capabilities(account: AccountConfig<Id, Fields>): ProviderCapabilities;
-  /** The request rate the provider publishes, or null where it publishes none. */
+  /**
+   * The request rate the provider publishes, or null where it publishes none: each account's
+   * upstream client paces itself to it unless the account's `rateLimit` says otherwise.
+   */
   readonly requestRate: DocumentedRequestRate | null;
   /**
    * Where role names of the provider's own come from, when its tokens may name one
@@ -68,6 +71,8 @@ export type AccountBase<Id extends string = string> = {
   key: string;
   displayName?: string | undefined;
   baseUrl: string;
+  /** The account's own request rate, or null for none; the provider's documented one when absent. */
+  rateLimit?: RateLimitOverride | null | undefined;
 };
 
 /** The fields a module adds to every account of its kind, as config validation outputs them. */
@@ -117,8 +122,8 @@ export interface SandboxOptions {
   readonly fixedPort: boolean;
   readonly host: string;
   /**
-   * Requests per second an emulator that enforces a rate allows instead of the documented one:
-   * benchmarks raise it, to measure the service.
+   * Requests per second an emulator that enforces a rate allows instead of the documented one,
+   * and the account then paces itself to: benchmarks raise it, to measure the service.
    */
   readonly rateLimitPerSecond?: number;
 }
