@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ROOM_EVENT_TYPES } from './domain/room-event.js';
 import type { ProviderModule } from './providers/provider-module.js';
 import {
   PROVIDER_MODULES,
@@ -100,6 +101,7 @@ export function configSecrets(config: Config): string[] {
     config.clientJwtSecret,
     config.metricsToken,
     config.cursorSecret,
+    ...config.webhookTargets.map((target) => target.secret),
     redisPassword === '' ? undefined : decodeURIComponent(redisPassword),
   ].filter((value): value is string => value !== undefined);
 }
@@ -116,6 +118,26 @@ const boolSetting = () =>
   z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')], {
     error: 'must be true or false',
   });
+
+/**
+ * One receiver of outbound webhooks: each room event matching its filters is POSTed to it,
+ * signed per the Standard Webhooks specification with its secret (`whsec_` and base64, as that
+ * specification writes them).
+ */
+const webhookTargetSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or "-"'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by 24+ bytes in base64'),
+  /** Only these event types; every type when absent. */
+  types: z.array(z.enum(ROOM_EVENT_TYPES)).min(1).optional(),
+  /** Only events of these accounts; every account when absent. */
+  providerKeys: z.array(z.string().min(1)).min(1).optional(),
+});
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
 
 /** What a client may do; checked on fields and mutations. */
 export const CLIENT_SCOPES = [
@@ -153,11 +175,20 @@ export const configSchema = z
     /** Retries of safe upstream calls after the first attempt: at most 3 tries in all. */
     upstreamRetries: intSetting(0, 2).default(2),
     /** Sockets per upstream origin. */
-    upstreamConnections: positiveInt(256).default(16),
-    /** Most upstream calls in flight per provider account; the rest queue. */
-    upstreamConcurrency: positiveInt(1_024).default(8),
+    upstreamConnections: positiveInt(256).default(64),
+    /**
+     * Most upstream calls in flight per provider account; the rest queue. When absent, as many
+     * as the account's pool has sockets: the provider's request rate (its documented budget)
+     * is what paces calls, so a fan-out that fits it goes out at once.
+     */
+    upstreamConcurrency: positiveInt(1_024).optional(),
     /** Most upstream calls one GraphQL operation may make; fields past it get a typed error. */
     maxUpstreamCallsPerOperation: positiveInt(10_000).default(50),
+    /**
+     * How long room reads are kept and served again without an upstream call (ms), per account;
+     * 0 (the default) keeps nothing. Writes through the service and room events forget them.
+     */
+    cacheTtlMs: intSetting(0, 3_600_000).default(0),
     /** Identical GETs in flight at once share one upstream call, per account. */
     shareInflightGets: boolSetting().default(true),
     /** Deepest selection a query may have; Relay connections need about eight levels. */
@@ -238,6 +269,13 @@ export const configSchema = z
       .default('off'),
     /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces (tracing=otlp). */
     otlpEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /**
+     * How often accounts with subscribers (every account, with webhook targets) are read for
+     * changes the provider sends no webhook about (ms).
+     */
+    pollIntervalMs: intSetting(100, 3_600_000).default(10_000),
+    /** Where room events are POSTed, signed (Standard Webhooks); none by default. */
+    webhookTargets: z.array(webhookTargetSchema).default([]),
     /** How long room events are kept for subscribers to resume from, in seconds. */
     eventRetentionSeconds: positiveInt(604_800).default(86_400),
     /** How long a createRoom idempotencyKey replays its first result, in seconds. */
@@ -308,6 +346,8 @@ export const ENV_NAMES = {
   upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
   operationTimeoutMs: 'OPERATION_TIMEOUT_MS',
   eventRetentionSeconds: 'EVENT_RETENTION_SECONDS',
+  webhookTargets: 'WEBHOOK_TARGETS',
+  pollIntervalMs: 'POLL_INTERVAL_MS',
   defaultTokenTtlSeconds: 'DEFAULT_TOKEN_TTL_SECONDS',
   maxPageSize: 'MAX_PAGE_SIZE',
   upstreamRetries: 'UPSTREAM_RETRIES',
@@ -315,6 +355,7 @@ export const ENV_NAMES = {
   upstreamConcurrency: 'UPSTREAM_CONCURRENCY',
   maxUpstreamCallsPerOperation: 'MAX_UPSTREAM_CALLS_PER_OPERATION',
   shareInflightGets: 'SHARE_INFLIGHT_GETS',
+  cacheTtlMs: 'CACHE_TTL_MS',
   maxDepth: 'MAX_DEPTH',
   maxAliases: 'MAX_ALIASES',
   maxTokens: 'MAX_TOKENS',
@@ -355,14 +396,17 @@ export const ENV_NAMES = {
  * Settings whose environment form is not a plain string: a JSON list of keys, a comma list of
  * origins. An unreadable value is passed on as is, so validation names the variable.
  */
+const jsonOrAsIs = (value: string): unknown => {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
 const ENV_PARSERS: Partial<Record<keyof typeof ENV_NAMES, (value: string) => unknown>> = {
-  clientApiKeys: (value) => {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  },
+  clientApiKeys: jsonOrAsIs,
+  webhookTargets: jsonOrAsIs,
   corsOrigins: (value) =>
     value
       .split(',')

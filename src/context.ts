@@ -1,5 +1,6 @@
 import type { ClientScope } from './config.js';
 import type { EventPublisher } from './events/event-publisher.js';
+import type { DeliveryStore } from './events/webhook-deliveries.js';
 import type { CallContext } from './http/call-context.js';
 import type { Loaders } from './loaders/create-loaders.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -34,6 +35,20 @@ export interface Context {
   };
   /** Where writes publish their room events, and what subscriptions read. */
   readonly events: EventPublisher;
+  /**
+   * Says a subscriber watches these accounts (all when null), so they are polled for changes;
+   * the returned function says it left.
+   */
+  readonly watch: (accounts: readonly string[] | null) => () => void;
+  /** The outbound webhook targets (their secrets stay out of reach) and their deliveries. */
+  readonly webhooks: {
+    readonly targets: readonly {
+      readonly id: string;
+      readonly url: string;
+      readonly types: readonly string[] | null;
+    }[];
+    readonly deliveries: DeliveryStore;
+  };
   /** New loaders and call context for work outside this operation's deadline (each event). */
   readonly fresh: () => { readonly call: CallContext; readonly loaders: Loaders };
   /** The authenticated (or anonymous) caller of this request. */

@@ -7,8 +7,12 @@ import { AppError, ProviderError } from './domain/errors.js';
 import type { EventLog } from './events/event-log.js';
 import { EventPublisher } from './events/event-publisher.js';
 import { MemoryEventLog } from './events/memory-event-log.js';
+import { MemoryPollCoordination, type PollCoordination, Poller } from './events/poller.js';
+import { type DeliveryStore, MemoryDeliveryStore } from './events/webhook-deliveries.js';
+import { useWebhookReceiver } from './events/webhook-receiver.js';
 import { schema } from './graphql/schema.js';
 import { createCallContext } from './http/call-context.js';
+import type { ReadCache } from './http/read-cache.js';
 import { SecretRedactor } from './http/secret-redactor.js';
 import { createLoaders } from './loaders/create-loaders.js';
 import { createLogger, errorDetail, type Logger, silentLogger } from './observability/logger.js';
@@ -22,7 +26,7 @@ import { graphiqlPage } from './server/graphiql.js';
 import { useJitExecution } from './server/jit-execution.js';
 import { type LeasedContext, LiveRegistry } from './server/live-registry.js';
 import { queryLimitPlugins } from './server/query-limits.js';
-import { useRateLimit } from './server/rate-limit.js';
+import { createRateLimiter, type RateLimiter } from './server/rate-limit.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './server/rate-limit-store.js';
 import { type IdempotencyStore, MemoryIdempotencyStore } from './store/idempotency-store.js';
 
@@ -67,6 +71,15 @@ export interface AppOptions {
    * `eventRetentionSeconds`, when not given (one instance only).
    */
   readonly eventLog?: EventLog;
+  /** Where outbound webhook deliveries are recorded; in memory when not given. */
+  readonly deliveryStore?: DeliveryStore;
+  /** Who polls which account, and the accounts' last snapshots; in memory when not given. */
+  readonly pollCoordination?: PollCoordination;
+  /**
+   * The read cache the registry's clients keep room reads in (`CACHE_TTL_MS`): every room event,
+   * from any source and any instance, forgets what it kept of the event's account.
+   */
+  readonly readCache?: ReadCache;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -90,10 +103,26 @@ query Overview {
 }
 `;
 
+export type App = YogaServerInstance<Partial<LeasedContext>, Context>;
+
+/** The app and what serving it other ways than HTTP needs: its authenticator and rate limit. */
+export interface AppParts {
+  readonly yoga: App;
+  readonly authenticator: ClientAuthenticator;
+  readonly rateLimiter: RateLimiter;
+  readonly events: EventPublisher;
+  readonly deliveries: DeliveryStore;
+  /** Reads accounts with subscribers for changes; the caller starts and stops it. */
+  readonly poller: Poller;
+}
+
 /** Builds the Yoga app; never listens. Tests call `app.fetch` directly or host it on port 0. */
-export function createApp(
-  options: AppOptions,
-): YogaServerInstance<Partial<LeasedContext>, Context> {
+export function createApp(options: AppOptions): App {
+  return createAppParts(options).yoga;
+}
+
+/** `createApp`, with the parts a WebSocket transport shares with it. */
+export function createAppParts(options: AppOptions): AppParts {
   const { config } = options;
   const source = options.registry;
   const idempotency = {
@@ -131,6 +160,30 @@ export function createApp(
     options.eventLog ?? new MemoryEventLog(config.eventRetentionSeconds * 1000),
     (message, error) => report(message, error, undefined),
   );
+  const readCache = options.readCache;
+  if (readCache && config.cacheTtlMs > 0) {
+    events.log.listen((event) => {
+      readCache.invalidate(event.providerKey).catch(() => {});
+    });
+  }
+  const registryNow = () => (source instanceof LiveRegistry ? source.registry : source);
+  const poller = new Poller({
+    registry: registryNow,
+    events,
+    coordination: options.pollCoordination ?? new MemoryPollCoordination(),
+    intervalMs: config.pollIntervalMs,
+    always: () => config.webhookTargets.length > 0,
+    logError: (message, error) => report(message, error, undefined),
+  });
+  const webhooks = {
+    // What a client may see of a target: never its secret.
+    targets: config.webhookTargets.map((target) => ({
+      id: target.id,
+      url: target.url,
+      types: target.types ?? null,
+    })),
+    deliveries: options.deliveryStore ?? new MemoryDeliveryStore(),
+  };
   const graphiql =
     (config.graphiql ?? open)
       ? graphiqlPage({
@@ -142,26 +195,30 @@ export function createApp(
   if (source instanceof LiveRegistry) {
     source.onReplace((next) => authenticator.reconfigure(clientAuthSettings(next, open)));
   }
-  return createYoga<Partial<LeasedContext>, Context>({
+  const rateLimiter = createRateLimiter({
+    limit: config.rateLimitRequests,
+    windowMs: config.rateLimitWindowSeconds * 1000,
+    store: options.rateLimitStore ?? new MemoryRateLimitStore(),
+    identify: async (request) => {
+      const outcome = await authenticator.authenticate(request);
+      return outcome.ok ? outcome.client : null;
+    },
+    logError,
+    trustedProxyHops: config.trustProxyHops,
+    alsoCounts: graphiql?.serves,
+  });
+  const yoga = createYoga<Partial<LeasedContext>, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     // Envelop plugins, in order: request limits first, then client auth, then the rest.
     plugins: [
+      // Providers' webhooks in: authenticated by the adapter as its provider allows, not by
+      // client credentials, and answered before anything GraphQL runs.
+      useWebhookReceiver({ registry: registryNow, events }),
       ...queryLimitPlugins(config),
       // Cheapest refusal first: CSRF needs no identity; the rate limit counts failed logins too.
       useCsrfPrevention(),
-      useRateLimit({
-        limit: config.rateLimitRequests,
-        windowMs: config.rateLimitWindowSeconds * 1000,
-        store: options.rateLimitStore ?? new MemoryRateLimitStore(),
-        identify: async (request) => {
-          const outcome = await authenticator.authenticate(request);
-          return outcome.ok ? outcome.client : null;
-        },
-        logError,
-        trustedProxyHops: config.trustProxyHops,
-        alsoCounts: graphiql?.serves,
-      }),
+      rateLimiter.plugin,
       // GraphiQL's page and assets, after the rate limit that counts them; open to anyone
       // who can reach it, as a page a browser loads cannot carry an API key.
       ...(graphiql ? [graphiql.plugin] : []),
@@ -197,6 +254,8 @@ export function createApp(
         loaders: createLoaders(registry, call),
         call,
         events,
+        watch: (accounts) => poller.subscribe(accounts),
+        webhooks,
         fresh: () => {
           const next = callContext();
           return { call: next, loaders: createLoaders(registry, next) };
@@ -236,6 +295,7 @@ export function createApp(
       },
     },
   });
+  return { yoga, authenticator, rateLimiter, events, deliveries: webhooks.deliveries, poller };
 }
 
 /**

@@ -15,6 +15,7 @@ import './types/room-settings.js';
 import './types/room-token.js';
 import './types/rooms.js';
 import './types/scalars.js';
+import './types/webhook-delivery.js';
 
 const publicSchema = lexicographicSortSchema(builder.toSchema());
 

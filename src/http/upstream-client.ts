@@ -2,8 +2,10 @@ import type { Dispatcher } from 'undici';
 import { AppError } from '../domain/errors.js';
 import { Admission } from './admission.js';
 import { HttpAttempt } from './attempt.js';
+import { CachedReads } from './cached-reads.js';
 import { CallDeadline, callDeadline } from './call-deadline.js';
 import type { RateLimitPolicy } from './rate-budget.js';
+import type { ReadCache } from './read-cache.js';
 import { InflightGets } from './share-inflight-gets.js';
 import type {
   ParsedErrorBody,
@@ -53,6 +55,15 @@ export interface UpstreamClientOptions {
    * and fail fast with UPSTREAM_RATE_LIMITED when it does not. No budget when absent.
    */
   readonly rateLimit?: RateLimitPolicy | null;
+  /**
+   * The shared read cache (`CACHE_TTL_MS`): room reads answered from it for `ttlMs`, keyed by
+   * `credentialDigest` too; any write through this client forgets the account's entries.
+   */
+  readonly cache?: {
+    readonly store: ReadCache;
+    readonly ttlMs: number;
+    readonly credentialDigest: string;
+  } | null;
   /** Lets identical GETs in flight at the same time share one upstream call. Default true. */
   readonly shareInflightGets?: boolean;
   /** Metrics, traces and logs of this account's calls; never given secrets. */
@@ -76,6 +87,7 @@ export { MAX_RESPONSE_BYTES } from './attempt.js';
  * One provider account's upstream client. A call goes through a short pipeline, one stage per
  * module, read top to bottom in `send`:
  *
+ * 0. cache     room reads kept for CACHE_TTL_MS (when on)     cached-reads.ts
  * 1. share     identical GETs in flight share one call        share-inflight-gets.ts
  * 2. allowance the operation's allowance of upstream calls    call-allowance.ts
  * 3. retry     safe reads and 429s, within the deadline       with-retry.ts
@@ -88,6 +100,7 @@ export { MAX_RESPONSE_BYTES } from './attempt.js';
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const sharing = options.shareInflightGets === false ? null : new InflightGets();
   const admission = new Admission(options);
+  const cache = options.cache ? new CachedReads(options.provider, options.cache) : null;
   const attempt = new HttpAttempt({
     ...options,
     onHeaders: options.rateLimit?.headers
@@ -100,26 +113,36 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     provider: options.provider,
     send<T>(call: UpstreamCall<T>): Promise<T> {
       if (call.method !== 'GET') {
-        // A write ends the sharing of reads that began before it (and during it).
+        // A write ends the sharing of reads that began before it (and during it), and makes
+        // what the cache kept of the account stale.
         sharing?.forgetAll();
-        return run(call, call.deadline ?? deadlineOf(call), !call.deadline).finally(() =>
-          sharing?.forgetAll(),
-        );
+        return run(call, call.deadline ?? deadlineOf(call), !call.deadline).finally(() => {
+          sharing?.forgetAll();
+          cache?.forget();
+        });
       }
-      if (!sharing) {
-        return run(call, call.deadline ?? deadlineOf(call), !call.deadline);
+      if (cache?.holds(call)) {
+        return cache.read(call, () => read(call));
       }
-      // The shared call answers to its own timeout alone; each caller waits under its own
-      // deadline, which the wait ends when it is the caller's own.
-      return sharing.join(
-        call,
-        call.deadline ?? deadlineOf(call),
-        !call.deadline,
-        () => run(call, new CallDeadline(options.timeoutMs, undefined, undefined, now), true),
-        (stopped) => stoppedError(call, stopped),
-      );
+      return read(call);
     },
   };
+
+  /** A GET: shared with identical ones in flight, or on its own. */
+  function read<T>(call: UpstreamCall<T>): Promise<T> {
+    if (!sharing) {
+      return run(call, call.deadline ?? deadlineOf(call), !call.deadline);
+    }
+    // The shared call answers to its own timeout alone; each caller waits under its own
+    // deadline, which the wait ends when it is the caller's own.
+    return sharing.join(
+      call,
+      call.deadline ?? deadlineOf(call),
+      !call.deadline,
+      () => run(call, new CallDeadline(options.timeoutMs, undefined, undefined, now), true),
+      (stopped) => stoppedError(call, stopped),
+    );
+  }
 
   /**
    * Stages 2 to 5, under `deadline`, which this ends when `owned`. The first attempt is made

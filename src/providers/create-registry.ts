@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { accountSecrets, type Config } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
+import { MemoryReadCache, type ReadCache } from '../http/read-cache.js';
 import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
@@ -21,12 +23,15 @@ export interface RegistryOptions {
   readonly observer?: UpstreamObserver;
   /** Scrubs provider error text and takes the secrets adapters derive; see `SecretRedactor`. */
   readonly redactor?: SecretRedactor;
+  /** Where room reads are kept when `cacheTtlMs` is set; in this process when absent. */
+  readonly readCache?: ReadCache;
 }
 
 /** Builds one adapter per configured account, each with its own pool, through its provider module. */
 export function createRegistry(config: Config, options: RegistryOptions = {}): RegistryHandle {
   const dispatchers: Dispatcher[] = [];
   const cursorKey = cursorKeyOf(config);
+  const readCache = config.cacheTtlMs > 0 ? (options.readCache ?? new MemoryReadCache()) : null;
   const providers = config.providers.map((account) => {
     const dispatcher = createDispatcher(account.baseUrl, {
       ...DEFAULT_DISPATCHER_OPTIONS,
@@ -45,7 +50,7 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       dispatcher,
       timeoutMs: config.upstreamTimeoutMs,
       retry: { ...DEFAULT_RETRY_POLICY, maxRetries: config.upstreamRetries },
-      maxInFlight: config.upstreamConcurrency,
+      maxInFlight: config.upstreamConcurrency ?? config.upstreamConnections,
       circuitFailureThreshold: config.circuitFailureThreshold,
       circuitOpenMs: config.circuitOpenMs,
       rateLimit: accountRateLimitPolicy(
@@ -57,6 +62,14 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       observer: options.observer,
       cursorKey,
       redactor: options.redactor,
+      cache: readCache && {
+        store: readCache,
+        ttlMs: config.cacheTtlMs,
+        // Never across credentials: a rotated one starts from nothing.
+        credentialDigest: createHash('sha256')
+          .update(JSON.stringify(accountSecrets(account)))
+          .digest('base64url'),
+      },
     };
     return module.createProvider(account, base);
   });

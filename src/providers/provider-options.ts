@@ -49,6 +49,7 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     circuitOpenMs: options.circuitOpenMs,
     shareInflightGets: options.shareInflightGets,
     rateLimit: options.rateLimit,
+    cache: options.cache,
     observer: options.observer,
     now: options.now,
     redact: redactor ? (text) => redactor.redact(text) : undefined,

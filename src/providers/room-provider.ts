@@ -2,6 +2,7 @@ import type { ProviderCapabilities } from '../domain/capabilities.js';
 import type { RoomNotFoundError, UpstreamCallLimitError } from '../domain/errors.js';
 import type { ProviderKind } from '../domain/provider-kind.js';
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../domain/room.js';
+import type { RoomEvent } from '../domain/room-event.js';
 import type {
   EndSessionInput,
   Participant,
@@ -194,4 +195,19 @@ export interface RoomProvider {
 
   /** `stopRecording`: stops every recording running in the room; returns them as they stop. */
   stopRecording?(roomNativeId: string, options?: CallOptions): Promise<Recording[]>;
+
+  /**
+   * Reads a webhook the provider sent to `POST /webhooks/{accountKey}`, where the provider sends
+   * webhooks: null when it fails the provider's own authentication as this account is configured
+   * for it (nothing is published then), else the room events it reports (none for a type of no
+   * interest), with the ids every other source gives the same changes.
+   */
+  eventsFromWebhook?(request: WebhookRequest): RoomEvent[] | null;
+}
+
+/** A webhook as it arrived: its headers (lower-case names) and its raw body. */
+export interface WebhookRequest {
+  readonly headers: Headers;
+  readonly body: string;
+  readonly receivedAt: Date;
 }

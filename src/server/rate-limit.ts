@@ -83,7 +83,21 @@ function peerAddress(serverContext: unknown): string | null {
  * limit the answer is HTTP 429 with `Retry-After` (for GraphQL, with a GraphQL error with code
  * `RATE_LIMITED`), and nothing runs.
  */
+/** The rate limit: the Yoga plugin that applies it to HTTP requests, and its counter for others. */
+export interface RateLimiter {
+  readonly plugin: Plugin;
+  /**
+   * Counts one request made some other way (a subscription over WebSocket) against its client's
+   * budget; the message to refuse it with when it is over, else null.
+   */
+  over(request: Request, serverContext: unknown): Promise<string | null>;
+}
+
 export function useRateLimit(options: RateLimitOptions): Plugin {
+  return createRateLimiter(options).plugin;
+}
+
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const budgets = new WeakMap<Request, Budget>();
   /** Counts the request; its budget, or null when the store failed and it went uncounted. */
   async function count(request: Request, serverContext: unknown): Promise<Budget | null> {
@@ -115,7 +129,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   }
   const message = (budget: Budget) =>
     `Too many requests from this client; try again in ${budget.resetSeconds} seconds`;
-  return {
+  const plugin: Plugin = {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (!options.alsoCounts?.(request, url)) {
         return;
@@ -155,6 +169,13 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
         response.headers.set('RateLimit-Remaining', String(budget.remaining));
         response.headers.set('RateLimit-Reset', String(budget.resetSeconds));
       }
+    },
+  };
+  return {
+    plugin,
+    async over(request, serverContext) {
+      const budget = await count(request, serverContext);
+      return budget ? message(budget) : null;
     },
   };
 }

@@ -3,14 +3,19 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
 import { type EmulatorFleet, startEmulatorFleet } from '../../src/bin/sandbox.js';
 import { type Config, configSchema, configSecrets, type ProviderConfig } from '../../src/config.js';
+import type { EventLog } from '../../src/events/event-log.js';
+import type { Poller } from '../../src/events/poller.js';
+import { WebhookSender } from '../../src/events/webhook-sender.js';
+import { MemoryReadCache } from '../../src/http/read-cache.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { type Logger, silentLogger } from '../../src/observability/logger.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
 import { createRegistry } from '../../src/providers/create-registry.js';
+import { serveGraphqlOverWebSocket } from '../../src/server/graphql-ws.js';
 import { createHttpServer } from '../../src/server/http-server.js';
 import { LiveRegistry } from '../../src/server/live-registry.js';
 import { probeListener } from '../../src/server/probes.js';
-import { createApp } from '../../src/yoga.js';
+import { createAppParts } from '../../src/yoga.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>/graphql` */
@@ -21,6 +26,8 @@ export interface TestServer {
   readonly fleet: EmulatorFleet;
   /** The registry requests use, replaceable as a configuration reload does. */
   readonly live: LiveRegistry;
+  /** Reads watched accounts for changes; `pollOnce` runs a round now. */
+  readonly poller: Poller;
   /** Sends a typed operation as HTTP POST and returns the whole response body. */
   execute<Result, Variables>(
     document: TypedDocumentNode<Result, Variables>,
@@ -54,6 +61,10 @@ export interface StartOptions {
   readonly open?: boolean;
   /** Where the app logs; nothing is written anywhere when absent. */
   readonly logger?: Logger;
+  /** The room event log; in memory when absent. */
+  readonly eventLog?: EventLog;
+  /** Waits between webhook attempts; short in tests. */
+  readonly webhookRetryScheduleMs?: readonly number[];
   /**
    * Where spans go (with `tracing` set in `config`); tests pass an in-memory exporter and read
    * it before `close()`, which shuts it down and so empties it.
@@ -92,23 +103,37 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     spanExporter: options.spanExporter,
     redactor,
   });
+  const readCache = new MemoryReadCache();
   const live = new LiveRegistry(
     config,
-    createRegistry(config, { observer: telemetry.upstream, redactor }),
+    createRegistry(config, { observer: telemetry.upstream, redactor, readCache }),
   );
-  const app = createApp({
+  const parts = createAppParts({
     config,
     registry: live,
     logger,
     telemetry,
     open: options.open ?? true,
+    eventLog: options.eventLog,
+    readCache,
   });
+  const app = parts.yoga;
   const http = createHttpServer({
     handler: live.serve(app),
     probes: probeListener({ draining: () => http.draining }),
     limits: config,
     logger,
   });
+  const webSocket = serveGraphqlOverWebSocket(http.server, parts);
+  const sender = new WebhookSender({
+    targets: config.webhookTargets,
+    log: parts.events.log,
+    store: parts.deliveries,
+    logError: () => {},
+    retryScheduleMs: options.webhookRetryScheduleMs,
+  });
+  sender.start();
+  parts.poller.start();
   const { port } = await http.listen(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/graphql`;
@@ -127,6 +152,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     fleet,
     live,
     post,
+    poller: parts.poller,
     async execute(document, variables, headers) {
       const response = await post(JSON.stringify({ query: print(document), variables }), headers);
       return response.json();
@@ -139,6 +165,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return running.emulator;
     },
     async close() {
+      parts.poller.stop();
+      await sender.stop();
+      await webSocket.close();
       await http.close();
       await live.close();
       await fleet.close();

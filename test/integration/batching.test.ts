@@ -34,6 +34,42 @@ function calls(method: string, pathPrefix?: string) {
 }
 
 describe('upstream calls per operation', () => {
+  it('answers lookups of listed rooms from the list, in whichever order the fields come', async () => {
+    const ids = [await create('l1'), await create('l2'), await create('l3')];
+    const lookups = ids.map((id, index) => `r${index}: room(id: "${id}") { id name }`).join(' ');
+    for (const query of [
+      `{ provider(key: "signalwire") { rooms(first: 20) { edges { node { id } } } } ${lookups} }`,
+      `{ ${lookups} provider(key: "signalwire") { rooms(first: 20) { edges { node { id } } } } }`,
+      `{ ${lookups} rooms(first: 20, providerKeys: ["signalwire"]) { edges { node { id } } } }`,
+    ]) {
+      server.emulator('signalwire').log.clear();
+      const response = await server.post(JSON.stringify({ query }));
+      const body = (await response.json()) as { data: Record<string, { name?: string }> };
+      expect([body.data.r0?.name, body.data.r1?.name, body.data.r2?.name]).toEqual([
+        'l1',
+        'l2',
+        'l3',
+      ]);
+      // The list of rooms (SignalWire: its two collections, conferences then rooms) and
+      // nothing for the three lookups it answered.
+      expect(calls('GET', '/api/video/rooms/')).toBe(0);
+      expect(calls('GET', '/api/video/conferences/')).toBe(0);
+    }
+  });
+
+  it('still fetches a looked-up room the list did not bring', async () => {
+    const ids = [await create('p1'), await create('p2'), await create('p3')];
+    server.emulator('signalwire').log.clear();
+    const response = await server.post(
+      JSON.stringify({
+        query: `{ provider(key: "signalwire") { rooms(first: 1) { edges { node { id } } } } last: room(id: "${ids[2]}") { name } }`,
+      }),
+    );
+    const body = (await response.json()) as { data: { last: { name: string } } };
+    expect(body.data.last.name).toBe('p3');
+    expect(calls('GET', '/api/video/rooms/')).toBe(1);
+  });
+
   it('makes one call for the same room asked for twice by alias and once through node', async () => {
     const id = await create('alias_room');
     server.emulator('signalwire').log.clear();

@@ -32,6 +32,14 @@ export interface EmulatorDefinition {
   errorBody(status: number): unknown;
   /** Empties the store. */
   reset(): void;
+  /**
+   * The emulator's own admin routes, by `METHOD /path` below `/__emulator` (e.g. `POST /join`
+   * and `POST /leave`, which let a test or the sandbox act as a client joining a room): each
+   * takes the parsed JSON body and answers a status and a body.
+   */
+  readonly adminRoutes?: Readonly<
+    Record<string, (body: unknown) => [number, unknown] | Promise<[number, unknown]>>
+  >;
 }
 
 /** An emulator ready to be hosted, with its in-process handle for tests. */
@@ -122,13 +130,18 @@ export function createEmulator(definition: EmulatorDefinition): Emulator {
     } else {
       result = await definition.handle(emulatorRequest);
     }
+    if (fault?.loseAnswer) {
+      request.socket.resetAndDestroy();
+      return;
+    }
     entry.response = { status: result.status, body: result.body, headers: result.headers ?? {} };
     sendJson(response, result.status, result.body, result.headers);
   }
 
-  function admin(method: string, path: string, rawBody: string, response: ServerResponse): void {
+  async function admin(method: string, path: string, rawBody: string, response: ServerResponse) {
     const route = `${method.toUpperCase()} ${path.slice(ADMIN_PREFIX.length)}`;
-    const [status, body] = adminAction(route, rawBody);
+    const own = definition.adminRoutes?.[route];
+    const [status, body] = own ? await own(parseJsonLenient(rawBody)) : adminAction(route, rawBody);
     sendJson(response, status, body);
   }
 

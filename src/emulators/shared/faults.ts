@@ -22,6 +22,11 @@ export interface Fault {
   readonly retryAfterSeconds?: number;
   /** Destroy the socket without answering (a connection reset). */
   readonly drop?: boolean;
+  /**
+   * Carry the request out, then reset the connection instead of answering: a write that took
+   * effect though its caller cannot know it did.
+   */
+  readonly loseAnswer?: boolean;
   /** Answer 200 with a body that is not JSON. */
   readonly malformedJson?: boolean;
   /** Send headers, then stall the body for this many milliseconds before ending it. */

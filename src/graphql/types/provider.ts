@@ -91,12 +91,17 @@ builder.node(ProviderRef, {
       authScopes: { 'rooms:read': true },
       resolve: async (provider, args, context) => {
         const limit = forwardPageSize(args, context, 'Provider.rooms');
-        const page = await provider.listRooms({
+        const listed = provider.listRooms({
           cursor: args.after ?? null,
           limit,
           context: context.call,
         });
-        return roomConnection(page, args, context);
+        // Lookups of this account's rooms in the same operation wait for this list.
+        context.loaders.listing(
+          [provider.key],
+          listed.then((page) => page.edges.map((edge) => edge.room)),
+        );
+        return roomConnection(await listed, args, context);
       },
     }),
   }),

@@ -9,6 +9,7 @@ import { roomKeyString } from '../../loaders/room-key.js';
 import { builder } from '../builder.js';
 import { roomKeyFromGlobalId } from '../global-id.js';
 import { ParticipantRef, ProviderRef, RecordingRef, RoomRef, RoomSessionRef } from '../refs.js';
+import { ForbiddenError } from './forbidden-error.js';
 
 const RoomEventTypeEnum = builder.enumType('RoomEventType', { values: ROOM_EVENT_TYPES });
 const EventSourceEnum = builder.enumType('EventSource', {
@@ -162,6 +163,7 @@ async function* deliveries(
   filter: EventFilter,
 ): AsyncGenerator<DeliveredEvent> {
   const signal = context.call.signal ?? new AbortController().signal;
+  const unwatch = context.watch(filter.providerKeys ? [...filter.providerKeys] : null);
   try {
     for await (const event of eventsAfter(context.events.log, after, signal)) {
       if (matches(filter, event)) {
@@ -173,6 +175,8 @@ async function* deliveries(
       throw badInput('after', error.message);
     }
     throw error;
+  } finally {
+    unwatch();
   }
 }
 
@@ -188,8 +192,14 @@ builder.subscriptionField('roomEvents', (t) =>
       types: t.arg({ type: [RoomEventTypeEnum], description: 'Only these types.' }),
       after: t.arg.string({ description: 'The cursor of the last event seen.' }),
     },
-    subscribe: (_root, args, context) =>
-      deliveries(context, args.after ?? null, filterOf(args, context)),
+    subscribe: (_root, args, context) => {
+      // The scope plugin checks a subscription field per event, in `resolve`: without this, a
+      // client without the scope would hold a stream open and get one refusal per event.
+      if (!context.client.scopes.has('events:read')) {
+        throw new ForbiddenError(['events:read']);
+      }
+      return deliveries(context, args.after ?? null, filterOf(args, context));
+    },
     resolve: (delivered) => delivered,
   }),
 );

@@ -114,7 +114,8 @@ builder.mutationFields((t) => ({
       const key = roomKeyString({ providerKey: provider.key, nativeId });
       // The room's state and live session changed: later reads in this operation ask again.
       context.loaders.activeSession.clear(key).prime(key, null);
-      const room = await context.loaders.room.clear(key).load(key);
+      context.loaders.forget(key);
+      const room = await context.loaders.room.load(key);
       if (!room) {
         throw new RoomNotFoundError(provider.key, nativeId);
       }

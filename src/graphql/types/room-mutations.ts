@@ -218,7 +218,7 @@ builder.mutationFields((t) => ({
       await context.events.publish([
         roomLifecycleEvent('ROOM_DELETED', { providerKey: provider.key, nativeId }, API),
       ]);
-      context.loaders.room.clear(roomKeyString({ providerKey: provider.key, nativeId }));
+      context.loaders.forget(roomKeyString({ providerKey: provider.key, nativeId }));
       return input.id;
     },
   }),

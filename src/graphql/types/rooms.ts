@@ -33,12 +33,18 @@ builder.queryFields((t) => ({
         const providers = keys
           ? keys.map((key) => context.registry.require(key))
           : context.registry.all();
-        const page = await listRoomsAcross(providers, {
+        const listed = listRoomsAcross(providers, {
           cursor: args.after ?? null,
           limit,
           context: context.call,
           cursorKey: context.registry.cursorKey,
         });
+        // Lookups of these accounts' rooms in the same operation wait for this list.
+        context.loaders.listing(
+          providers.map((provider) => provider.key),
+          listed.then((page) => page.edges.map((edge) => edge.room)),
+        );
+        const page = await listed;
         return { ...roomConnection(page, args, context), errors: page.errors.map(errorView) };
       },
     },

@@ -37,14 +37,28 @@ describe('printed schema', () => {
       'type Recording implements Node',
       'enum SessionStatus',
       'enum RecordingStatus',
+      'type RoomEvent',
+      'enum RoomEventType',
     ]) {
       expect(sdl).toContain(name);
     }
     const query = schema.getQueryType()?.getFields() ?? {};
     // `_entities` and `_service` are the federation gateway's; the rest are the contract's.
     expect(Object.keys(query).sort()).toEqual(
-      ['_entities', '_service', 'node', 'nodes', 'provider', 'providers', 'room', 'rooms'].sort(),
+      [
+        '_entities',
+        '_service',
+        'node',
+        'nodes',
+        'provider',
+        'providers',
+        'room',
+        'rooms',
+        'webhookDeliveries',
+        'webhookTargets',
+      ].sort(),
     );
+    expect(Object.keys(schema.getSubscriptionType()?.getFields() ?? {})).toEqual(['roomEvents']);
     const mutation = schema.getMutationType()?.getFields() ?? {};
     expect(Object.keys(mutation).sort()).toEqual(
       [
