@@ -45,6 +45,11 @@ export interface ProviderModule<
    * (`CreateRoomTokenInput.providerRole`), e.g. "room templates"; null where tokens follow `role`.
    */
   readonly providerRoles: string | null;
+  /**
+   * Shapes of the tokens the provider issues (global regexps), scrubbed by shape from free text
+   * the service writes (error messages, logged errors), on top of the secret values it knows.
+   */
+  readonly tokenPatterns: readonly RegExp[];
   /** Builds the adapter of one account, handed the service-wide part of its options. */
   createProvider(account: AccountConfig<Id, Fields>, base: BaseProviderOptions): RoomProvider;
   /**
@@ -105,7 +110,7 @@ export interface ProviderAccount<Fields extends z.ZodRawShape> {
  * them is set, and validation errors then name the variable, not the field.
  */
 export interface AccountEnv<Fields extends z.ZodRawShape> {
-  /** Sets the account key, which is the module id when unset, e.g. `SIGNALWIRE_KEY`. */
+  /** Sets the account key, which is the module id when unset: `<ID>_KEY`. */
   readonly key: string;
   /** Variable of each field, `baseUrl` first. */
   readonly variables: { readonly baseUrl: string } & {

@@ -16,6 +16,11 @@ export const PROVIDER_MODULES = [
   videskModule,
 ] as const satisfies readonly ProviderModule[];
 
+/** The shapes of every provider's tokens, for scrubbing text that may hold any of them. */
+export const PROVIDER_TOKEN_PATTERNS: readonly RegExp[] = PROVIDER_MODULES.flatMap(
+  (module) => module.tokenPatterns,
+);
+
 /** One configured account, of any kind: a union over the modules, told apart by `kind`. */
 export type ProviderConfig = AccountConfigOf<(typeof PROVIDER_MODULES)[number]>;
 

@@ -30,6 +30,7 @@ export const hmsModule = {
     return HMS_CAPABILITIES;
   },
   requestRate: HMS_REQUEST_RATE,
+  tokenPatterns: [],
   providerRoles: 'room templates',
   createProvider(account, base) {
     return createHmsProvider({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderModule } from '../provider-module.js';
+import { NETLESS_TOKEN_PATTERNS } from './netless-auth.js';
 import { netlessGraphql } from './netless-graphql.js';
 import {
   createNetlessProvider,
@@ -66,6 +67,7 @@ export const netlessModule = {
     );
   },
   requestRate: NETLESS_REQUEST_RATE,
+  tokenPatterns: NETLESS_TOKEN_PATTERNS,
   providerRoles: null,
   createProvider(account, base) {
     return createNetlessProvider({

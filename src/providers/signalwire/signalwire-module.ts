@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderModule } from '../provider-module.js';
+import { SIGNALWIRE_TOKEN_PATTERNS } from './signalwire-auth.js';
 import { signalWireGraphql } from './signalwire-graphql.js';
 import { createSignalWireProvider, SIGNALWIRE_CAPABILITIES } from './signalwire-provider.js';
 import { SIGNALWIRE_REQUEST_RATE } from './signalwire-request-rate.js';
@@ -34,6 +35,7 @@ export const signalWireModule = {
     return SIGNALWIRE_CAPABILITIES;
   },
   requestRate: SIGNALWIRE_REQUEST_RATE,
+  tokenPatterns: SIGNALWIRE_TOKEN_PATTERNS,
   providerRoles: null,
   createProvider(account, base) {
     return createSignalWireProvider({

@@ -15,6 +15,7 @@ import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
 import {
+  SIGNALWIRE_TOKEN_PATTERNS,
   type SignalWireCredentials,
   signalWireAuthHeaders,
   signalWireBasicCredential,
@@ -91,7 +92,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   options.redactor?.keep(signalWireBasicCredential(options));
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
-      ...upstreamPolicy(options),
+      ...upstreamPolicy(options, SIGNALWIRE_TOKEN_PATTERNS),
       headers: () => authHeaders,
       parseError: parseSignalWireError,
     }),

@@ -30,6 +30,7 @@ export const videskModule = {
     return VIDESK_CAPABILITIES;
   },
   requestRate: VIDESK_REQUEST_RATE,
+  tokenPatterns: [],
   providerRoles: null,
   createProvider(account, base) {
     return createVideskProvider({ ...base, apiToken: account.apiToken });

@@ -52,6 +52,7 @@ const complete = {
   },
   capabilities: () => CAPABILITIES,
   requestRate: null,
+  tokenPatterns: [],
   providerRoles: null,
   createProvider: notBuiltHere,
   graphql: notBuiltHere,
@@ -79,6 +80,7 @@ const CHECKED = [
   'account',
   'capabilities',
   'requestRate',
+  'tokenPatterns',
   'providerRoles',
   'createProvider',
   'graphql',
@@ -104,6 +106,8 @@ describe('ProviderModule', () => {
     accept(without('capabilities'));
     // @ts-expect-error: no request rate (null says "none published"; absent says nothing)
     accept(without('requestRate'));
+    // @ts-expect-error: no token shapes (an empty list says the provider has none to scrub)
+    accept(without('tokenPatterns'));
     // @ts-expect-error: no word on provider roles
     accept(without('providerRoles'));
     // @ts-expect-error: no adapter factory
