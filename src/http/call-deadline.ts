@@ -25,7 +25,8 @@ export class OperationDeadlineReached extends DOMException {
  */
 export class CallDeadline implements AbortWatcher {
   readonly #caller: AbortSignal | undefined;
-  readonly #timer: NodeJS.Timeout;
+  /** None when neither deadline is finite: only the caller's signal can end it then. */
+  readonly #timer: NodeJS.Timeout | null;
   #aborted = false;
   #reason: unknown;
   #watcher: DeadlineWatcher | null = null;
@@ -49,15 +50,18 @@ export class CallDeadline implements AbortWatcher {
     this.#now = now;
     const operationLeftMs = operationDeadlineAt - now();
     const operationFirst = operationLeftMs < timeoutMs;
-    this.#endsAt = now() + Math.min(timeoutMs, operationLeftMs);
+    const leftMs = Math.min(timeoutMs, operationLeftMs);
+    this.#endsAt = now() + leftMs;
     // A static callback with `this` as its argument: no closure per call.
-    this.#timer = setTimeout(
-      operationFirst ? CallDeadline.#operationTimeUp : CallDeadline.#timeUp,
-      operationFirst ? Math.max(0, operationLeftMs) : timeoutMs,
-      this,
-    );
+    this.#timer = Number.isFinite(leftMs)
+      ? setTimeout(
+          operationFirst ? CallDeadline.#operationTimeUp : CallDeadline.#timeUp,
+          Math.max(0, leftMs),
+          this,
+        )
+      : null;
     // Like AbortSignal.timeout: a pending deadline never keeps the process alive.
-    this.#timer.unref();
+    this.#timer?.unref();
     if (operationLeftMs <= 0) {
       this.#abort(new OperationDeadlineReached());
     } else if (caller?.aborted) {
@@ -132,7 +136,9 @@ export class CallDeadline implements AbortWatcher {
   end(): void {
     this.#ended = true;
     this.#watcher = null;
-    clearTimeout(this.#timer);
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+    }
     if (this.#caller) {
       unwatchAbort(this.#caller, this);
     }
