@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ROOM_EVENT_TYPES } from './domain/room-event.js';
+import type { ProviderModule } from './providers/provider-module.js';
+import {
+  PROVIDER_MODULES,
+  type ProviderConfig,
+  providerModule,
+} from './providers/provider-modules.js';
+
+export type { ProviderConfig };
 
 // The only module that reads the environment. Everything else receives a validated Config.
 
@@ -11,121 +19,75 @@ const providerKey = z
     'must be 1-40 lowercase letters, digits or "-", starting with a letter or digit',
   );
 
-const baseProvider = {
+/** What every account has, whatever its kind; each provider module adds its own fields. */
+const accountFields = {
   key: providerKey,
   displayName: z.string().min(1).max(100).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /**
+   * The account's own request allowance over the provider's documented one (README), or null
+   * for no budget: for an account whose limit the provider raised, or an emulator with another.
+   */
+  rateLimit: z
+    .strictObject(
+      {
+        requestsPerSecond: z
+          .number({ error: 'must be a number' })
+          .positive('must be more than 0')
+          .max(1_000_000, 'must be at most 1000000'),
+        burst: z
+          .number({ error: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(1_000_000, 'must be at most 1000000')
+          .optional(),
+      },
+      { error: 'must be null or an object with requestsPerSecond and, optionally, burst' },
+    )
+    .refine((limit) => limit.burst === undefined || limit.burst <= limit.requestsPerSecond, {
+      path: ['burst'],
+      message: 'must be at most requestsPerSecond',
+    })
+    .nullable()
+    .optional(),
 };
 
-const signalWireAccount = z.object({
-  kind: z.literal('signalwire'),
-  ...baseProvider,
-  projectId: z.string().min(1, 'is required'),
-  apiToken: z.string().min(1, 'is required'),
-});
-
-/** Regions of the Agora whiteboard API (`agora-whiteboard.md` §1). */
-const NETLESS_REGIONS = ['us-sv', 'sg', 'in-mum', 'eu', 'cn-hz'] as const;
-
-const netlessAccount = z
-  .object({
-    kind: z.literal('netless'),
-    ...baseProvider,
-    region: z.enum(NETLESS_REGIONS, `must be one of ${NETLESS_REGIONS.join(', ')}`).optional(),
-    sdkToken: z
-      .string()
-      .startsWith('NETLESSSDK_', 'must be an SDK token (NETLESSSDK_...)')
-      .optional(),
-    accessKey: z.string().min(1).optional(),
-    secretKey: z.string().min(1).optional(),
-  })
-  .superRefine((account, context) => {
-    if ((account.accessKey === undefined) !== (account.secretKey === undefined)) {
-      context.addIssue({
-        code: 'custom',
-        path: [account.accessKey === undefined ? 'accessKey' : 'secretKey'],
-        message: 'is required with the other half of the key pair',
-      });
-    } else if (account.accessKey === undefined && account.sdkToken === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['sdkToken'],
-        message: 'is required unless accessKey and secretKey are given',
-      });
-    }
+/** One kind's account schema: the shared fields, the module's own, and its rules across them. */
+function accountSchema(module: ProviderModule) {
+  const schema = z.object({
+    kind: z.literal(module.id),
+    ...accountFields,
+    ...module.account.fields,
   });
+  const { account } = module;
+  return account.check
+    ? schema.superRefine((value, context) =>
+        account.check?.(value, (field, message) =>
+          context.addIssue({ code: 'custom', path: [field], message }),
+        ),
+      )
+    : schema;
+}
 
-/** A 100ms role name as a template spells it; the template itself is the real check. */
-const hmsRoleName = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .refine((value) => !/[\s\p{Cc}]/u.test(value), 'must not contain spaces or control characters');
+const accountSchemas = PROVIDER_MODULES.map(accountSchema);
 
 /**
- * Which role of the app's templates each of our roles mints (`HMS_ROLE_MAP` is its JSON). Roles
- * left out keep the adapter's defaults (`host`, `guest`, `viewer-realtime`).
+ * One provider account. `kind` picks the provider module; `key` names the account. Its type is
+ * the modules' account types (`ProviderConfig`), which zod cannot infer from a list.
  */
-const hmsRoleMap = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') {
-      return value;
-    }
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  },
-  z.strictObject(
-    {
-      HOST: hmsRoleName.optional(),
-      PARTICIPANT: hmsRoleName.optional(),
-      VIEWER: hmsRoleName.optional(),
-    },
-    { error: 'must be a JSON object with some of HOST, PARTICIPANT, VIEWER, each a role name' },
-  ),
-);
-
-const hmsAccount = z.object({
-  kind: z.literal('hms'),
-  ...baseProvider,
-  appAccessKey: z.string().min(1, 'is required'),
-  appSecret: z.string().min(1, 'is required'),
-  roleMap: hmsRoleMap.optional(),
-});
-
-const videskAccount = z.object({
-  kind: z.literal('videsk'),
-  ...baseProvider,
-  apiToken: z.string().min(1, 'is required'),
-});
-
-/** One provider account. `kind` picks the adapter; `key` names the account. */
-export const providerConfigSchema = z.discriminatedUnion(
+const providerConfigSchema = z.discriminatedUnion(
   'kind',
-  [signalWireAccount, netlessAccount, hmsAccount, videskAccount],
-  { error: 'must be one of: signalwire, netless, hms, videsk' },
-);
-export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+  accountSchemas as [(typeof accountSchemas)[number], ...(typeof accountSchemas)[number][]],
+  { error: `must be one of: ${PROVIDER_MODULES.map((module) => module.id).join(', ')}` },
+) as unknown as z.ZodType<ProviderConfig>;
 
 /**
  * The secret values of one account: what must never be shown, and what its derived keys come
  * from. Identifiers that travel in the clear (project ids, access keys) are not among them.
  */
 export function accountSecrets(account: ProviderConfig): string[] {
-  switch (account.kind) {
-    case 'signalwire':
-      return [account.apiToken];
-    case 'netless':
-      return [account.secretKey, account.sdkToken].filter(
-        (value): value is string => value !== undefined,
-      );
-    case 'hms':
-      return [account.appSecret];
-    case 'videsk':
-      return [account.apiToken];
-  }
+  const secrets = providerModule(account.kind)?.account.secrets(account) ?? [];
+  return secrets.filter((value): value is string => value !== undefined);
 }
 
 /**
@@ -455,7 +417,7 @@ const ENV_PARSERS: Partial<Record<keyof typeof ENV_NAMES, (value: string) => unk
 /**
  * Reads config from `CONFIG_FILE` (JSON) if set, then the environment, which wins for the
  * top-level settings. Provider accounts come from the file's `providers` array and from the
- * single-account variables of each kind (`SIGNALWIRE_*`, `NETLESS_*`, `HMS_*`, `VIDESK_*`).
+ * single-account variables each provider module declares (`<ID>_*`).
  */
 export function loadConfig(env: Env = process.env): Config {
   const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
@@ -506,66 +468,6 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-interface EnvAccountSpec {
-  readonly kind: ProviderConfig['kind'];
-  readonly keyVariable: string;
-  /** Account field -> environment variable. */
-  readonly fields: Readonly<Record<string, string>>;
-  /** Fields sent as '' when missing, so validation names their variable. */
-  readonly required: readonly string[];
-  readonly baseUrl: (value: string | undefined) => string;
-}
-
-/**
- * The single-account shortcuts: one account per kind from environment variables. An account is
- * configured as soon as any of its variables is set; a missing one then fails by its name.
- */
-const ENV_ACCOUNTS: readonly EnvAccountSpec[] = [
-  {
-    kind: 'signalwire',
-    keyVariable: 'SIGNALWIRE_KEY',
-    fields: {
-      baseUrl: 'SIGNALWIRE_SPACE_URL',
-      projectId: 'SIGNALWIRE_PROJECT_ID',
-      apiToken: 'SIGNALWIRE_API_TOKEN',
-    },
-    required: ['projectId', 'apiToken'],
-    baseUrl: signalWireBaseUrl,
-  },
-  {
-    kind: 'netless',
-    keyVariable: 'NETLESS_KEY',
-    fields: {
-      baseUrl: 'NETLESS_BASE_URL',
-      region: 'NETLESS_REGION',
-      sdkToken: 'NETLESS_SDK_TOKEN',
-      accessKey: 'NETLESS_ACCESS_KEY',
-      secretKey: 'NETLESS_SECRET_KEY',
-    },
-    required: [],
-    baseUrl: (value) => value ?? 'https://api.netless.link/v5',
-  },
-  {
-    kind: 'hms',
-    keyVariable: 'HMS_KEY',
-    fields: {
-      baseUrl: 'HMS_BASE_URL',
-      appAccessKey: 'HMS_APP_ACCESS_KEY',
-      appSecret: 'HMS_APP_SECRET',
-      roleMap: 'HMS_ROLE_MAP',
-    },
-    required: ['appAccessKey', 'appSecret'],
-    baseUrl: (value) => value ?? 'https://api.100ms.live/v2',
-  },
-  {
-    kind: 'videsk',
-    keyVariable: 'VIDESK_KEY',
-    fields: { baseUrl: 'VIDESK_BASE_URL', apiToken: 'VIDESK_API_TOKEN' },
-    required: ['apiToken'],
-    baseUrl: (value) => value ?? 'https://api.videsk.io',
-  },
-];
-
 /**
  * Every environment variable `loadConfig` reads. Tools that start the service with settings of
  * their own (the bench, tests) drop these from the environment they pass on, so a variable left
@@ -574,7 +476,10 @@ const ENV_ACCOUNTS: readonly EnvAccountSpec[] = [
 export const CONFIG_ENV_VARIABLES: ReadonlySet<string> = new Set([
   'CONFIG_FILE',
   ...Object.values(ENV_NAMES),
-  ...ENV_ACCOUNTS.flatMap((spec) => [spec.keyVariable, ...Object.values(spec.fields)]),
+  ...PROVIDER_MODULES.flatMap(({ account }) => [
+    account.env.key,
+    ...variablesOf(account.env.variables).map(([, variable]) => variable),
+  ]),
 ]);
 
 interface EnvAccount {
@@ -583,38 +488,44 @@ interface EnvAccount {
   readonly variables: Readonly<Record<string, string>>;
 }
 
+/**
+ * The single-account shortcuts: one account per provider module from its environment variables.
+ * An account is configured as soon as any of its variables is set; a missing one then fails by
+ * its name.
+ */
 function providersFromEnv(env: Env): EnvAccount[] {
   const accounts: EnvAccount[] = [];
-  for (const spec of ENV_ACCOUNTS) {
-    const present = (name: string) => env[name] !== undefined && env[name] !== '';
-    if (!Object.values(spec.fields).some(present)) {
+  const present = (name: string) => env[name] !== undefined && env[name] !== '';
+  for (const module of PROVIDER_MODULES) {
+    const spec = module.account.env;
+    const variables = variablesOf(spec.variables);
+    if (!variables.some(([, name]) => present(name))) {
       continue;
     }
-    const account: Record<string, unknown> = {
-      kind: spec.kind,
-      key: env[spec.keyVariable] || spec.kind,
-    };
-    for (const [field, name] of Object.entries(spec.fields)) {
+    const account: Record<string, unknown> = { kind: module.id, key: env[spec.key] || module.id };
+    const required: readonly string[] = spec.required;
+    for (const [field, name] of variables) {
       if (present(name)) {
         account[field] = env[name];
-      } else if (spec.required.includes(field)) {
+      } else if (required.includes(field)) {
         account[field] = '';
       }
     }
-    const baseUrlVariable = spec.fields.baseUrl ?? '';
-    account.baseUrl = spec.baseUrl(present(baseUrlVariable) ? env[baseUrlVariable] : undefined);
-    accounts.push({ account, variables: { ...spec.fields, key: spec.keyVariable } });
+    const baseUrl = spec.variables.baseUrl;
+    account.baseUrl = spec.baseUrl(present(baseUrl) ? env[baseUrl] : undefined);
+    accounts.push({
+      account,
+      variables: { ...Object.fromEntries(variables), key: spec.key },
+    });
   }
   return accounts;
 }
 
-/** Accepts `acme.signalwire.com` or a full URL; the video API lives under `/api/video`. */
-function signalWireBaseUrl(space: string | undefined): string {
-  if (!space) {
-    return '';
-  }
-  const withScheme = (/^https?:\/\//.test(space) ? space : `https://${space}`).replace(/\/+$/, '');
-  return withScheme.endsWith('/api/video') ? withScheme : `${withScheme}/api/video`;
+/** Field and variable pairs, in the order the module lists them. */
+function variablesOf(variables: Readonly<Record<string, string | undefined>>): [string, string][] {
+  return Object.entries(variables).flatMap(([field, name]) =>
+    name === undefined ? [] : [[field, name] as [string, string]],
+  );
 }
 
 /** Names a failing setting the way the operator wrote it: an env variable or a file path. */
@@ -628,7 +539,7 @@ function settingName(
     const fromEnv = envAccounts[index - fileProviderCount];
     const variable = fromEnv && typeof field === 'string' ? fromEnv.variables[field] : undefined;
     if (variable) {
-      // Inside a JSON variable (HMS_ROLE_MAP), name the key too.
+      // Inside a variable holding JSON (a map, say), name the key too.
       return [variable, ...path.slice(3).map(String)].join('.');
     }
     const rest = path

@@ -1,18 +1,16 @@
 import type { ProviderConfig } from '../config.js';
+import { providerModule } from '../providers/provider-modules.js';
 import { startEmulatorFleet } from './sandbox.js';
 
 /** The environment that points `npm start` at one emulated account, as at a real provider. */
 function envFor(provider: ProviderConfig): string {
-  switch (provider.kind) {
-    case 'signalwire':
-      return `SIGNALWIRE_SPACE_URL=${provider.baseUrl} SIGNALWIRE_PROJECT_ID=${provider.projectId} SIGNALWIRE_API_TOKEN=${provider.apiToken}`;
-    case 'netless':
-      return `NETLESS_BASE_URL=${provider.baseUrl} NETLESS_REGION=${provider.region ?? 'us-sv'} NETLESS_ACCESS_KEY=${provider.accessKey ?? ''} NETLESS_SECRET_KEY=${provider.secretKey ?? ''}`;
-    case 'hms':
-      return `HMS_BASE_URL=${provider.baseUrl} HMS_APP_ACCESS_KEY=${provider.appAccessKey} HMS_APP_SECRET=${provider.appSecret}`;
-    case 'videsk':
-      return `VIDESK_BASE_URL=${provider.baseUrl} VIDESK_API_TOKEN=${provider.apiToken}`;
-  }
+  const variables = providerModule(provider.kind)?.account.env.variables ?? {};
+  const values: Readonly<Record<string, unknown>> = provider;
+  return Object.entries(variables)
+    .flatMap(([field, variable]) =>
+      variable === undefined || values[field] === undefined ? [] : [`${variable}=${values[field]}`],
+    )
+    .join(' ');
 }
 
 /**

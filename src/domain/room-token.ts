@@ -16,7 +16,7 @@ export interface RoomToken {
   readonly issuedAt: Date | null;
   /** Always set: the service imposes a default where a provider would let tokens live forever. */
   readonly expiresAt: Date | null;
-  /** Tokens the provider keeps (SignalWire conference tokens) carry its id. */
+  /** Tokens the provider keeps (and lists for a room) carry its id. */
   readonly providerTokenId: string | null;
 }
 
@@ -29,7 +29,7 @@ export interface CreateRoomTokenInput {
   readonly ttlSeconds?: number | null;
   /**
    * The provider's own role name, passed through unchanged instead of the one `role` maps to.
-   * Only where a provider names roles per room (100ms templates); refused elsewhere.
+   * Only where a provider names roles per room (its room templates, say); refused elsewhere.
    */
   readonly providerRole?: string | null;
 }

@@ -1,16 +1,5 @@
-import type { HmsCreateSettings, HmsRoomSettings, HmsUpdateSettings } from './hms-room-settings.js';
-import type {
-  NetlessCreateSettings,
-  NetlessRoomSettings,
-  NetlessUpdateSettings,
-} from './netless-room-settings.js';
 import type { ProviderKind } from './provider-kind.js';
 import type { RoomToken } from './room-token.js';
-import type {
-  VideskCreateSettings,
-  VideskRoomSettings,
-  VideskUpdateSettings,
-} from './videsk-room-settings.js';
 
 export const ROOM_STATUSES = ['ACTIVE', 'DISABLED', 'ENDED', 'EXPIRED', 'UNKNOWN'] as const;
 /**
@@ -20,33 +9,24 @@ export const ROOM_STATUSES = ['ACTIVE', 'DISABLED', 'ENDED', 'EXPIRED', 'UNKNOWN
  */
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 
-/** SignalWire keeps two kinds of room behind two endpoints; see `signalwire.md` §3 and §4. */
-export const SIGNALWIRE_ROOM_TYPES = ['CONFERENCE', 'ROOM'] as const;
-export type SignalWireRoomType = (typeof SIGNALWIRE_ROOM_TYPES)[number];
-
-export interface SignalWireRoomSettings {
-  readonly kind: 'SIGNALWIRE';
-  /** CONFERENCE = a room with the prebuilt UI; ROOM = a room without UI. */
-  readonly roomType: SignalWireRoomType;
-  readonly quality: string | null;
-  readonly layout: string | null;
-  /** Conferences only: small | medium | large (10 / 50 / 300 participants). */
-  readonly size: string | null;
-  /** Conferences only. */
-  readonly enableChat: boolean | null;
-  readonly enableRoomPreviews: boolean | null;
-  /** Rooms only: everyone is removed at this time. */
-  readonly removeAt: Date | null;
-  /** Rooms only: each member is removed this many seconds after joining. */
-  readonly removeAfterSecondsElapsed: number | null;
+/**
+ * What rooms of one provider kind carry beyond the common fields: the kind, and settings of that
+ * provider's own. Each provider declares its settings type in its folder (an object type that
+ * fits this one), and the GraphQL type that shows it.
+ */
+export interface RoomSettings {
+  readonly kind: ProviderKind;
+  readonly [setting: string]: unknown;
 }
 
-/** Provider-specific settings, keyed by kind. */
-export type ProviderRoomSettings =
-  | SignalWireRoomSettings
-  | NetlessRoomSettings
-  | HmsRoomSettings
-  | VideskRoomSettings;
+/**
+ * Options only one kind of provider takes, each under the name of its provider module (the
+ * field `CreateRoomInput` and `UpdateRoomInput` have in GraphQL). Each adapter reads its own;
+ * the GraphQL layer refuses options sent to an account of another kind.
+ */
+export interface ProviderOptions {
+  readonly [moduleId: string]: unknown;
+}
 
 /** A room as the service sees it, whatever provider keeps it. */
 export interface Room {
@@ -56,7 +36,7 @@ export interface Room {
   /**
    * The adapter's own handle for the room: stable, opaque outside the adapter, and what global
    * ids and loaders are keyed by. It may differ from `providerRoomId` where the provider needs
-   * more than the id to find a room (SignalWire: conference or room).
+   * more than the id to find a room (one provider keeps two kinds of room apart).
    */
   readonly nativeId: string;
   /** The id the provider itself shows for the room. */
@@ -74,17 +54,17 @@ export interface Room {
   readonly maxParticipants: number | null;
   readonly recordingEnabled: boolean | null;
   readonly region: string | null;
-  readonly settings: ProviderRoomSettings | null;
+  readonly settings: RoomSettings | null;
   /**
-   * Join tokens the provider handed out in the same answer as the room (Videsk's create answer
-   * carries one). Only on the room that answer made; a room read later never has them. Secret,
+   * Join tokens the provider handed out in the same answer as the room (some create answers
+   * carry one). Only on the room that answer made; a room read later never has them. Secret,
    * like every `RoomToken.token`.
    */
   readonly issuedTokens?: readonly RoomToken[];
 }
 
 /** Fields a caller may set on create. Adapters reject what their provider cannot take. */
-export interface CreateRoomInput {
+export interface CreateRoomInput extends ProviderOptions {
   readonly name: string;
   readonly displayName?: string | null;
   readonly description?: string | null;
@@ -93,32 +73,14 @@ export interface CreateRoomInput {
   readonly maxParticipants?: number | null;
   readonly recordingEnabled?: boolean | null;
   readonly region?: string | null;
-  readonly signalwire?: SignalWireCreateSettings | null;
-  readonly netless?: NetlessCreateSettings | null;
-  readonly hms?: HmsCreateSettings | null;
-  readonly videsk?: VideskCreateSettings | null;
-}
-
-export interface SignalWireCreateSettings {
-  /** Defaults to ROOM. */
-  readonly roomType?: SignalWireRoomType | null;
-  readonly quality?: string | null;
-  readonly layout?: string | null;
-  readonly size?: string | null;
-  readonly enableChat?: boolean | null;
-  readonly enableRoomPreviews?: boolean | null;
 }
 
 /** A partial update: absent fields keep their values. */
-export interface UpdateRoomInput {
+export interface UpdateRoomInput extends ProviderOptions {
   readonly displayName?: string | null;
   readonly description?: string | null;
   readonly notBefore?: Date | null;
   readonly expiresAt?: Date | null;
   readonly maxParticipants?: number | null;
   readonly recordingEnabled?: boolean | null;
-  readonly signalwire?: Omit<SignalWireCreateSettings, 'roomType'> | null;
-  readonly netless?: NetlessUpdateSettings | null;
-  readonly hms?: HmsUpdateSettings | null;
-  readonly videsk?: VideskUpdateSettings | null;
 }

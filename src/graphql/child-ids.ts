@@ -2,8 +2,8 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 
 /**
  * The key of something that lives inside a room (a session, a recording, a participant): its
- * account, its room's handle and its own handle. Handles may hold any character (a SignalWire
- * room handle holds `:`), so the three go in a JSON array, which no choice of them makes
+ * account, its room's handle and its own handle. Handles may hold any character (some room
+ * handles hold `:`), so the three go in a JSON array, which no choice of them makes
  * ambiguous. This module alone builds and splits these keys.
  */
 export interface ChildKey {

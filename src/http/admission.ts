@@ -93,7 +93,7 @@ export class Admission {
     }
   }
 
-  /** What a response's headers say of the provider's budget (Videsk's `Ratelimit-*`). */
+  /** What a response's headers say of the provider's budget (`RateLimit-*`). */
   observeHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): void {
     this.#rate?.observe(headers);
   }

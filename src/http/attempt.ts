@@ -18,7 +18,7 @@ export const MAX_RESPONSE_BYTES = 8 * 1_048_576;
 
 export interface AttemptOptions {
   readonly provider: string;
-  /** Origin plus any base path, e.g. `https://acme.signalwire.com/api/video`. */
+  /** Origin plus any base path, e.g. `https://api.example.com/v2`. */
   readonly baseUrl: string;
   readonly dispatcher: Dispatcher;
   readonly headers: () => Record<string, string> | Promise<Record<string, string>>;

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { CallDeadline, DeadlineWatcher } from './call-deadline.js';
 
 export interface HttpRequest {
-  /** Scheme, host and port, e.g. `https://api.100ms.live`. */
+  /** Scheme, host and port, e.g. `https://api.example.com`. */
   readonly origin: string;
   /** Path with any query, starting with `/`. */
   readonly path: string;

@@ -7,12 +7,12 @@ export interface RateLimitPolicy {
   readonly requestsPerSecond: number;
   /** Requests that may go at once after a quiet spell; one second's worth by default. */
   readonly burst?: number;
-  /** Which calls count: all of them, or writes only (SignalWire limits POST, PUT and PATCH). */
+  /** Which calls count: all of them, or all but reads (GET), where a provider limits writes. */
   readonly appliesTo?: 'all' | 'writes';
   /**
    * Lower-case names of the response headers that report the budget as the IETF
-   * `RateLimit-*` draft does, when the provider sends them (Videsk): what is left in the
-   * current window, and the seconds until it resets.
+   * `RateLimit-*` draft does, when the provider sends them: what is left in the current
+   * window, and the seconds until it resets.
    */
   readonly headers?: { readonly remaining: string; readonly reset: string };
 }
@@ -31,6 +31,8 @@ export class RateBudget {
   readonly #writesOnly: boolean;
   readonly #headers: RateLimitPolicy['headers'];
   readonly #now: () => number;
+  /** Calls waiting for their turn, in the order of their turns. */
+  readonly #waiting = new Set<TurnWaiter>();
   #tokens: number;
   #updatedAt: number;
 
@@ -65,19 +67,23 @@ export class RateBudget {
     const leftMs = deadline.remainingMs;
     if (waitMs >= leftMs) {
       this.#tokens += 1;
-      return Promise.reject(
-        new ProviderRateLimitedError(
-          `The request budget of provider ${this.provider} is spent for the next ${waitMs} ms, past this call's deadline`,
-          { provider: this.provider, operation, providerCode: 'RATE_BUDGET', retryAfterMs: waitMs },
-        ),
-      );
+      return Promise.reject(this.#spent(operation, waitMs));
     }
     return new Promise<void>((resolve, reject) => {
-      new TurnWaiter(deadline, waitMs, resolve, (reason) => {
-        // Gave up before its turn: its reserved token goes back.
-        this.#tokens += 1;
-        reject(reason);
+      const waiter: TurnWaiter = new TurnWaiter(deadline, this.#now, waitMs, {
+        go: () => {
+          this.#waiting.delete(waiter);
+          resolve();
+        },
+        giveUp: (reason) => {
+          // Gave up before its turn: its reserved token goes back.
+          this.#waiting.delete(waiter);
+          this.#tokens += 1;
+          reject(reason);
+        },
+        spent: (ms) => this.#spent(operation, ms),
       });
+      this.#waiting.add(waiter);
     });
   }
 
@@ -90,10 +96,33 @@ export class RateBudget {
     if (remaining === null || remaining > 0) {
       return;
     }
-    // The provider says this window is spent: nothing more until it resets.
+    // The provider says this window is spent: nothing more goes out until it resets, not even
+    // the calls already waiting for their turns, which move back, keeping their order and pace.
     const resetMs = (numberOf(headers[this.#headers.reset]) ?? 1) * 1000;
     this.#refill();
-    this.#tokens = Math.min(this.#tokens, -resetMs * this.#rate);
+    this.#tokens = Math.min(this.#tokens, 0);
+    const now = this.#now();
+    let nextTurnAt = now - this.#tokens / this.#rate;
+    for (const waiter of this.#waiting) {
+      nextTurnAt = Math.min(nextTurnAt, waiter.dueAt);
+    }
+    // Measured from the next turn, so that several answers saying the same never add up.
+    const postponeMs = now + resetMs - nextTurnAt;
+    if (postponeMs <= 0) {
+      return;
+    }
+    this.#tokens -= postponeMs * this.#rate;
+    for (const waiter of this.#waiting) {
+      waiter.postpone(postponeMs);
+    }
+  }
+
+  /** The local refusal of a call whose turn would come after its deadline. */
+  #spent(operation: string, waitMs: number): ProviderRateLimitedError {
+    return new ProviderRateLimitedError(
+      `The request budget of provider ${this.provider} is spent for the next ${waitMs} ms, past this call's deadline`,
+      { provider: this.provider, operation, providerCode: 'RATE_BUDGET', retryAfterMs: waitMs },
+    );
   }
 
   #refill(): void {
@@ -113,23 +142,48 @@ function numberOf(value: string | string[] | undefined): number | null {
 
 /** A call waiting for its reserved turn, or for its deadline, whichever comes first. */
 class TurnWaiter implements DeadlineWatcher {
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
+  /** When the turn comes, on the budget's clock. */
+  dueAt: number;
 
   constructor(
-    deadline: CallDeadline,
+    private readonly deadline: CallDeadline,
+    private readonly now: () => number,
     waitMs: number,
-    resolve: () => void,
-    private readonly giveUp: (reason: unknown) => void,
+    private readonly outcome: {
+      go(): void;
+      giveUp(reason: unknown): void;
+      /** The refusal to give up with when the turn moves past the deadline. */
+      spent(waitMs: number): Error;
+    },
   ) {
-    this.#timer = setTimeout(() => {
-      deadline.unwatch(this);
-      resolve();
-    }, waitMs);
+    this.dueAt = now() + waitMs;
+    this.#timer = this.#arm(waitMs);
     deadline.watch(this);
+  }
+
+  /** Moves the turn back by `ms`; a turn moved past the deadline is refused at once. */
+  postpone(ms: number): void {
+    clearTimeout(this.#timer);
+    this.dueAt += ms;
+    const waitMs = Math.ceil(this.dueAt - this.now());
+    if (waitMs >= this.deadline.remainingMs) {
+      this.deadline.unwatch(this);
+      this.outcome.giveUp(this.outcome.spent(waitMs));
+      return;
+    }
+    this.#timer = this.#arm(waitMs);
   }
 
   deadlineAborted(reason: unknown): void {
     clearTimeout(this.#timer);
-    this.giveUp(reason);
+    this.outcome.giveUp(reason);
+  }
+
+  #arm(ms: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.deadline.unwatch(this);
+      this.outcome.go();
+    }, ms);
   }
 }

@@ -101,9 +101,12 @@ export class SecretRedactor {
     return result;
   }
 
-  /** Values, then the pattern rules: for free text such as an error message. */
-  redact(text: string): string {
-    return redact(this.redactValues(text));
+  /**
+   * Values, then the pattern rules (with the token shapes given): for free text such as an
+   * error message.
+   */
+  redact(text: string, tokenPatterns: readonly RegExp[] = []): string {
+    return redact(this.redactValues(text), tokenPatterns);
   }
 
   #currentIndex(): Map<string, string[]> {

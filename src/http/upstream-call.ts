@@ -30,8 +30,8 @@ export interface UpstreamCall<T> {
   /** The GraphQL operation this call serves: its signal, deadline, allowance, id and span. */
   readonly context?: CallContext;
   /**
-   * A deadline the caller already runs this call under, to share it with other calls (the
-   * 100ms client's retry with a fresh token). It replaces the client's own deadline, and the
+   * A deadline the caller already runs this call under, to share it with other calls (a
+   * client's retry with a fresh token). It replaces the client's own deadline, and the
    * caller ends it. One call at a time: a deadline has one watcher.
    */
   readonly deadline?: CallDeadline;

@@ -28,7 +28,7 @@ export type {
 export interface UpstreamClientOptions {
   /** Account key, carried by every error. */
   readonly provider: string;
-  /** Origin plus any base path, e.g. `https://acme.signalwire.com/api/video`. */
+  /** Origin plus any base path, e.g. `https://api.example.com/v2`. */
   readonly baseUrl: string;
   readonly dispatcher: Dispatcher;
   /** Headers for every call (auth); a function so tokens can be renewed. */

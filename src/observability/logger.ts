@@ -3,6 +3,7 @@ import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'p
 import type PinoPretty from 'pino-pretty';
 import { redact } from '../http/redact.js';
 import type { SecretRedactor } from '../http/secret-redactor.js';
+import { PROVIDER_TOKEN_PATTERNS } from '../providers/provider-modules.js';
 
 export type { Logger } from 'pino';
 
@@ -99,7 +100,7 @@ export function silentLogger(): Logger {
  */
 export function errorDetail(error: unknown): string {
   if (error instanceof Error) {
-    return redact(error.stack ?? `${error.name}: ${error.message}`);
+    return redact(error.stack ?? `${error.name}: ${error.message}`, PROVIDER_TOKEN_PATTERNS);
   }
-  return redact(typeof error === 'string' ? error : String(error));
+  return redact(typeof error === 'string' ? error : String(error), PROVIDER_TOKEN_PATTERNS);
 }

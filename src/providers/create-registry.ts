@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { accountSecrets, type Config, type ProviderConfig } from '../config.js';
+import { accountSecrets, type Config } from '../config.js';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../http/create-dispatcher.js';
 import { MemoryReadCache, type ReadCache } from '../http/read-cache.js';
 import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamObserver } from '../http/upstream-observer.js';
 import { DEFAULT_RETRY_POLICY } from '../http/with-retry.js';
 import { CursorKey } from './cursor-key.js';
-import { createHmsProvider } from './hms/hms-provider.js';
-import { createNetlessProvider } from './netless/netless-provider.js';
+import { providerModule } from './provider-modules.js';
 import type { BaseProviderOptions } from './provider-options.js';
 import { ProviderRegistry } from './registry.js';
-import type { RoomProvider } from './room-provider.js';
-import { createSignalWireProvider } from './signalwire/signalwire-provider.js';
-import { createVideskProvider } from './videsk/videsk-provider.js';
+import { accountRateLimitPolicy, documentedRateLimitPolicy } from './request-rate.js';
 
 export interface RegistryHandle {
   readonly registry: ProviderRegistry;
@@ -30,7 +27,7 @@ export interface RegistryOptions {
   readonly readCache?: ReadCache;
 }
 
-/** The one place that knows every adapter: builds one per configured account, each with its own pool. */
+/** Builds one adapter per configured account, each with its own pool, through its provider module. */
 export function createRegistry(config: Config, options: RegistryOptions = {}): RegistryHandle {
   const dispatchers: Dispatcher[] = [];
   const cursorKey = cursorKeyOf(config);
@@ -41,6 +38,11 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       connections: config.upstreamConnections,
     });
     dispatchers.push(dispatcher);
+    const module = providerModule(account.kind);
+    if (!module) {
+      // Config validation admits only the kinds of the listed modules.
+      throw new Error(`No provider module for kind ${account.kind}`);
+    }
     const base: BaseProviderOptions = {
       key: account.key,
       displayName: account.displayName,
@@ -51,6 +53,10 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
       maxInFlight: config.upstreamConcurrency ?? config.upstreamConnections,
       circuitFailureThreshold: config.circuitFailureThreshold,
       circuitOpenMs: config.circuitOpenMs,
+      rateLimit: accountRateLimitPolicy(
+        documentedRateLimitPolicy(module.requestRate),
+        account.rateLimit,
+      ),
       shareInflightGets: config.shareInflightGets,
       defaultTokenTtlSeconds: config.defaultTokenTtlSeconds,
       observer: options.observer,
@@ -65,7 +71,7 @@ export function createRegistry(config: Config, options: RegistryOptions = {}): R
           .digest('base64url'),
       },
     };
-    return createProvider(account, base);
+    return module.createProvider(account, base);
   });
   return {
     registry: new ProviderRegistry(providers, { cursorKey }),
@@ -88,32 +94,4 @@ export function cursorKeyOf(config: Pick<Config, 'cursorSecret' | 'providers'>):
     .map((account) => [account.key, account.kind, ...accountSecrets(account)])
     .sort(([a = ''], [b = '']) => (a < b ? -1 : a > b ? 1 : 0));
   return CursorKey.fromSecret(JSON.stringify(['provider credentials', accounts]));
-}
-
-function createProvider(account: ProviderConfig, base: BaseProviderOptions): RoomProvider {
-  switch (account.kind) {
-    case 'signalwire':
-      return createSignalWireProvider({
-        ...base,
-        projectId: account.projectId,
-        apiToken: account.apiToken,
-      });
-    case 'netless':
-      return createNetlessProvider({
-        ...base,
-        region: account.region,
-        sdkToken: account.sdkToken,
-        accessKey: account.accessKey,
-        secretKey: account.secretKey,
-      });
-    case 'hms':
-      return createHmsProvider({
-        ...base,
-        appAccessKey: account.appAccessKey,
-        appSecret: account.appSecret,
-        roleMap: account.roleMap,
-      });
-    case 'videsk':
-      return createVideskProvider({ ...base, apiToken: account.apiToken });
-  }
 }

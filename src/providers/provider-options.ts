@@ -1,3 +1,4 @@
+import { redact } from '../http/redact.js';
 import type { SecretRedactor } from '../http/secret-redactor.js';
 import type { UpstreamClientOptions } from '../http/upstream-client.js';
 import type { CursorKey } from './cursor-key.js';
@@ -34,9 +35,13 @@ export interface BaseProviderOptions extends Omit<UpstreamPolicy, 'provider'> {
 
 /**
  * The upstream policy an adapter hands its client, straight from its factory options, so a new
- * account-wide setting reaches every provider by being added here once.
+ * account-wide setting reaches every provider by being added here once. `tokenPatterns` are the
+ * shapes of the provider's own tokens, scrubbed from its error text like any credential.
  */
-export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
+export function upstreamPolicy(
+  options: BaseProviderOptions,
+  tokenPatterns: readonly RegExp[] = [],
+): UpstreamPolicy {
   const redactor = options.redactor;
   return {
     provider: options.key,
@@ -52,6 +57,8 @@ export function upstreamPolicy(options: BaseProviderOptions): UpstreamPolicy {
     cache: options.cache,
     observer: options.observer,
     now: options.now,
-    redact: redactor ? (text) => redactor.redact(text) : undefined,
+    redact: redactor
+      ? (text) => redactor.redact(text, tokenPatterns)
+      : (text) => redact(text, tokenPatterns),
   };
 }

@@ -67,7 +67,7 @@ export interface RoomPage {
  */
 export interface RoomProvider {
   readonly kind: ProviderKind;
-  /** The account key from config, e.g. `signalwire` or `signalwire-eu`. Unique per service. */
+  /** The account key from config, e.g. `video` or `video-eu`. Unique per service. */
   readonly key: string;
   readonly displayName: string;
   readonly capabilities: ProviderCapabilities;
@@ -121,8 +121,8 @@ export interface RoomProvider {
   ): Promise<RoomToken>;
 
   /**
-   * Tokens the provider keeps for a room (SignalWire conference tokens). An empty list where
-   * the provider keeps none for this room; UNSUPPORTED where it keeps none at all.
+   * Tokens the provider keeps for a room (a conference's moderator and guest tokens, say). An
+   * empty list where the provider keeps none for this room; UNSUPPORTED where it keeps none.
    */
   listRoomTokens(nativeId: string, options?: CallOptions): Promise<RoomToken[]>;
 

@@ -196,7 +196,7 @@ const reportAs =
 /**
  * Depth and aliases depend on the document alone, so they run as validation rules and Yoga
  * caches their verdict with the document. Fragments do not count as a level: depth measures
- * how far the data nests, and `... on SignalWireRoomSettings` nests nothing.
+ * how far the data nests, and `... on <Kind>RoomSettings` nests nothing.
  */
 function shapeLimits(config: LimitSettings): Plugin {
   const rules: ValidationRule[] = [

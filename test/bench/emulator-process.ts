@@ -18,7 +18,7 @@ if (!Number.isFinite(latencyMs) || latencyMs < 0) {
 }
 
 // Videsk's emulator enforces the documented 20 requests/s; the bench measures us, not that.
-const fleet = await startEmulatorFleet({ fixedPorts: false, videskRateLimitPerSecond: 1_000_000 });
+const fleet = await startEmulatorFleet({ fixedPorts: false, rateLimitPerSecond: 1_000_000 });
 for (const running of fleet.running) {
   if (latencyMs > 0) {
     // No `times`: every request to this emulator waits latencyMs before it is answered.

@@ -1,7 +1,6 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type DocumentNode, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS } from '../../src/bin/sandbox.js';
 import { SecretRedactor } from '../../src/http/secret-redactor.js';
 import { createLogger } from '../../src/observability/logger.js';
 import {
@@ -10,6 +9,7 @@ import {
   ProviderRoomsDocument,
   RoomDocument,
 } from '../__generated__/graphql.js';
+import { EMULATOR_CREDENTIALS } from '../helpers/emulator-credentials.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
 // Issue 13, class 5: a provider whose error body repeats the account's own credentials, or what

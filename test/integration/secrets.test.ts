@@ -4,7 +4,6 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { print } from 'graphql';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS } from '../../src/bin/sandbox.js';
 import { createLogger } from '../../src/observability/logger.js';
 import {
   CreateRoomDocument,
@@ -18,6 +17,7 @@ import {
   RoomWithTokensDocument,
   UpdateRoomDocument,
 } from '../__generated__/graphql.js';
+import { EMULATOR_CREDENTIALS } from '../helpers/emulator-credentials.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
 // Issue 5: a full scenario with known secrets, and not one of them in any log line, error,

@@ -23,6 +23,7 @@ import {
   createVideskProvider,
   type VideskProviderOptions,
 } from '../../src/providers/videsk/videsk-provider.js';
+import type { VideskRoomSettings } from '../../src/providers/videsk/videsk-room-settings.js';
 
 // The Videsk adapter against its emulator over real loopback HTTP.
 
@@ -162,7 +163,7 @@ describe('Videsk adapter against the emulator', () => {
     // The token lasts as long as the room, to the second (JWT times are whole seconds).
     expect(token.expiresAt!.getTime()).toBe(Math.floor(created.expiresAt!.getTime() / 1000) * 1000);
     const [room] = await videsk.getRooms([created.nativeId]);
-    const grants = (room as Room).settings;
+    const grants = (room as Room).settings as VideskRoomSettings | null;
     expect(grants?.kind === 'VIDESK' && grants.authorizations.map((grant) => grant.jti)).toContain(
       token.providerTokenId,
     );

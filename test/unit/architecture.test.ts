@@ -5,8 +5,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // STYLE.md §2, "Imports point one way", checked over every import of every file under src/.
-// TypeScript's own pre-processor finds the imports, so comments and strings that merely mention
-// an import do not count, and type-only, re-export, side-effect and dynamic imports all do.
+// TypeScript's own parser finds the imports, so comments and strings that merely mention an
+// import do not count, and type-only, re-export, side-effect and dynamic imports all do (the
+// few rules that care tell a type-only or a dynamic import apart).
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -15,12 +16,16 @@ interface ImportEdge {
   readonly specifier: string;
   /** The imported file relative to src/ (`.js` read as `.ts`), or null for a package. */
   readonly target: string | null;
+  /** `import(...)` at run time, loaded only when reached. */
+  readonly dynamic: boolean;
+  /** Erased from the JavaScript: `import type`, `export type`, a type's `import(...)`. */
+  readonly typeOnly: boolean;
 }
 
 interface Rule {
   readonly name: string;
   /** True when this edge breaks the rule. */
-  readonly breaks: (from: string, to: string) => boolean;
+  readonly breaks: (from: string, to: string, edge: ImportEdge) => boolean;
 }
 
 const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
@@ -28,6 +33,21 @@ const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
 const providerFolder = (path: string) => /^providers\/([^/]+)\//.exec(path)?.[1] ?? null;
 /** `emulators/<id>/…` → `<id>` (including `shared`). */
 const emulatorFolder = (path: string) => /^emulators\/([^/]+)\//.exec(path)?.[1] ?? null;
+/** `providers/<id>/<id>-<part>.ts` → true for that part of a provider's own folder. */
+const isProviderPart = (path: string, part: string) => {
+  const id = providerFolder(path);
+  return id !== null && path === `providers/${id}/${id}-${part}.ts`;
+};
+/**
+ * The one door from a provider to its emulator: its module's lazy `import()` of its own
+ * emulator's sandbox entry, which starts the emulator and names the account pointing at it.
+ */
+const isSandboxImport = (from: string, to: string, edge: ImportEdge) => {
+  const id = providerFolder(from);
+  return (
+    edge.dynamic && isProviderPart(from, 'module') && to === `emulators/${id}/${id}-sandbox.ts`
+  );
+};
 
 const RULES: readonly Rule[] = [
   {
@@ -47,13 +67,27 @@ const RULES: readonly Rule[] = [
     },
   },
   {
-    name: 'providers/ never imports emulators/',
-    breaks: (from, to) => under(from, 'providers') && under(to, 'emulators'),
+    name: "providers/ never imports emulators/, but for a module's import() of its sandbox entry",
+    breaks: (from, to, edge) =>
+      under(from, 'providers') && under(to, 'emulators') && !isSandboxImport(from, to, edge),
   },
   {
     name: 'graphql/ and loaders/ never import a provider folder',
     breaks: (from, to) =>
       (under(from, 'graphql') || under(from, 'loaders')) && providerFolder(to) !== null,
+  },
+  {
+    name: "in providers/, only a provider's <id>-graphql.ts imports graphql/ (and provider-module.ts its type)",
+    breaks: (from, to, edge) =>
+      under(from, 'providers') &&
+      under(to, 'graphql') &&
+      !isProviderPart(from, 'graphql') &&
+      !(from === 'providers/provider-module.ts' && edge.typeOnly),
+  },
+  {
+    name: "graphql/builder.ts is imported only by graphql/ and a provider's <id>-graphql.ts",
+    breaks: (from, to) =>
+      to === 'graphql/builder.ts' && !under(from, 'graphql') && !isProviderPart(from, 'graphql'),
   },
   {
     name: 'emulators/<id>/ imports only its own folder and emulators/shared/',
@@ -68,29 +102,64 @@ const RULES: readonly Rule[] = [
   },
   {
     name: 'only bin/ (and test/) import emulators/',
-    breaks: (from, to) =>
-      under(to, 'emulators') && !under(from, 'bin') && !under(from, 'emulators'),
+    breaks: (from, to, edge) =>
+      under(to, 'emulators') &&
+      !under(from, 'bin') &&
+      !under(from, 'emulators') &&
+      !isSandboxImport(from, to, edge),
   },
 ];
 
 function importsOf(file: string, source: string): ImportEdge[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map(({ fileName, pos }) => {
-    const line = source.slice(0, pos).split('\n').length;
-    if (!fileName.startsWith('.')) {
-      return { line, specifier: fileName, target: null };
+  const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
+  const edges: ImportEdge[] = [];
+  const add = (specifier: ts.Node, dynamic: boolean, typeOnly: boolean) => {
+    if (!ts.isStringLiteralLike(specifier)) {
+      return;
     }
-    const target = posix
-      .normalize(posix.join(posix.dirname(file), fileName))
-      .replace(/\.js$/, '.ts');
-    return { line, specifier: fileName, target };
-  });
+    const fileName = specifier.text;
+    const line = tree.getLineAndCharacterOfPosition(specifier.getStart(tree)).line + 1;
+    const target = fileName.startsWith('.')
+      ? posix.normalize(posix.join(posix.dirname(file), fileName)).replace(/\.js$/, '.ts')
+      : null;
+    edges.push({ line, specifier: fileName, target, dynamic, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const named = clause?.namedBindings;
+      const allTypes =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (clause.name === undefined &&
+            named !== undefined &&
+            ts.isNamedImports(named) &&
+            named.elements.length > 0 &&
+            named.elements.every((element) => element.isTypeOnly)));
+      add(node.moduleSpecifier, false, allTypes);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      add(node.moduleSpecifier, false, node.isTypeOnly);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node.argument.literal, false, true);
+    } else if (ts.isCallExpression(node) && node.arguments[0]) {
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        add(node.arguments[0], true, false);
+      } else if (ts.isIdentifier(node.expression) && node.expression.text === 'require') {
+        add(node.arguments[0], false, false);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(tree);
+  return edges;
 }
 
 /** One line per offending import: `file:line imports 'specifier' (the rules it breaks)`. */
 function checkImports(files: ReadonlyMap<string, string>): string[] {
   return [...files].flatMap(([file, source]) =>
-    importsOf(file, source).flatMap(({ line, specifier, target }) => {
-      const broken = target === null ? [] : RULES.filter((rule) => rule.breaks(file, target));
+    importsOf(file, source).flatMap((edge) => {
+      const { line, specifier, target } = edge;
+      const broken = target === null ? [] : RULES.filter((rule) => rule.breaks(file, target, edge));
       return broken.length === 0
         ? []
         : [
@@ -117,6 +186,7 @@ describe('import rules (STYLE.md §2)', () => {
     // A scan that found nothing would pass vacuously.
     expect(files.has('providers/signalwire/signalwire-provider.ts')).toBe(true);
     expect(files.has('domain/errors.ts')).toBe(true);
+    expect(files.has('providers/provider-modules.ts')).toBe(true);
     expect(checkImports(files)).toEqual([]);
   });
 });
@@ -151,6 +221,33 @@ describe('checkImports', () => {
     ['emulators/videsk/videsk-store.ts', "import type { Room } from '../../domain/room.js';"],
     ['emulators/hms/hms-store.ts', "import { store } from '../netless/netless-store.js';"],
     ['yoga.ts', "const emulator = await import('./emulators/signalwire/signalwire-emulator.js');"],
+    [
+      'providers/hms/hms-module.ts',
+      "import { startHmsSandbox } from '../../emulators/hms/hms-sandbox.js';",
+    ],
+    [
+      'providers/hms/hms-module.ts',
+      "const entry = await import('../../emulators/hms/hms-emulator.js');",
+    ],
+    [
+      'providers/hms/hms-module.ts',
+      "const entry = await import('../../emulators/netless/netless-sandbox.js');",
+    ],
+    [
+      'providers/hms/hms-provider.ts',
+      "const entry = await import('../../emulators/hms/hms-sandbox.js');",
+    ],
+    ['providers/registry.ts', "const entry = await import('../emulators/hms/hms-sandbox.js');"],
+    ['providers/hms/hms-provider.ts', "import { builder } from '../../graphql/builder.js';"],
+    [
+      'providers/hms/hms-module.ts',
+      "import type { Types } from '../../graphql/provider-graphql.js';",
+    ],
+    [
+      'providers/provider-module.ts',
+      "import { PROVIDER_SCHEMA_TYPES } from '../graphql/provider-types.js';",
+    ],
+    ['server/query-limits.ts', "import { builder } from '../graphql/builder.js';"],
   ])('reports %s importing across a boundary, with file and import', (file, source) => {
     const [violation, ...rest] = check(file, source);
     expect(rest).toEqual([]);
@@ -178,6 +275,22 @@ describe('checkImports', () => {
       "import { json } from '../shared/http-json.js';\nimport { HmsStore } from './hms-store.js';",
     ],
     ['bin/emulators.ts', "import { createHmsEmulator } from '../emulators/hms/hms-emulator.js';"],
+    [
+      'providers/hms/hms-module.ts',
+      "const entry = await import('../../emulators/hms/hms-sandbox.js');",
+    ],
+    [
+      'providers/hms/hms-graphql.ts',
+      "import type { ProviderGraphql } from '../../graphql/provider-graphql.js';\nimport { builder } from '../../graphql/builder.js';",
+    ],
+    [
+      'providers/provider-module.ts',
+      "import type { ProviderGraphql } from '../graphql/provider-graphql.js';",
+    ],
+    [
+      'graphql/types/enums.ts',
+      "import { PROVIDER_MODULES } from '../../providers/provider-modules.js';",
+    ],
   ])('allows %s its documented imports', (file, source) => {
     expect(check(file, source)).toEqual([]);
   });

@@ -228,6 +228,33 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it("reads an account's rateLimit from CONFIG_FILE, and null to turn its budget off", () => {
+    const path = configFile({
+      providers: [
+        account('signalwire-eu', TOKEN_EU, { rateLimit: { requestsPerSecond: 50, burst: 10 } }),
+        account('signalwire-us', TOKEN_US, { rateLimit: null }),
+        account('signalwire-ap', TOKEN_US),
+      ],
+    });
+    expect(loadConfig({ CONFIG_FILE: path }).providers.map((entry) => entry.rateLimit)).toEqual([
+      { requestsPerSecond: 50, burst: 10 },
+      null,
+      undefined,
+    ]);
+  });
+
+  it.each([
+    [{ requestsPerSecond: 0 }, 'rateLimit.requestsPerSecond (in CONFIG_FILE): must be more than 0'],
+    [{ requestsPerSecond: 5, burst: 6 }, 'rateLimit.burst (in CONFIG_FILE): must be at most'],
+    [{ perSecond: 5 }, 'rateLimit.requestsPerSecond (in CONFIG_FILE): must be a number'],
+    ['5/s', 'rateLimit (in CONFIG_FILE): must be null or an object'],
+  ])('names the field and the rule of a bad rateLimit %j', (rateLimit, message) => {
+    const path = configFile({ providers: [account('signalwire', TOKEN_US, { rateLimit })] });
+    expect(configError({ CONFIG_FILE: path }).message).toContain(
+      `Invalid configuration: providers[0].${message}`,
+    );
+  });
+
   it('rejects duplicate account keys, naming providers[1].key', () => {
     const path = configFile({
       providers: [account('signalwire', TOKEN_EU), account('signalwire', TOKEN_US)],

@@ -4,17 +4,18 @@ import {
   SUPPORT_LEVELS,
   TOKEN_SOURCES,
 } from '../../domain/capabilities.js';
-import { PROVIDER_KINDS } from '../../domain/provider-kind.js';
-import { ROOM_STATUSES, SIGNALWIRE_ROOM_TYPES } from '../../domain/room.js';
+import { ROOM_STATUSES } from '../../domain/room.js';
 import { RECORDING_STATUSES, SESSION_STATUSES } from '../../domain/room-life.js';
 import { ROOM_TOKEN_ROLES } from '../../domain/room-token.js';
+import { PROVIDER_MODULES } from '../../providers/provider-modules.js';
 import { builder } from '../builder.js';
 
-// Built from the domain constants, so the schema enums and the TypeScript unions cannot drift.
+// Built from the domain constants and the list of provider modules, so the schema enums and
+// the TypeScript unions cannot drift.
 
 export const ProviderKindEnum = builder.enumType('ProviderKind', {
   description: 'The kind of video provider an account belongs to.',
-  values: PROVIDER_KINDS,
+  values: PROVIDER_MODULES.map((module) => module.kind),
 });
 
 export const RoomStatusEnum = builder.enumType('RoomStatus', {
@@ -45,11 +46,6 @@ export const DisableEffectEnum = builder.enumType('DisableEffect', {
 export const TokenSourceEnum = builder.enumType('TokenSource', {
   description: 'Whether room tokens are signed by the service or fetched from the provider.',
   values: TOKEN_SOURCES,
-});
-
-export const SignalWireRoomTypeEnum = builder.enumType('SignalWireRoomType', {
-  description: "CONFERENCE: a room with SignalWire's prebuilt UI. ROOM: a room without UI.",
-  values: SIGNALWIRE_ROOM_TYPES,
 });
 
 export const RoomRoleEnum = builder.enumType('RoomRole', {

@@ -6,6 +6,7 @@ import type {
 import { ROOM_OPERATIONS } from '../../domain/capabilities.js';
 
 import { builder } from '../builder.js';
+import { providerNotes } from '../provider-types.js';
 import { ProviderRef, RoomRef } from '../refs.js';
 import { forwardPageSize, roomConnection } from '../room-connection.js';
 import {
@@ -65,9 +66,14 @@ const CapabilitiesRef = builder.objectRef<ProviderCapabilities>('ProviderCapabil
   }),
 });
 
+/** What one account is at some of the providers, as the modules say it. */
+function accountExamples(): string {
+  const examples = providerNotes('account');
+  return examples.length === 0 ? '' : `, e.g. ${examples.join(' or ')}`;
+}
+
 builder.node(ProviderRef, {
-  description:
-    'One configured provider account, e.g. a SignalWire space. Its fields need the rooms:read scope wherever a Provider appears.',
+  description: `One configured provider account${accountExamples()}. Its fields need the rooms:read scope wherever a Provider appears.`,
   // On the type, as on Room, so no field that returns an account can skip the check.
   authScopes: { 'rooms:read': true },
   id: { resolve: (provider) => provider.key },

@@ -1,20 +1,14 @@
+import type { InputFieldBuilder } from '@pothos/core';
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { RoomTokenRoleEnum, SignalWireRoomTypeEnum } from './enums.js';
+import { text } from '../input-rules.js';
+import type { Types } from '../provider-graphql.js';
+import { PROVIDER_SCHEMA_TYPES, providerNotes } from '../provider-types.js';
+import { RoomTokenRoleEnum } from './enums.js';
 
-// Rules that hold for every provider; a provider's own limits (SignalWire's name pattern, say)
-// are checked by its adapter, which reports them the same way, before any upstream call.
-
-const text = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters');
-
-/** 100ms's session length bounds, in seconds, on create and update alike. */
-const MAX_DURATION_RULE = {
-  schema: z.number().int().min(120, 'must be at least 120').max(43_200, 'must be at most 43200'),
-};
+// Rules that hold for every provider; a provider's own limits (a name pattern, say) are checked
+// by its adapter, which reports them the same way, before any upstream call. Options only one
+// provider takes are its module's input types, each under the module's id.
 
 /** The same rule on create and update; a provider's own cap is its adapter's to check. */
 const MAX_PARTICIPANTS_RULE = {
@@ -23,51 +17,18 @@ const MAX_PARTICIPANTS_RULE = {
 
 const ROOM_ID_DESCRIPTION = 'Global id of the room (Room.id).';
 
-export const SignalWireRoomOptionsInput = builder.inputType('SignalWireRoomOptionsInput', {
-  description:
-    'Settings only SignalWire has. Ignored for no other provider: sending them elsewhere is an error.',
-  fields: (t) => ({
-    roomType: t.field({
-      type: SignalWireRoomTypeEnum,
-      description: 'Create only. Defaults to ROOM (no UI).',
+/** Each provider's own options, under its module id; only providers that take some have one. */
+function providerOptionFields(
+  t: InputFieldBuilder<Types, 'InputObject'>,
+  on: 'createOptions' | 'updateOptions',
+) {
+  return Object.fromEntries(
+    PROVIDER_SCHEMA_TYPES.flatMap((provider) => {
+      const type = provider[on];
+      return type ? [[provider.id, t.field({ type })]] : [];
     }),
-    quality: t.string({ validate: { schema: z.enum(['720p', '1080p'], 'must be 720p or 1080p') } }),
-    layout: t.string({ validate: { schema: text(64) } }),
-    size: t.string({
-      validate: { schema: z.enum(['small', 'medium', 'large'], 'must be small, medium or large') },
-    }),
-    enableChat: t.boolean(),
-    enableRoomPreviews: t.boolean(),
-  }),
-});
-
-export const HmsRoomOptionsInput = builder.inputType('HmsRoomOptionsInput', {
-  description: 'Settings only 100ms has, on create.',
-  fields: (t) => ({
-    templateId: t.string({
-      description: 'Template to use (24-hex id); the workspace default when left out.',
-      validate: { schema: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id') },
-    }),
-    largeRoom: t.boolean({ description: 'Allows up to 20000 peers instead of 2500.' }),
-    maxDurationSeconds: t.int({ validate: MAX_DURATION_RULE }),
-  }),
-});
-
-export const HmsRoomUpdateOptionsInput = builder.inputType('HmsRoomUpdateOptionsInput', {
-  description: 'Settings only 100ms has, on update.',
-  fields: (t) => ({
-    name: t.string({
-      description: 'Renames the room.',
-      validate: { schema: text(128).min(1, 'must not be empty') },
-    }),
-    region: t.string({
-      description: 'in, us, eu or auto.',
-      validate: { schema: z.enum(['in', 'us', 'eu', 'auto'], 'must be in, us, eu or auto') },
-    }),
-    largeRoom: t.boolean(),
-    maxDurationSeconds: t.int({ validate: MAX_DURATION_RULE }),
-  }),
-});
+  );
+}
 
 const windowRule = (input: { notBefore?: Date | null; expiresAt?: Date | null }) =>
   !input.notBefore || !input.expiresAt || input.expiresAt.getTime() > input.notBefore.getTime();
@@ -92,8 +53,7 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
     maxParticipants: t.int({ validate: MAX_PARTICIPANTS_RULE }),
     recordingEnabled: t.boolean(),
     region: t.string({ validate: { schema: text(32) } }),
-    signalwire: t.field({ type: SignalWireRoomOptionsInput }),
-    hms: t.field({ type: HmsRoomOptionsInput }),
+    ...providerOptionFields(t, 'createOptions'),
     idempotencyKey: t.string({
       description:
         'Makes a retry safe: the same key with the same input creates one room and returns it every time; the same key with other input is an IdempotencyConflictError. Kept for IDEMPOTENCY_TTL_SECONDS.',
@@ -109,8 +69,13 @@ export const CreateRoomInput = builder.inputType('CreateRoomInput', {
   validate: [windowRule, windowMessage],
 });
 
+/** Each provider's update options that are fixed at creation, by module id. */
+const FIXED_AT_CREATION = new Map<string, ReadonlySet<string>>(
+  PROVIDER_SCHEMA_TYPES.map(({ id, fixedAtCreation }) => [id, new Set(fixedAtCreation ?? [])]),
+);
+
 /**
- * Whether an update asks for any change. `signalwire.roomType` is fixed at creation, so it
+ * Whether an update asks for any change. A provider option fixed at creation (a room type, say)
  * changes nothing. An update without a change would still send an (empty) write upstream.
  */
 const changesSomething = (input: object): boolean =>
@@ -118,12 +83,10 @@ const changesSomething = (input: object): boolean =>
     if (field === 'id' || value === null || value === undefined) {
       return false;
     }
-    if (field === 'signalwire' || field === 'hms') {
+    const fixed = FIXED_AT_CREATION.get(field);
+    if (fixed) {
       return Object.entries(value).some(
-        ([option, setting]) =>
-          !(field === 'signalwire' && option === 'roomType') &&
-          setting !== null &&
-          setting !== undefined,
+        ([option, setting]) => !fixed.has(option) && setting !== null && setting !== undefined,
       );
     }
     return true;
@@ -140,8 +103,7 @@ export const UpdateRoomInput = builder.inputType('UpdateRoomInput', {
     expiresAt: t.field({ type: 'DateTime' }),
     maxParticipants: t.int({ validate: MAX_PARTICIPANTS_RULE }),
     recordingEnabled: t.boolean(),
-    signalwire: t.field({ type: SignalWireRoomOptionsInput }),
-    hms: t.field({ type: HmsRoomUpdateOptionsInput }),
+    ...providerOptionFields(t, 'updateOptions'),
   }),
   validate: [
     [windowRule, windowMessage],
@@ -169,8 +131,7 @@ export const CreateRoomTokenInput = builder.inputType('CreateRoomTokenInput', {
       validate: { schema: z.array(text(128)).max(100, 'must list at most 100 permissions') },
     }),
     providerRole: t.string({
-      description:
-        "The provider's own role name, passed through unchanged instead of the one `role` maps to: a role of the room's template on 100ms accounts (checked against it). Refused on other providers, whose roles follow `role`.",
+      description: `The provider's own role name, passed through unchanged instead of the one \`role\` maps to: ${providerNotes('providerRole').join('; ')}. Refused on other providers, whose roles follow \`role\`.`,
       validate: {
         schema: text(100)
           .min(1, 'must not be empty')

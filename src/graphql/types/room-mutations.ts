@@ -5,11 +5,13 @@ import { InputValidationError, RoomNotFoundError } from '../../domain/errors.js'
 import type { Room } from '../../domain/room.js';
 import { roomChangeEvent, roomLifecycleEvent } from '../../events/room-events.js';
 import { roomKeyString } from '../../loaders/room-key.js';
+import { PROVIDER_MODULES } from '../../providers/provider-modules.js';
 import type { RoomProvider } from '../../providers/room-provider.js';
 import { fingerprintOf } from '../../store/fingerprint.js';
 import { runIdempotent } from '../../store/run-idempotent.js';
 import { builder } from '../builder.js';
 import { resultNames, target } from '../mutations.js';
+import { PROVIDER_SCHEMA_TYPES } from '../provider-types.js';
 import { RoomRef, RoomTokenRef } from '../refs.js';
 import { assertSupported } from '../supported.js';
 import { CREATE_ROOM_ERROR_TYPES } from './errors.js';
@@ -20,41 +22,44 @@ import {
   UpdateRoomInput,
 } from './room-inputs.js';
 
-/** Which account kind each provider-options field of the inputs belongs to. */
-const OPTIONS_KIND = { signalwire: 'SIGNALWIRE', hms: 'HMS' } as const;
-
-/**
- * Provider kinds whose tokens name a role of the provider's own, per room: 100ms takes any role
- * of the room's template. Netless's three roles and SignalWire's permissions follow `role`, and
- * Videsk tokens carry no role, so a provider role there would be dropped or guessed at.
- */
-const PROVIDER_ROLE_KINDS: ReadonlySet<RoomProvider['kind']> = new Set(['HMS']);
+/** Providers whose tokens may name a role of the provider's own (`providerRole`). */
+const PROVIDER_ROLE_MODULES = PROVIDER_MODULES.filter((module) => module.providerRoles !== null);
 
 function assertProviderRoleFits(provider: RoomProvider, providerRole: string | null | undefined) {
-  if (providerRole != null && !PROVIDER_ROLE_KINDS.has(provider.kind)) {
+  if (
+    providerRole != null &&
+    !PROVIDER_ROLE_MODULES.some((module) => module.kind === provider.kind)
+  ) {
+    const kinds = PROVIDER_ROLE_MODULES.map((module) => module.kind).join(' and ');
+    const sources = PROVIDER_ROLE_MODULES.map((module) => module.providerRoles).join(' or ');
     throw new InputValidationError([
       {
         path: ['input', 'providerRole'],
-        message: `applies to HMS accounts only, whose roles come from room templates; ${provider.key} is ${provider.kind}: use role`,
+        message: `applies to ${kinds} accounts only, whose roles come from ${sources}; ${provider.key} is ${provider.kind}: use role`,
       },
     ]);
   }
 }
 
+/**
+ * The provider options of a create or update input, each under its module's id, with GraphQL's
+ * explicit nulls made absent (adapters read null and absent alike, as "no options").
+ */
+function providerOptions(input: object): Record<string, unknown> {
+  const fields: Readonly<Record<string, unknown>> = input as Readonly<Record<string, unknown>>;
+  return Object.fromEntries(
+    PROVIDER_SCHEMA_TYPES.flatMap(({ id }) => (fields[id] == null ? [] : [[id, fields[id]]])),
+  );
+}
+
 /** Options for another provider kind are a mistake worth naming, not something to drop quietly. */
-function assertOptionsFit(
-  provider: RoomProvider,
-  input: Partial<Record<keyof typeof OPTIONS_KIND, unknown>>,
-): void {
-  const issues = Object.entries(OPTIONS_KIND)
-    .filter(
-      ([field, kind]) =>
-        input[field as keyof typeof OPTIONS_KIND] != null && provider.kind !== kind,
-    )
-    .map(([field, kind]) => ({
-      path: ['input', field],
-      message: `applies to ${kind} accounts only; ${provider.key} is ${provider.kind}`,
-    }));
+function assertOptionsFit(provider: RoomProvider, options: Readonly<Record<string, unknown>>) {
+  const issues = PROVIDER_SCHEMA_TYPES.filter(
+    ({ id, kind }) => options[id] !== undefined && provider.kind !== kind,
+  ).map(({ id, kind }) => ({
+    path: ['input', id],
+    message: `applies to ${kind} accounts only; ${provider.key} is ${provider.kind}`,
+  }));
   if (issues.length > 0) {
     throw new InputValidationError(issues);
   }
@@ -83,11 +88,6 @@ function idempotencyScope(context: Context, providerKey: string, idempotencyKey:
   return `createRoom:${createHash('sha256').update(parts).digest('hex')}`;
 }
 
-/** Strips GraphQL's explicit nulls on provider option objects, which adapters read as "absent". */
-function orUndefined<T>(value: T | null | undefined): T | undefined {
-  return value ?? undefined;
-}
-
 builder.mutationFields((t) => ({
   createRoom: t.field({
     type: RoomRef,
@@ -98,7 +98,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const provider = context.registry.require(input.providerKey);
       assertSupported(provider, 'createRoom');
-      assertOptionsFit(provider, input);
+      const options = providerOptions(input);
+      assertOptionsFit(provider, options);
       const { idempotencyKey, ...request } = input;
       const creation = {
         name: request.name,
@@ -109,8 +110,7 @@ builder.mutationFields((t) => ({
         maxParticipants: request.maxParticipants,
         recordingEnabled: request.recordingEnabled,
         region: request.region,
-        signalwire: orUndefined(request.signalwire),
-        hms: orUndefined(request.hms),
+        ...options,
       };
       const create = async () => {
         const room = await provider.createRoom(creation, { context: context.call });
@@ -164,7 +164,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateRoomInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const { provider, nativeId } = target(context, input.id, ['input', 'id'], 'updateRoom');
-      assertOptionsFit(provider, input);
+      const options = providerOptions(input);
+      assertOptionsFit(provider, options);
       const room = await provider.updateRoom(
         nativeId,
         {
@@ -174,8 +175,7 @@ builder.mutationFields((t) => ({
           expiresAt: input.expiresAt,
           maxParticipants: input.maxParticipants,
           recordingEnabled: input.recordingEnabled,
-          signalwire: orUndefined(input.signalwire),
-          hms: orUndefined(input.hms),
+          ...options,
         },
         { context: context.call },
       );

@@ -1,6 +1,7 @@
 import { roomKeyString } from '../../loaders/room-key.js';
 import { builder } from '../builder.js';
 import { roomKeyFromGlobalId } from '../global-id.js';
+import { notesInParentheses } from '../provider-types.js';
 import { ProviderRef, RoomRef, RoomTokenRef } from '../refs.js';
 import { RoomStatusEnum } from './enums.js';
 import { RoomSettingsUnion } from './room-settings.js';
@@ -49,8 +50,7 @@ builder.node(RoomRef, {
     tokens: t.field({
       type: [RoomTokenRef],
       nullable: true,
-      description:
-        "Tokens the provider keeps for this room (SignalWire conference tokens); an empty list when it keeps none for this room, null where the provider keeps none at all. On the room a createRoom just made, also the token the provider's create answer carried (Videsk), which cannot be read again later. Needs the rooms:read scope; each token secret also needs tokens:create.",
+      description: `Tokens the provider keeps for this room${notesInParentheses('keptTokens')}; an empty list when it keeps none for this room, null where the provider keeps none at all. On the room a createRoom just made, also the token the provider's create answer carried${notesInParentheses('createAnswerTokens')}, which cannot be read again later. Needs the rooms:read scope; each token secret also needs tokens:create.`,
       authScopes: { 'rooms:read': true },
       resolve: async (room, _args, context) => {
         if (room.issuedTokens) {

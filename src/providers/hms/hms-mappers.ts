@@ -2,6 +2,11 @@ import { InputValidationError, type ValidationIssue } from '../../domain/errors.
 import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
 import type { RoomTokenRole } from '../../domain/room-token.js';
 import type { HmsRoomBody } from './hms-client.js';
+import type {
+  HmsCreateRoomInput,
+  HmsRoomSettings,
+  HmsUpdateRoomInput,
+} from './hms-room-settings.js';
 import type { HmsRoomPayload } from './hms-schemas.js';
 
 /**
@@ -48,7 +53,7 @@ export function toRoom(payload: HmsRoomPayload, providerKey: string): Room {
       largeRoom: payload.large_room ?? null,
       maxDurationSeconds: payload.max_duration_seconds ?? null,
       recordingFollowsTemplate: payload.recording_source_template ?? null,
-    },
+    } satisfies HmsRoomSettings,
   };
 }
 
@@ -101,7 +106,7 @@ export function decodeListPosition(position: string | null): HmsListPosition {
 }
 
 /** The `POST /v2/rooms` body for a create, or an `InputValidationError` naming each bad field. */
-export function toCreateBody(input: CreateRoomInput): HmsRoomBody {
+export function toCreateBody(input: HmsCreateRoomInput): HmsRoomBody {
   const issues = unsupportedCommonFields(input);
   checkName(input.name, ['input', 'name'], issues);
   checkCount(input.maxParticipants, ['input', 'maxParticipants'], issues);
@@ -120,7 +125,7 @@ export function toCreateBody(input: CreateRoomInput): HmsRoomBody {
 }
 
 /** The `POST /v2/rooms/{id}` body for a partial update; null and absent both keep a value. */
-export function toUpdateBody(input: UpdateRoomInput): HmsRoomBody {
+export function toUpdateBody(input: HmsUpdateRoomInput): HmsRoomBody {
   const issues = unsupportedCommonFields(input);
   if (input.hms?.name != null) {
     checkName(input.hms.name, ['input', 'hms', 'name'], issues);

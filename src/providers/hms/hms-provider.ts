@@ -12,7 +12,7 @@ import type { CallContext } from '../../http/call-context.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
-import type { RoomProvider } from '../room-provider.js';
+import type { CallOptions, RoomProvider } from '../room-provider.js';
 import { createManagementTokenSource, type HmsCredentials, signAppToken } from './hms-auth.js';
 import { createHmsClient, HMS_PAGE_LIMITS, type HmsRoomBody } from './hms-client.js';
 import {
@@ -29,6 +29,11 @@ import {
   type HmsRoleMap,
   withDefaultRoles,
 } from './hms-roles.js';
+import {
+  type HmsCreateRoomInput,
+  type HmsUpdateRoomInput,
+  templateOf,
+} from './hms-room-settings.js';
 
 export type HmsProviderOptions = BaseProviderOptions &
   HmsCredentials & {
@@ -166,7 +171,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       });
     },
 
-    async createRoom(input, callOptions) {
+    async createRoom(input: HmsCreateRoomInput, callOptions?: CallOptions) {
       const payload = await client.createRoom(toCreateBody(input), callOptions?.context);
       return toRoom(payload, key);
     },
@@ -192,7 +197,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       return null;
     },
 
-    async updateRoom(nativeId, input, callOptions) {
+    async updateRoom(nativeId: string, input: HmsUpdateRoomInput, callOptions?: CallOptions) {
       return postRoom(nativeId, toUpdateBody(input), 'updateRoom', callOptions?.context);
     },
 
@@ -219,7 +224,7 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       // The role must be one of the room's template (§2.3): a token for any other is signed
       // fine and refused at every join. The room is the caller's copy when it has one.
       const room = callOptions?.room ?? (await getRoom(nativeId, context));
-      const templateId = room.settings?.kind === 'HMS' ? room.settings.templateId : null;
+      const templateId = templateOf(room);
       const template = templateId === null ? null : await readTemplate(templateId, context);
       if (template !== null) {
         checkRoleInTemplate(role, input, template);

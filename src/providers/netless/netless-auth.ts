@@ -9,6 +9,11 @@ export const NETLESS_TOKEN_PREFIXES = {
 } as const;
 export type NetlessTokenKind = keyof typeof NETLESS_TOKEN_PREFIXES;
 
+/** Shapes of the SDK, room and task tokens, scrubbed by shape from text the service writes. */
+export const NETLESS_TOKEN_PATTERNS: readonly RegExp[] = [
+  /\bNETLESS(?:SDK|ROOM|TASK)_[A-Za-z0-9_-]+/g,
+];
+
 /** Role words as REST bodies spell them; tokens carry the digits (§5). */
 export type NetlessRole = 'admin' | 'writer' | 'reader';
 const ROLE_DIGITS: Record<NetlessRole, string> = { admin: '0', writer: '1', reader: '2' };

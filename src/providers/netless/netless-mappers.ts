@@ -3,6 +3,7 @@ import type { CreateRoomInput, Room } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken, RoomTokenRole } from '../../domain/room-token.js';
 import type { NetlessRole } from './netless-auth.js';
 import type { NetlessCreateRoomBody } from './netless-client.js';
+import type { NetlessRoomSettings } from './netless-room-settings.js';
 import type { NetlessRoom } from './netless-schemas.js';
 
 /** What a room payload does not say about itself. */
@@ -46,7 +47,7 @@ export function toRoom(payload: NetlessRoom, context: NetlessRoomContext): Room 
       teamUuid: payload.teamUUID ?? null,
       appUuid: payload.appUUID ?? null,
       limit,
-    },
+    } satisfies NetlessRoomSettings,
   };
 }
 

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one
 import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { RoomProvider } from '../room-provider.js';
-import { createNetlessAuth } from './netless-auth.js';
+import { createNetlessAuth, NETLESS_TOKEN_PATTERNS } from './netless-auth.js';
 import { createNetlessClient } from './netless-client.js';
 import { isRoomNotFound } from './netless-errors.js';
 import {
@@ -62,7 +62,7 @@ export function createNetlessProvider(
     signed: redactor ? (token) => redactor.remember(token) : undefined,
   });
   const client = createNetlessClient({
-    ...upstreamPolicy(options),
+    ...upstreamPolicy(options, NETLESS_TOKEN_PATTERNS),
     now,
     region,
     restToken: () => {

@@ -15,3 +15,9 @@ export function signalWireBasicCredential(credentials: SignalWireCredentials): s
 export function signalWireAuthHeaders(credentials: SignalWireCredentials): Record<string, string> {
   return { authorization: `Basic ${signalWireBasicCredential(credentials)}` };
 }
+
+/**
+ * Shapes of the tokens SignalWire issues (conference tokens are `vpt_` and hex), scrubbed by
+ * shape from text wherever the service writes it, on top of the values it knows.
+ */
+export const SIGNALWIRE_TOKEN_PATTERNS: readonly RegExp[] = [/\bvpt_[0-9a-f]{8,}\b/gi];

@@ -1,6 +1,7 @@
-import type { Room, RoomStatus, SignalWireRoomType } from '../../domain/room.js';
+import type { Room, RoomStatus } from '../../domain/room.js';
 import type { RoomToken, RoomTokenRole } from '../../domain/room-token.js';
 import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
+import type { SignalWireRoomSettings, SignalWireRoomType } from './signalwire-room-settings.js';
 import type {
   SignalWireConference,
   SignalWireConferenceToken,
@@ -101,7 +102,7 @@ export function mapConference(key: string, conference: SignalWireConference, now
       enableRoomPreviews: conference.enable_room_previews ?? null,
       removeAt: null,
       removeAfterSecondsElapsed: null,
-    },
+    } satisfies SignalWireRoomSettings,
   };
 }
 
@@ -133,7 +134,7 @@ export function mapRoom(key: string, room: SignalWireRoom, now: number): Room {
       enableRoomPreviews: room.enable_room_previews ?? null,
       removeAt: parseTime(room.remove_at),
       removeAfterSecondsElapsed: room.remove_after_seconds_elapsed ?? null,
-    },
+    } satisfies SignalWireRoomSettings,
   };
 }
 

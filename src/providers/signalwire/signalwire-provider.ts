@@ -6,7 +6,7 @@ import {
   RoomNotFoundError,
   type ValidationIssue,
 } from '../../domain/errors.js';
-import type { CreateRoomInput, Room, UpdateRoomInput } from '../../domain/room.js';
+import type { Room } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
 import type { CallContext } from '../../http/call-context.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
@@ -15,6 +15,7 @@ import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
 import {
+  SIGNALWIRE_TOKEN_PATTERNS,
   type SignalWireCredentials,
   signalWireAuthHeaders,
   signalWireBasicCredential,
@@ -38,6 +39,11 @@ import {
 } from './signalwire-mappers.js';
 import { defaultPermissions, SIGNALWIRE_PERMISSIONS } from './signalwire-permissions.js';
 import { RoomWriteLocks } from './signalwire-room-locks.js';
+import type {
+  SignalWireCreateRoomInput,
+  SignalWireRoomOptions,
+  SignalWireUpdateRoomInput,
+} from './signalwire-room-settings.js';
 
 export type SignalWireProviderOptions = BaseProviderOptions & SignalWireCredentials;
 
@@ -86,7 +92,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   options.redactor?.keep(signalWireBasicCredential(options));
   const client: SignalWireClient = createSignalWireClient(
     createUpstreamClient({
-      ...upstreamPolicy(options),
+      ...upstreamPolicy(options, SIGNALWIRE_TOKEN_PATTERNS),
       headers: () => authHeaders,
       parseError: parseSignalWireError,
     }),
@@ -210,7 +216,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
    * UUID, which the shared URL pattern would read as an id. A walk that reaches its bound without
    * an answer leaves the outcome unknown rather than say "not created".
    */
-  async function findByName(input: CreateRoomInput, context?: CallContext): Promise<Room | null> {
+  async function findByName(
+    input: SignalWireCreateRoomInput,
+    context?: CallContext,
+  ): Promise<Room | null> {
     if (!NAME_PATTERN.test(input.name) || input.name.length > 100) {
       // createRoom refuses such a name before sending anything: no such create was made.
       return null;
@@ -281,7 +290,7 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
       );
     },
 
-    async createRoom(input: CreateRoomInput, callOptions?: CallOptions) {
+    async createRoom(input: SignalWireCreateRoomInput, callOptions?: CallOptions) {
       const roomType = input.signalwire?.roomType ?? 'ROOM';
       const body = createBody(input, roomType === 'CONFERENCE');
       return roomType === 'CONFERENCE'
@@ -289,11 +298,15 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
         : mapRoom(key, await client.createRoom(body, callOptions?.context), now());
     },
 
-    findCreatedRoom(input: CreateRoomInput, callOptions?: CallOptions) {
+    findCreatedRoom(input: SignalWireCreateRoomInput, callOptions?: CallOptions) {
       return findByName(input, callOptions?.context);
     },
 
-    async updateRoom(nativeId, input: UpdateRoomInput, callOptions?: CallOptions) {
+    async updateRoom(
+      nativeId: string,
+      input: SignalWireUpdateRoomInput,
+      callOptions?: CallOptions,
+    ) {
       const handle = handleOf(nativeId);
       return put(
         nativeId,
@@ -416,7 +429,10 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   };
 }
 
-function createBody(input: CreateRoomInput, conference: boolean): Record<string, unknown> {
+function createBody(
+  input: SignalWireCreateRoomInput,
+  conference: boolean,
+): Record<string, unknown> {
   const issues: ValidationIssue[] = [];
   if (!NAME_PATTERN.test(input.name) || input.name.length > 100) {
     issues.push({
@@ -442,7 +458,10 @@ function createBody(input: CreateRoomInput, conference: boolean): Record<string,
   return body;
 }
 
-function updateBody(input: UpdateRoomInput, conference: boolean): Record<string, unknown> {
+function updateBody(
+  input: SignalWireUpdateRoomInput,
+  conference: boolean,
+): Record<string, unknown> {
   const issues: ValidationIssue[] = [];
   const body = commonFields(input, input.signalwire ?? {}, conference, issues);
   if (issues.length > 0) {
@@ -453,8 +472,8 @@ function updateBody(input: UpdateRoomInput, conference: boolean): Record<string,
 
 /** Fields shared by create and update; null and absent both mean "leave as is". */
 function commonFields(
-  input: UpdateRoomInput,
-  settings: NonNullable<CreateRoomInput['signalwire']>,
+  input: SignalWireUpdateRoomInput,
+  settings: SignalWireRoomOptions,
   conference: boolean,
   issues: ValidationIssue[],
 ): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { InputValidationError, type ValidationIssue } from '../../domain/errors.js';
 import type { CreateRoomInput, Room, RoomStatus, UpdateRoomInput } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomTokenRole } from '../../domain/room-token.js';
-import type { VideskAuthorization } from '../../domain/videsk-room-settings.js';
 import type { VideskCreateBody, VideskPatchBody } from './videsk-client.js';
+import type { VideskAuthorization, VideskRoomSettings } from './videsk-room-settings.js';
 import type { VideskRoom } from './videsk-schemas.js';
 
 const PROVIDER = 'Videsk';
@@ -66,7 +66,7 @@ export function mapVideskRoom(key: string, room: VideskRoom, now: number): Room 
           createdAt: parseDate(entry.createdAt),
         }),
       ),
-    },
+    } satisfies VideskRoomSettings,
   };
 }
 

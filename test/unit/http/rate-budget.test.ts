@@ -95,4 +95,43 @@ describe('RateBudget', () => {
     const at = await turns(budget, 1);
     expect(at).toEqual([1000]);
   });
+
+  it('moves the calls already waiting back when the provider says the window is spent', async () => {
+    const budget = new RateBudget('videsk', {
+      requestsPerSecond: 4,
+      headers: { remaining: 'ratelimit-remaining', reset: 'ratelimit-reset' },
+    });
+    const started = Date.now();
+    const at: number[] = [];
+    const waits = Array.from({ length: 6 }, () => {
+      const turn = budget.take('GET', 'getRoom', new CallDeadline(10_000));
+      return (turn ?? Promise.resolve()).then(() => {
+        at.push(Date.now() - started);
+      });
+    });
+    // Four went at once; the provider counted others too, and says nothing is left for 1 s.
+    // Said twice (two answers of the same window), it moves the waiting calls back once.
+    budget.observe({ 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
+    budget.observe({ 'ratelimit-remaining': '0', 'ratelimit-reset': '1' });
+    await vi.runAllTimersAsync();
+    await Promise.all(waits);
+
+    expect(at).toEqual([0, 0, 0, 0, 1000, 1250]);
+  });
+
+  it('refuses a waiting call at once when its moved turn falls past its deadline', async () => {
+    const budget = new RateBudget('videsk', {
+      requestsPerSecond: 1,
+      burst: 1,
+      headers: { remaining: 'ratelimit-remaining', reset: 'ratelimit-reset' },
+    });
+    expect(budget.take('GET', 'getRoom', new CallDeadline(10_000))).toBeNull();
+    const waiting = budget.take('GET', 'getRoom', new CallDeadline(2_000));
+    budget.observe({ 'ratelimit-remaining': '0', 'ratelimit-reset': '5' });
+
+    await expect(waiting).rejects.toMatchObject({
+      code: 'UPSTREAM_RATE_LIMITED',
+      providerCode: 'RATE_BUDGET',
+    });
+  });
 });

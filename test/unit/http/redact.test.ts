@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeRoute, redact } from '../../../src/http/redact.js';
+import { describeRoute, redact as redactText } from '../../../src/http/redact.js';
+import { PROVIDER_TOKEN_PATTERNS } from '../../../src/providers/provider-modules.js';
+
+/** The rules with every provider's token shapes, as the service applies them to free text. */
+const redact = (text: string) => redactText(text, PROVIDER_TOKEN_PATTERNS);
 
 const BASIC = 'MGM5N2Y2MzUtMWMxMy00ZmMxOnBUNDNzM2NyM3Q='; // base64("<project>:<token>")
 const JWT =

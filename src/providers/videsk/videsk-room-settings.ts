@@ -19,7 +19,7 @@ export interface VideskAuthorization {
   readonly createdAt: Date | null;
 }
 
-export interface VideskRoomSettings {
+export type VideskRoomSettings = {
   readonly kind: 'VIDESK';
   /**
    * The caller's id for the room, unique per account; Videsk generates one when none is given.
@@ -34,18 +34,4 @@ export interface VideskRoomSettings {
   readonly ended: boolean;
   /** Token grants, oldest first. Read-only. */
   readonly authorizations: readonly VideskAuthorization[];
-}
-
-/**
- * Videsk-only create options. Empty: every create field Videsk documents maps from a common
- * field (see the module comment), so nothing is left to say here.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: a named slot in CreateRoomInput, empty for now
-export interface VideskCreateSettings {}
-
-/**
- * Videsk-only update options. Empty: `name`, `exp` and `nbf` map from common fields, `ended` is
- * `disableRoom`, and `generateToken` is `createRoomToken`'s business.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: a named slot in UpdateRoomInput, empty for now
-export interface VideskUpdateSettings {}
+};

@@ -4,7 +4,7 @@
  * `Room.recordingEnabled`, `limit` is also `Room.maxParticipants` (null when 0), and the account's
  * `region` header is `Room.region` (see `../shared/providers/agora-whiteboard.md` §1, §2.1).
  */
-export interface NetlessRoomSettings {
+export type NetlessRoomSettings = {
   readonly kind: 'AGORA_WHITEBOARD';
   /** The Agora Console account that owns the whiteboard project (`teamUUID`); null when absent. */
   readonly teamUuid: string | null;
@@ -15,13 +15,4 @@ export interface NetlessRoomSettings {
    * counted. 0 means no limit.
    */
   readonly limit: number;
-}
-
-/**
- * Netless has no create input of its own beyond the common fields (`maxParticipants` becomes
- * `limit`, `recordingEnabled` becomes `isRecord`), so this takes nothing.
- */
-export type NetlessCreateSettings = Record<string, never>;
-
-/** Netless rooms cannot be updated (only banned and unbanned), so this takes nothing. */
-export type NetlessUpdateSettings = Record<string, never>;
+};
