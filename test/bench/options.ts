@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly profileDir: string | null;
   /** Also measure the peer (GraphQL Mesh + Hive Gateway) on the scenarios it has. */
   readonly peer: boolean;
+  /** Run the peer with the service's memory settings (npm start's) instead of Node's. */
+  readonly peerLikeOurs: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -39,6 +41,8 @@ export const USAGE = `npm run bench -- [options]
   --peer               also measure GraphQL Mesh + Hive Gateway over the same SignalWire emulator
                        (installed once into test/bench/.peer/), alternating with ours; without
                        --scenario, only the scenarios it has: ${PEER_SCENARIO_NAMES.join(', ')}
+  --peer-like-ours     run the peer with the service's memory settings (those of npm start)
+                       instead of Node's defaults; implies --peer
   --help`;
 
 function number(value: string | undefined, name: string, fallback: number, min: number): number {
@@ -65,6 +69,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'no-share-gets': { type: 'boolean', default: false },
       profile: { type: 'string' },
       peer: { type: 'boolean', default: false },
+      'peer-like-ours': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -75,7 +80,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const quick = values.quick ?? false;
   const durationS = number(values.duration, 'duration', quick ? 2 : 10, 0.5);
-  const peer = values.peer ?? false;
+  const peerLikeOurs = values['peer-like-ours'] ?? false;
+  const peer = (values.peer ?? false) || peerLikeOurs;
   const everyScenario = peer ? PEER_SCENARIO_NAMES : SCENARIO_NAMES;
   const scenarios = (values.scenario ?? [...everyScenario]).map((name) => {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
@@ -97,5 +103,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     shareInflightGets: !(values['no-share-gets'] ?? false),
     profileDir: values.profile ?? null,
     peer,
+    peerLikeOurs,
   };
 }

@@ -177,17 +177,27 @@ export function composePeerSupergraph(account: ProviderConfig, outFile: string):
 }
 
 /**
- * Hive Gateway serving the supergraph, as its CLI runs by default (one process: `--fork` is 1,
- * Node's own heap settings), on loopback at `port`. The pid is the gateway's own process.
+ * Hive Gateway serving the supergraph, as its CLI runs by default (one process: `--fork` is 1),
+ * on loopback at `port`; with Node's own memory settings unless `memory` gives others (the
+ * service's, for `--peer-like-ours`). The pid is the gateway's own process.
  */
-export function startPeer(supergraphFile: string, port: number): Child {
+export function startPeer(
+  supergraphFile: string,
+  port: number,
+  memory: { readonly env: Record<string, string>; readonly nodeFlags: readonly string[] } | null,
+): Child {
   const gateway = binOf('@graphql-hive/gateway', 'hive-gateway');
   return startChild(
     'peer',
     gateway,
     ['supergraph', supergraphFile, '--host', '127.0.0.1', '--port', String(port)],
-    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
-    [],
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      ...(memory?.env ?? {}),
+    },
+    memory?.nodeFlags ?? [],
     false,
   );
 }

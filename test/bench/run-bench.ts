@@ -451,7 +451,10 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRe
  * The peer: its supergraph composed from SignalWire's spec for the emulator's SignalWire
  * account, then Hive Gateway serving it. Resolves once it is started (not yet listening).
  */
-async function startPeerSide(providers: readonly ProviderConfig[]) {
+async function startPeerSide(
+  providers: readonly ProviderConfig[],
+  memory: { readonly env: Record<string, string>; readonly nodeFlags: readonly string[] } | null,
+) {
   const account = providers.find((provider) => provider.kind === 'signalwire');
   if (!account || !tempDir) {
     throw new Error('no SignalWire account for the peer');
@@ -461,7 +464,7 @@ async function startPeerSide(providers: readonly ProviderConfig[]) {
   await composePeerSupergraph(account, supergraph);
   const port = await freePort();
   progress('starting the peer (Hive Gateway)');
-  return { child: startPeer(supergraph, port), origin: `http://127.0.0.1:${port}` };
+  return { child: startPeer(supergraph, port, memory), origin: `http://127.0.0.1:${port}` };
 }
 
 async function main(): Promise<number> {
@@ -547,7 +550,9 @@ async function main(): Promise<number> {
   const floor = startChild('floor', './floor-server.ts');
   const serviceOrigin = `http://127.0.0.1:${port}`;
   const serviceUrl = `${serviceOrigin}/graphql`;
-  const peer = options.peer ? await startPeerSide(ready.providers) : null;
+  const peer = options.peer
+    ? await startPeerSide(ready.providers, options.peerLikeOurs ? runtime : null)
+    : null;
   const [floorPort] = await Promise.all([
     floor.whenReady(30_000).then(() =>
       floor.request<number>({
@@ -689,7 +694,7 @@ async function main(): Promise<number> {
       `Peer: GraphQL Mesh + Hive Gateway (${peerVersions()}; installed in ${PEER_DIR}), ` +
         `supergraph composed by Mesh Compose from SignalWire's OpenAPI spec with the SignalWire emulator as endpoint ` +
         `and the account's Basic credential as operation header, served by \`hive-gateway supergraph\` with its defaults ` +
-        `(one process, Node's default heap settings, NODE_ENV=production), peer RSS at start ${peerStartRssMb.toFixed(1)} MB, ` +
+        `(one process, NODE_ENV=production, ${options.peerLikeOurs ? `the service's memory settings: ${describeRuntime(runtime)}` : "Node's default memory settings"}), peer RSS at start ${peerStartRssMb.toFixed(1)} MB, ` +
         `idle after validation ${peerIdleRssMb.toFixed(1)} MB; c=1 slices alternate ours, peer, floor; ` +
         `c=${options.concurrency} runs in ${PEER_CN_SLICES} slices per side alternating ours and the peer`,
     );
