@@ -625,10 +625,10 @@ async function main(): Promise<number> {
     heapAfterGcMb.push(memory.heapUsedMb);
     console.log(`\nRun ${run} of ${options.runs}:\n`);
     console.log(resultTable(results, options.concurrency));
-    if (bench.peer) {
+    const peers = results.flatMap((result) => (result.peer ? [result] : []));
+    if (peers.length > 0) {
       console.log(`\nOurs and the peer (GraphQL Mesh + Hive Gateway), run ${run}:\n`);
       console.log(peerTable(results, options.concurrency));
-      const peers = results.flatMap((result) => (result.peer ? [result] : []));
       const oursPeak = Math.max(...peers.map((result) => result.rssMb));
       const peerPeak = Math.max(...peers.map((result) => result.peer?.rssMb ?? 0));
       console.log(
