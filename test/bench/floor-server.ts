@@ -22,6 +22,8 @@ import { YOGA_ALONE_PATH } from './scenarios.js';
 // undici pools with as many sockets as the service's), parses the JSON and answers JSON, with no
 // GraphQL, no validation and no error mapping. Where the service fans out (list20tokens, nodes)
 // the floor sends every call of a request at once: that is the least time those calls can take.
+// Where the service answers from one call what a request asks for several times (same20,
+// lookup20), so does the floor.
 //
 // The same process also serves graphql-yoga alone at YOGA_ALONE_PATH, for the scenarios that
 // compare with it (`Scenario.yogaAlone`).
@@ -197,6 +199,36 @@ const handlers: Record<string, (request: IncomingMessage, body: string) => Promi
     const page = await call(requireSignalWire(), 'GET', '/conferences?page_size=20');
     const data = (page.data as Json[]) ?? [];
     return { rooms: data.map((room) => ({ ...pick(room), provider: 'signalwire' })) };
+  },
+  // 1 call: GET /conferences/{id} of the one room the 20 aliases ask for.
+  async '/same20'() {
+    const first = requireSeeds().conferences[0];
+    if (!first) {
+      throw new Error('no seeded conference');
+    }
+    const room = pick(await call(requireSignalWire(), 'GET', `/conferences/${first.nativeId}`));
+    return { rooms: Array.from({ length: 20 }, () => room) };
+  },
+  // 1 call: GET /conferences?page_size=20; the 20 lookups are of rooms on that page (any that
+  // were not would get a GET of their own).
+  async '/lookup20'() {
+    const upstream = requireSignalWire();
+    const page = await call(upstream, 'GET', '/conferences?page_size=20');
+    const data = (page.data as Json[]) ?? [];
+    const listed = new Map(data.map((room) => [String(room.id), room]));
+    const lookups = await Promise.all(
+      requireSeeds()
+        .conferences.slice(0, 20)
+        .map(
+          async (room) =>
+            listed.get(room.nativeId) ??
+            (await call(upstream, 'GET', `/conferences/${room.nativeId}`)),
+        ),
+    );
+    return {
+      rooms: data.map((room) => ({ ...pick(room), provider: 'signalwire' })),
+      lookups: lookups.map(pick),
+    };
   },
   // 1 + 20 calls: the page, then each conference's tokens, all 20 at once.
   async '/list20tokens'() {

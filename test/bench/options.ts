@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
+import { PEER_SCENARIO_NAMES, SCENARIO_NAMES, type ScenarioName } from './scenarios.js';
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -19,6 +19,10 @@ export interface BenchOptions {
   readonly shareInflightGets: boolean;
   /** Directory for a V8 CPU profile of the service (`--cpu-prof`), written when it stops. */
   readonly profileDir: string | null;
+  /** Also measure the peer (GraphQL Mesh + Hive Gateway) on the scenarios it has. */
+  readonly peer: boolean;
+  /** Run the peer with the service's memory settings (npm start's) instead of Node's. */
+  readonly peerLikeOurs: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -34,6 +38,11 @@ export const USAGE = `npm run bench -- [options]
   --no-share-gets      start the service with shareInflightGets: false
   --profile <dir>      write a V8 CPU profile of the service into <dir> (open it in Chrome
                        DevTools or speedscope); profiling slows the service, so not for figures
+  --peer               also measure GraphQL Mesh + Hive Gateway over the same SignalWire emulator
+                       (installed once into test/bench/.peer/), alternating with ours; without
+                       --scenario, only the scenarios it has: ${PEER_SCENARIO_NAMES.join(', ')}
+  --peer-like-ours     run the peer with the service's memory settings (those of npm start)
+                       instead of Node's defaults; implies --peer
   --help`;
 
 function number(value: string | undefined, name: string, fallback: number, min: number): number {
@@ -59,6 +68,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       concurrency: { type: 'string' },
       'no-share-gets': { type: 'boolean', default: false },
       profile: { type: 'string' },
+      peer: { type: 'boolean', default: false },
+      'peer-like-ours': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -69,7 +80,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const quick = values.quick ?? false;
   const durationS = number(values.duration, 'duration', quick ? 2 : 10, 0.5);
-  const scenarios = (values.scenario ?? [...SCENARIO_NAMES]).map((name) => {
+  const peerLikeOurs = values['peer-like-ours'] ?? false;
+  const peer = (values.peer ?? false) || peerLikeOurs;
+  const everyScenario = peer ? PEER_SCENARIO_NAMES : SCENARIO_NAMES;
+  const scenarios = (values.scenario ?? [...everyScenario]).map((name) => {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
       throw new Error(`unknown scenario ${name}; one of ${SCENARIO_NAMES.join(', ')}`);
     }
@@ -88,5 +102,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     runs: Math.round(number(values.runs, 'runs', 1, 1)),
     shareInflightGets: !(values['no-share-gets'] ?? false),
     profileDir: values.profile ?? null,
+    peer,
+    peerLikeOurs,
   };
 }

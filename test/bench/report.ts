@@ -15,8 +15,16 @@ export interface Measurement {
     readonly service: number;
     readonly emulators: number;
     readonly floor: number;
+    readonly peer: number;
     readonly loadgen: number;
   };
+}
+
+/** One side measured at c=1 and c=N, with its process's peak RSS over the scenario. */
+export interface SideResult {
+  readonly c1: Measurement;
+  readonly cN: Measurement;
+  readonly rssMb: number;
 }
 
 export interface ScenarioResult {
@@ -27,6 +35,22 @@ export interface ScenarioResult {
   readonly yogaAlone: Measurement | null;
   /** Peak RSS of the service while this scenario ran against it, MB. */
   readonly rssMb: number;
+  /** GraphQL Mesh + Hive Gateway, with --peer, for the scenarios it has. */
+  readonly peer: SideResult | null;
+}
+
+/** Ours against the peer in one scenario. */
+export interface PeerFigures {
+  readonly rps: number;
+  /** Ours / the peer, requests/s at c=N. */
+  readonly rpsRatio: number;
+  readonly p50MsC1: number;
+  readonly upstreamPerRequestC1: number;
+  readonly upstreamPerRequest: number;
+  readonly rssMb: number;
+  /** Ours / the peer, peak RSS. */
+  readonly rssRatio: number;
+  readonly failures: number;
 }
 
 export interface JsonFigures {
@@ -46,6 +70,8 @@ export interface JsonFigures {
   /** graphql-yoga alone at c=N, where measured. */
   readonly yogaAloneRps: number | null;
   readonly failures: number;
+  /** The peer's figures, with --peer. */
+  readonly peer: PeerFigures | null;
 }
 
 const round = (value: number, digits: number) => {
@@ -75,7 +101,22 @@ export function figures(result: ScenarioResult): JsonFigures {
       ours.cN.load.failures +
       floor.c1.load.failures +
       floor.cN.load.failures +
-      (result.yogaAlone?.load.failures ?? 0),
+      (result.yogaAlone?.load.failures ?? 0) +
+      (result.peer ? result.peer.c1.load.failures + result.peer.cN.load.failures : 0),
+    peer: result.peer ? peerFigures(result, result.peer) : null,
+  };
+}
+
+function peerFigures(result: ScenarioResult, peer: SideResult): PeerFigures {
+  return {
+    rps: round(peer.cN.load.rps, 0),
+    rpsRatio: round(peer.cN.load.rps > 0 ? result.ours.cN.load.rps / peer.cN.load.rps : 0, 2),
+    p50MsC1: round(peer.c1.load.p50Ms, 2),
+    upstreamPerRequestC1: round(peer.c1.upstreamPerRequest, 3),
+    upstreamPerRequest: round(peer.cN.upstreamPerRequest, 3),
+    rssMb: round(peer.rssMb, 1),
+    rssRatio: round(peer.rssMb > 0 ? result.rssMb / peer.rssMb : 0, 2),
+    failures: peer.c1.load.failures + peer.cN.load.failures,
   };
 }
 
@@ -176,6 +217,105 @@ export function resultTable(results: readonly ScenarioResult[], concurrency: num
     )
     .join('\n');
   return `${main}\n\n${detail}\n\nUpstream requests of ours by route, measured run at ${c}:\n${routes}`;
+}
+
+/** Ours and the peer side by side, one row per scenario the peer has. */
+export function peerTable(results: readonly ScenarioResult[], concurrency: number): string {
+  const c = `c=${concurrency}`;
+  const rows = results.flatMap((result) => {
+    const { peer } = result;
+    if (!peer) {
+      return [];
+    }
+    const ours = figures(result);
+    const theirs = peerFigures(result, peer);
+    const cpuMs = (m: Measurement, seconds: number) =>
+      m.load.responses > 0 ? fixed((seconds * 1000) / m.load.responses, 2) : '-';
+    return [
+      [
+        result.scenario.name,
+        `${fixed(ours.rps, 0)} / ${fixed(theirs.rps, 0)}`,
+        `${fixed(theirs.rpsRatio, 2)}×`,
+        `${fixed(ours.p50MsC1, 2)} / ${fixed(theirs.p50MsC1, 2)}`,
+        `${fixed(ours.upstreamPerRequestC1, 2)} / ${fixed(theirs.upstreamPerRequestC1, 2)}`,
+        `${fixed(ours.upstreamPerRequest, 2)} / ${fixed(theirs.upstreamPerRequest, 2)}`,
+        String(result.scenario.upstreamMinimum),
+        `${fixed(ours.rssMb, 0)} / ${fixed(theirs.rssMb, 0)}`,
+        `${fixed(theirs.rssRatio, 2)}×`,
+        `${cpuMs(result.ours.c1, result.ours.c1.cpu.service)} / ${cpuMs(peer.c1, peer.c1.cpu.peer)}`,
+        `${cpuMs(result.ours.cN, result.ours.cN.cpu.service)} / ${cpuMs(peer.cN, peer.cN.cpu.peer)}`,
+        `${cpuMs(result.ours.cN, result.ours.cN.cpu.emulators)} / ${cpuMs(peer.cN, peer.cN.cpu.emulators)}`,
+        `${fixed(result.ours.cN.load.p50Ms, 1)} / ${fixed(peer.cN.load.p50Ms, 1)}`,
+        String(theirs.failures),
+      ],
+    ];
+  });
+  return table(
+    [
+      'ours / peer',
+      `rps ${c}`,
+      'ratio',
+      'p50 ms c=1',
+      'up/req c=1',
+      `up/req ${c}`,
+      'min',
+      'peak RSS MB',
+      'RSS ratio',
+      'CPU ms/req c=1',
+      `CPU ms/req ${c}`,
+      `emulator CPU ms/req ${c}`,
+      `p50 ms ${c}`,
+      'peer fail',
+    ],
+    rows,
+  );
+}
+
+/**
+ * The issue's targets against the peer, one line each: fewest upstream calls, throughput
+ * (≥ 3 × the peer's with GET sharing on, ≥ 1.5 × with it off), p50 at c=1, peak RSS.
+ */
+export function peerTargetLines(
+  results: readonly ScenarioResult[],
+  concurrency: number,
+  shareInflightGets: boolean,
+): string[] {
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const all = results.flatMap((result) =>
+    result.peer
+      ? [
+          {
+            name: result.scenario.name,
+            ours: figures(result),
+            peer: peerFigures(result, result.peer),
+          },
+        ]
+      : [],
+  );
+  if (all.length === 0) {
+    return [];
+  }
+  const factor = shareInflightGets ? 3 : 1.5;
+  const equal = (value: number, minimum: number) => Math.abs(value - minimum) < 0.0005;
+  return [
+    `${verdict(all.every(({ ours }) => equal(ours.upstreamPerRequestC1, ours.upstreamMinimum) && ours.upstreamPerRequest <= ours.upstreamMinimum + 0.0005))} ours: upstream calls per request = the lower bound (c=1 / c=${concurrency} vs bound; the peer's at c=1): ${all
+      .map(
+        ({ name, ours, peer }) =>
+          `${name} ${ours.upstreamPerRequestC1}/${ours.upstreamPerRequest} vs ${ours.upstreamMinimum} (peer ${peer.upstreamPerRequestC1})`,
+      )
+      .join('; ')}`,
+    `${verdict(all.every(({ peer }) => peer.rpsRatio >= factor))} requests/s at c=${concurrency} ≥ ${factor} × the peer's (GET sharing ${shareInflightGets ? 'on' : 'off'}): ${all
+      .map(({ name, peer }) => `${name} ${peer.rpsRatio}×`)
+      .join('; ')}`,
+    `${verdict(all.every(({ ours, peer }) => ours.p50MsC1 <= peer.p50MsC1))} p50 at c=1 ≤ the peer's: ${all
+      .map(({ name, ours, peer }) => `${name} ${ours.p50MsC1} vs ${peer.p50MsC1} ms`)
+      .join('; ')}`,
+    `${verdict(all.every(({ peer }) => peer.rssRatio <= 0.2))} peak RSS ≤ 0.2 × the peer's: ${all
+      .map(
+        ({ name, ours, peer }) => `${name} ${ours.rssMb} vs ${peer.rssMb} MB (${peer.rssRatio}×)`,
+      )
+      .join('; ')}`,
+  ];
 }
 
 export interface TargetInputs {

@@ -19,13 +19,23 @@ import {
 } from './children.js';
 import { pooledLoad, runLoad } from './load.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import {
+  composePeerSupergraph,
+  ensurePeerInstalled,
+  PEER_DIR,
+  peerVersions,
+  startPeer,
+} from './peer.js';
 import type { BenchSeeds, EmulatorCounts, EmulatorReady, MemoryAfterGc } from './protocol.js';
 import {
   figures,
   jsonLine,
   type Measurement,
+  peerTable,
+  peerTargetLines,
   resultTable,
   type ScenarioResult,
+  type SideResult,
   targetLines,
 } from './report.js';
 import { CLIENT_API_KEY_CONFIG, REQUEST_HEADERS, SCENARIOS, type Scenario } from './scenarios.js';
@@ -35,8 +45,10 @@ import { seedConferences, seedRooms, withConferences } from './seed.js';
 // service (its own child process, compiled `dist/bin/server.js` with a config file), the floor (a third
 // child: plain node:http making the same upstream calls) and autocannon in this process, all on
 // loopback. For each scenario: ours and the floor at c=1 (p50 difference; in alternating
-// slices) and at c=N (throughput), each after a warm-up that is not counted. Progress goes to
-// stderr; the table, the targets, the conditions and, last, one JSON line go to stdout.
+// slices) and at c=N (throughput), each after a warm-up that is not counted. With --peer, a
+// fourth child, GraphQL Mesh + Hive Gateway over the same SignalWire emulator (peer.ts), is
+// measured on the scenarios it has, alternating with ours at c=1 and at c=N. Progress goes to
+// stderr; the tables, the targets, the conditions and, last, one JSON line go to stdout.
 
 /** The service's settings for the bench: caps high enough that they are not the bottleneck. */
 const SERVICE_CAPS = {
@@ -57,6 +69,8 @@ const SERVICE_CAPS = {
 
 /** Slices the c=1 run of each side is measured in, alternating with the other side's. */
 const C1_SLICES = 4;
+/** Slices the c=N runs of ours and the peer are measured in, alternating (ours, peer, …). */
+const PEER_CN_SLICES = 2;
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -151,6 +165,12 @@ interface Bench {
   readonly serviceUrl: string;
   readonly serviceOrigin: string;
   readonly floorOrigin: string;
+  /** GraphQL Mesh + Hive Gateway, with --peer. */
+  readonly peer: {
+    readonly child: Child;
+    readonly origin: string;
+    readonly rss: RssSampler;
+  } | null;
   readonly providers: ProviderConfig[];
   seeds: BenchSeeds;
   /** The SignalWire store was emptied since the conferences were seeded. */
@@ -184,8 +204,8 @@ async function quiesce(bench: Bench): Promise<void> {
   }
 }
 
-/** The service, the floor, or graphql-yoga alone (in the floor's process). */
-type Target = 'ours' | 'floor' | 'yogaAlone';
+/** The service, the floor, graphql-yoga alone (in the floor's process), or the peer. */
+type Target = 'ours' | 'floor' | 'yogaAlone' | 'peer';
 
 /** CPU seconds used so far by each process of the bench (the load generator is this one). */
 function cpuSnapshot(bench: Bench) {
@@ -194,6 +214,7 @@ function cpuSnapshot(bench: Bench) {
     service: cpuSeconds(bench.service.pid) ?? 0,
     emulators: cpuSeconds(bench.emulators.pid) ?? 0,
     floor: cpuSeconds(bench.floor.pid) ?? 0,
+    peer: bench.peer ? (cpuSeconds(bench.peer.child.pid) ?? 0) : 0,
     loadgen: (usage.user + usage.system) / 1e6,
   };
 }
@@ -209,6 +230,33 @@ function planFor(bench: Bench, scenario: Scenario, target: Target) {
         throw new Error(`scenario ${scenario.name} has no graphql-yoga alone request`);
       }
       return { origin: bench.floorOrigin, plan: scenario.yogaAlone(bench.seeds) };
+    case 'peer':
+      if (!bench.peer || !scenario.peer) {
+        throw new Error(`scenario ${scenario.name} has no peer request`);
+      }
+      return { origin: bench.peer.origin, plan: scenario.peer(bench.seeds) };
+  }
+}
+
+function tailOf(bench: Bench, target: Target): string {
+  switch (target) {
+    case 'ours':
+      return bench.service.describeTail();
+    case 'peer':
+      return bench.peer?.child.describeTail() ?? '';
+    default:
+      return bench.floor.describeTail();
+  }
+}
+
+function check(scenario: Scenario, target: Target, json: unknown, seeds: BenchSeeds) {
+  switch (target) {
+    case 'floor':
+      return scenario.checkFloor(json);
+    case 'peer':
+      return scenario.checkPeer ? scenario.checkPeer(json, seeds) : 'no check for the peer';
+    default:
+      return scenario.checkOurs(json, seeds);
   }
 }
 
@@ -232,12 +280,11 @@ async function validate(bench: Bench, scenario: Scenario, target: Target): Promi
   const problem =
     response.status !== 200
       ? `HTTP ${response.status}: ${text.slice(0, 500)}`
-      : target === 'floor'
-        ? scenario.checkFloor(json)
-        : scenario.checkOurs(json, bench.seeds);
+      : check(scenario, target, json, bench.seeds);
   if (problem) {
-    const tail = target === 'ours' ? bench.service.describeTail() : bench.floor.describeTail();
-    throw new Error(`scenario ${scenario.name} (${target}) answers wrongly: ${problem}${tail}`);
+    throw new Error(
+      `scenario ${scenario.name} (${target}) answers wrongly: ${problem}${tailOf(bench, target)}`,
+    );
   }
   if (!scenario.bodyLooksRight(text)) {
     throw new Error(
@@ -292,6 +339,7 @@ async function measure(
       service: cpuAfter.service - cpuBefore.service,
       emulators: cpuAfter.emulators - cpuBefore.emulators,
       floor: cpuAfter.floor - cpuBefore.floor,
+      peer: cpuAfter.peer - cpuBefore.peer,
       loadgen: cpuAfter.loadgen - cpuBefore.loadgen,
     },
   };
@@ -318,27 +366,46 @@ function pooled(slices: readonly Measurement[]): Measurement {
       service: cpu('service'),
       emulators: cpu('emulators'),
       floor: cpu('floor'),
+      peer: cpu('peer'),
       loadgen: cpu('loadgen'),
     },
   };
 }
 
 /**
- * Ours and the floor at c=1, in alternating slices pooled per side. The p50 difference this
- * feeds is judged against 1 ms, while the shared machine (and the emulators' own state) drifts
- * by more than that over a few seconds; alternating gives both sides the same conditions.
+ * Ours and the floor (and the peer, when measured) at c=1, in alternating slices pooled per
+ * side. The p50 difference this feeds is judged against 1 ms, while the shared machine (and the
+ * emulators' own state) drifts by more than that over a few seconds; alternating gives every
+ * side the same conditions.
  */
-async function measureC1(bench: Bench, scenario: Scenario) {
+async function measureC1(bench: Bench, scenario: Scenario, withPeer: boolean) {
   const sliceS = bench.options.durationC1S / C1_SLICES;
-  const ours: Measurement[] = [];
-  const floor: Measurement[] = [];
+  const sides: Target[] = withPeer ? ['ours', 'peer', 'floor'] : ['ours', 'floor'];
+  const slices = new Map<Target, Measurement[]>(sides.map((side) => [side, []]));
   for (let slice = 0; slice < C1_SLICES; slice++) {
     // After the first, a slice's warm-up only opens its connection: the code is warm.
     const warmupS = slice === 0 ? bench.options.warmupC1S : bench.options.warmupC1S / 3;
-    ours.push(await measure(bench, scenario, 'ours', 1, sliceS, warmupS));
-    floor.push(await measure(bench, scenario, 'floor', 1, sliceS, warmupS));
+    for (const side of sides) {
+      slices.get(side)?.push(await measure(bench, scenario, side, 1, sliceS, warmupS));
+    }
   }
-  return { ours: pooled(ours), floor: pooled(floor) };
+  const of = (side: Target) => pooled(slices.get(side) ?? []);
+  return { ours: of('ours'), floor: of('floor'), peer: withPeer ? of('peer') : null };
+}
+
+/** Ours and the peer at c=N, in alternating slices (ours, peer, ours, peer) pooled per side. */
+async function measureCNWithPeer(bench: Bench, scenario: Scenario) {
+  const n = bench.options.concurrency;
+  const sliceS = bench.options.durationS / PEER_CN_SLICES;
+  const ours: Measurement[] = [];
+  const peer: Measurement[] = [];
+  for (let slice = 0; slice < PEER_CN_SLICES; slice++) {
+    // Later slices only reopen their connections and fill the pipes: the code is warm.
+    const warmupS = slice === 0 ? bench.options.warmupS : bench.options.warmupS / 2;
+    ours.push(await measure(bench, scenario, 'ours', n, sliceS, warmupS));
+    peer.push(await measure(bench, scenario, 'peer', n, sliceS, warmupS));
+  }
+  return { ours: pooled(ours), peer: pooled(peer) };
 }
 
 async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioResult> {
@@ -346,23 +413,58 @@ async function runScenario(bench: Bench, scenario: Scenario): Promise<ScenarioRe
   if (bench.seedsStale && !scenario.fillsStoreOf) {
     await reseedConferences(bench);
   }
+  const peerSide = bench.peer && scenario.peer ? bench.peer : null;
   bench.rss.reset();
-  const { ours: oursC1, floor: floorC1 } = await measureC1(bench, scenario);
-  const oursCN = await measure(bench, scenario, 'ours', n);
+  peerSide?.rss.reset();
+  const c1 = await measureC1(bench, scenario, peerSide !== null);
+  let oursCN: Measurement;
+  let peerCN: Measurement | null = null;
+  if (peerSide) {
+    ({ ours: oursCN, peer: peerCN } = await measureCNWithPeer(bench, scenario));
+  } else {
+    oursCN = await measure(bench, scenario, 'ours', n);
+  }
   const rssMb = bench.rss.peakSince();
+  const peer: SideResult | null =
+    peerSide && c1.peer && peerCN
+      ? { c1: c1.peer, cN: peerCN, rssMb: peerSide.rss.peakSince() }
+      : null;
   const floorCN = await measure(bench, scenario, 'floor', n);
   const yogaAloneCN = scenario.yogaAlone ? await measure(bench, scenario, 'yogaAlone', n) : null;
   progress(
-    `  ${scenario.name}: ${Math.round(oursCN.load.rps)} rps (floor ${Math.round(floorCN.load.rps)}), ` +
-      `p50 c=1 ${oursC1.load.p50Ms.toFixed(2)} ms (floor ${floorC1.load.p50Ms.toFixed(2)})`,
+    `  ${scenario.name}: ${Math.round(oursCN.load.rps)} rps (floor ${Math.round(floorCN.load.rps)}` +
+      `${peer ? `, peer ${Math.round(peer.cN.load.rps)}` : ''}), ` +
+      `p50 c=1 ${c1.ours.load.p50Ms.toFixed(2)} ms (floor ${c1.floor.load.p50Ms.toFixed(2)}` +
+      `${peer ? `, peer ${peer.c1.load.p50Ms.toFixed(2)}` : ''})`,
   );
   return {
     scenario,
-    ours: { c1: oursC1, cN: oursCN },
-    floor: { c1: floorC1, cN: floorCN },
+    ours: { c1: c1.ours, cN: oursCN },
+    floor: { c1: c1.floor, cN: floorCN },
     yogaAlone: yogaAloneCN,
     rssMb,
+    peer,
   };
+}
+
+/**
+ * The peer: its supergraph composed from SignalWire's spec for the emulator's SignalWire
+ * account, then Hive Gateway serving it. Resolves once it is started (not yet listening).
+ */
+async function startPeerSide(
+  providers: readonly ProviderConfig[],
+  memory: { readonly env: Record<string, string>; readonly nodeFlags: readonly string[] } | null,
+) {
+  const account = providers.find((provider) => provider.kind === 'signalwire');
+  if (!account || !tempDir) {
+    throw new Error('no SignalWire account for the peer');
+  }
+  const supergraph = join(tempDir, 'peer-supergraph.graphql');
+  progress("composing the peer's supergraph (Mesh Compose, SignalWire's OpenAPI spec)");
+  await composePeerSupergraph(account, supergraph);
+  const port = await freePort();
+  progress('starting the peer (Hive Gateway)');
+  return { child: startPeer(supergraph, port, memory), origin: `http://127.0.0.1:${port}` };
 }
 
 async function main(): Promise<number> {
@@ -379,11 +481,18 @@ async function main(): Promise<number> {
   }
   const options = parsed;
   const started = performance.now();
+  if (options.peer) {
+    // Before the watchdog: a first install takes a minute or two and has its own time limit.
+    await ensurePeerInstalled(progress);
+  }
   // Per scenario and run: ours and the floor at c=N and at c=1 (in slices, each with its own
-  // warm-up), and graphql-yoga alone once.
+  // warm-up), and graphql-yoga alone once; the peer like ours, in slices at c=N too.
   const atN = options.durationS + options.warmupS;
-  const perScenarioS = 2 * atN + 2 * (options.durationC1S + C1_SLICES * options.warmupC1S);
-  const plannedS = (options.scenarios.length * perScenarioS + atN) * options.runs + 30;
+  const c1PerSide = options.durationC1S + C1_SLICES * options.warmupC1S;
+  const peerS = options.peer ? atN + PEER_CN_SLICES * options.warmupS + c1PerSide : 0;
+  const perScenarioS = 2 * atN + 2 * c1PerSide + peerS;
+  const plannedS =
+    (options.scenarios.length * perScenarioS + atN) * options.runs + (options.peer ? 60 : 30);
   installExitHandlers(Math.max(90_000, plannedS * 2_000));
 
   progress(`starting the emulators (fixed upstream latency ${options.latencyMs} ms)`);
@@ -441,6 +550,9 @@ async function main(): Promise<number> {
   const floor = startChild('floor', './floor-server.ts');
   const serviceOrigin = `http://127.0.0.1:${port}`;
   const serviceUrl = `${serviceOrigin}/graphql`;
+  const peer = options.peer
+    ? await startPeerSide(ready.providers, options.peerLikeOurs ? runtime : null)
+    : null;
   const [floorPort] = await Promise.all([
     floor.whenReady(30_000).then(() =>
       floor.request<number>({
@@ -450,10 +562,15 @@ async function main(): Promise<number> {
       }),
     ),
     waitForService(serviceUrl, service, 30_000),
+    peer ? waitForService(`${peer.origin}/graphql`, peer.child, 60_000) : null,
   ]);
   const rss = new RssSampler(service.pid);
   const startRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
-  progress(`service listening, RSS ${startRssMb.toFixed(1)} MB`);
+  const peerStartRssMb = peer ? (procStatusMb(peer.child.pid, 'VmRSS') ?? 0) : 0;
+  progress(
+    `service listening, RSS ${startRssMb.toFixed(1)} MB` +
+      (peer ? `; peer listening, RSS ${peerStartRssMb.toFixed(1)} MB` : ''),
+  );
 
   progress('seeding rooms through the GraphQL API');
   const seeds = await seedRooms(serviceUrl, ready.providers);
@@ -466,6 +583,7 @@ async function main(): Promise<number> {
     serviceUrl,
     serviceOrigin,
     floorOrigin: `http://127.0.0.1:${floorPort}`,
+    peer: peer ? { ...peer, rss: new RssSampler(peer.child.pid) } : null,
     providers: ready.providers,
     seeds,
     seedsStale: false,
@@ -480,9 +598,13 @@ async function main(): Promise<number> {
     if (scenario.yogaAlone) {
       await validate(bench, scenario, 'yogaAlone');
     }
-    validation.push(`${scenario.name} ${ours}/${theirs} (min ${scenario.upstreamMinimum})`);
+    const peers = bench.peer && scenario.peer ? `/${await validate(bench, scenario, 'peer')}` : '';
+    validation.push(`${scenario.name} ${ours}/${theirs}${peers} (min ${scenario.upstreamMinimum})`);
   }
-  progress(`validated one request each; upstream calls ours/floor: ${validation.join(', ')}`);
+  progress(
+    `validated one request each; upstream calls ours/floor${bench.peer ? '/peer' : ''}: ${validation.join(', ')}`,
+  );
+  const peerIdleRssMb = bench.peer ? (procStatusMb(bench.peer.child.pid, 'VmRSS') ?? 0) : 0;
   const idleRssMb = procStatusMb(service.pid, 'VmRSS') ?? 0;
   let peakRssMb = rss.peakSince();
 
@@ -503,6 +625,18 @@ async function main(): Promise<number> {
     heapAfterGcMb.push(memory.heapUsedMb);
     console.log(`\nRun ${run} of ${options.runs}:\n`);
     console.log(resultTable(results, options.concurrency));
+    const peers = results.flatMap((result) => (result.peer ? [result] : []));
+    if (peers.length > 0) {
+      console.log(`\nOurs and the peer (GraphQL Mesh + Hive Gateway), run ${run}:\n`);
+      console.log(peerTable(results, options.concurrency));
+      const oursPeak = Math.max(...peers.map((result) => result.rssMb));
+      const peerPeak = Math.max(...peers.map((result) => result.peer?.rssMb ?? 0));
+      console.log(
+        `\nPeak RSS over these scenarios: ours ${oursPeak.toFixed(1)} MB, the peer ${peerPeak.toFixed(1)} MB ` +
+          `(${(oursPeak / peerPeak).toFixed(2)}×); at start ours ${startRssMb.toFixed(1)}, the peer ${peerStartRssMb.toFixed(1)} MB. ` +
+          "A scenario's peak includes what earlier scenarios left in the heap: neither process is restarted between scenarios.",
+      );
+    }
     console.log(
       `\nservice after run ${run}: RSS ${after.toFixed(1)} MB; after a full GC: heap used ` +
         `${memory.heapUsedMb.toFixed(1)} MB of ${memory.heapTotalMb.toFixed(1)} MB, external ` +
@@ -510,6 +644,7 @@ async function main(): Promise<number> {
     );
   }
   rss.stop();
+  bench.peer?.rss.stop();
 
   console.log('\nTargets (2 cores, 5 ms upstream latency):');
   for (const line of targetLines({
@@ -520,6 +655,20 @@ async function main(): Promise<number> {
     peakRssMb,
   })) {
     console.log(`  ${line}`);
+  }
+  if (bench.peer) {
+    for (const line of peerTargetLines(results, options.concurrency, options.shareInflightGets)) {
+      console.log(`  ${line}`);
+    }
+    if (bench.peer.child.stderrLines > 0) {
+      console.log(
+        `  note: the peer wrote ${bench.peer.child.stderrLines} lines to stderr; messages: ${[
+          ...bench.peer.child.stderrHeadlines,
+        ]
+          .map(([line, count]) => `${line.slice(0, 160)} ×${count}`)
+          .join(' | ')}`,
+      );
+    }
   }
   if (service.stderrLines > 0) {
     console.log(
@@ -540,6 +689,16 @@ async function main(): Promise<number> {
       `NODE_ENV=production, service memory settings from npm start: ${describeRuntime(runtime)}, service RSS at start ${startRssMb.toFixed(1)} MB, idle after seeding ${idleRssMb.toFixed(1)} MB, peak ${peakRssMb.toFixed(1)} MB, ` +
       `wall time ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  if (bench.peer) {
+    console.log(
+      `Peer: GraphQL Mesh + Hive Gateway (${peerVersions()}; installed in ${PEER_DIR}), ` +
+        `supergraph composed by Mesh Compose from SignalWire's OpenAPI spec with the SignalWire emulator as endpoint ` +
+        `and the account's Basic credential as operation header, served by \`hive-gateway supergraph\` with its defaults ` +
+        `(one process, NODE_ENV=production, ${options.peerLikeOurs ? `the service's memory settings: ${describeRuntime(runtime)}` : "Node's default memory settings"}), peer RSS at start ${peerStartRssMb.toFixed(1)} MB, ` +
+        `idle after validation ${peerIdleRssMb.toFixed(1)} MB; c=1 slices alternate ours, peer, floor; ` +
+        `c=${options.concurrency} runs in ${PEER_CN_SLICES} slices per side alternating ours and the peer`,
+    );
+  }
   if (options.profileDir) {
     console.log(
       `A CPU profile of the service (slowed by profiling) goes to ${resolve(options.profileDir)} when it stops.`,

@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BenchSeeds } from './protocol.js';
 
-// The six scenarios: what the service is asked (GraphQL over HTTP), what the floor is asked (its
+// The scenarios: what the service is asked (GraphQL over HTTP), what the floor is asked (its
 // route for the same upstream calls), how a correct answer looks, and the fewest upstream calls
-// that can answer it, worked out from the adapters' code.
+// that can answer it, worked out from the adapters' code. Some also say what the peer (GraphQL
+// Mesh + Hive Gateway over the same SignalWire emulator, `--peer`) is asked for the same data.
 
 export const SCENARIO_NAMES = [
   'trivial',
   'one',
   'list20',
+  'same20',
+  'lookup20',
   'list20tokens',
   'nodes',
   'createRoom',
@@ -61,6 +64,14 @@ export interface Scenario {
    * the most the fixed stack can do where no provider is asked. Answers like ours.
    */
   yogaAlone?(seeds: BenchSeeds): RequestPlan;
+  /**
+   * The same data asked of the peer (GraphQL Mesh + Hive Gateway in front of the same
+   * SignalWire emulator), against the schema Mesh generates from SignalWire's OpenAPI spec: its
+   * fields are the spec's operationIds, its room ids SignalWire's own. Only with `--peer`.
+   */
+  peer?(seeds: BenchSeeds): RequestPlan;
+  /** Null when a parsed peer response is right. */
+  checkPeer?(response: unknown, seeds: BenchSeeds): string | null;
   /**
    * An emulator whose store this scenario fills: emptied before each of its measurements, so
    * every one starts from the same state (the bench seeds what later scenarios need again).
@@ -147,6 +158,98 @@ const LIST20_TOKENS = query(/* GraphQL */ `query List20Tokens {
   }
 }`);
 
+/** Rooms per page of the list scenarios, and lookups in same20 and lookup20. */
+const TWENTY = 20;
+
+/**
+ * The first 20 seeded conferences: the first page of SignalWire's conference listing, which
+ * shows them in creation order (`seedConferences` creates them one at a time).
+ */
+function listedConferences(seeds: BenchSeeds) {
+  const rooms = seeds.conferences.slice(0, TWENTY);
+  if (rooms.length < TWENTY) {
+    throw new Error(`expected at least ${TWENTY} seeded conferences, got ${rooms.length}`);
+  }
+  return rooms;
+}
+
+/** `r1: field(id: "…") selection … r20: …`, one alias per id, ids written into the document. */
+const aliased = (ids: readonly string[], field: string, selection: string): string =>
+  ids
+    .map((id, index) => `r${index + 1}: ${field}(id: ${JSON.stringify(id)}) ${selection}`)
+    .join('\n  ');
+
+const twentyTimes = (id: string): string[] => Array.from({ length: TWENTY }, () => id);
+
+const same20Request = (seeds: BenchSeeds) =>
+  query(
+    `query Same20 {\n  ${aliased(twentyTimes(firstConference(seeds).id), 'room', '{ id name }')}\n}`,
+  );
+
+const lookup20Request = (seeds: BenchSeeds) =>
+  query(`query Lookup20 {
+  provider(key: "signalwire") { rooms(first: ${TWENTY}) { edges { node { id name } } } }
+  ${aliased(
+    listedConferences(seeds).map((room) => room.id),
+    'room',
+    '{ id name }',
+  )}
+}`);
+
+// The peer's schema is Mesh's translation of SignalWire's OpenAPI spec: a query field per GET
+// operation, named by its operationId, answering a union of the operation's response bodies by
+// status code (Conference for a 200 of get_video_conference, ListConferencesResponse for one of
+// list_video_conferences).
+const PEER_CONFERENCE = '{ ... on Conference { id name } }';
+const PEER_LIST_FIELD = `list_video_conferences(page_size: ${TWENTY}) { ... on ListConferencesResponse { data { id name } } }`;
+const PEER_LIST20 = query(`query List20 { ${PEER_LIST_FIELD} }`);
+
+const peerSame20Request = (seeds: BenchSeeds) =>
+  query(
+    `query Same20 {\n  ${aliased(twentyTimes(firstConference(seeds).nativeId), 'get_video_conference', PEER_CONFERENCE)}\n}`,
+  );
+
+const peerLookup20Request = (seeds: BenchSeeds) =>
+  query(`query Lookup20 {
+  ${PEER_LIST_FIELD}
+  ${aliased(
+    listedConferences(seeds).map((room) => room.nativeId),
+    'get_video_conference',
+    PEER_CONFERENCE,
+  )}
+}`);
+
+/** `data.r1` … `data.r20` are rooms with these ids (and a name), in this order. */
+function checkAliases(response: unknown, ids: readonly string[]): string | null {
+  const { value, problem } = dataAt(response);
+  if (problem) {
+    return problem;
+  }
+  if (!isObject(value)) {
+    return 'no data';
+  }
+  for (const [index, id] of ids.entries()) {
+    const room = value[`r${index + 1}`];
+    if (!isObject(room) || room.id !== id || typeof room.name !== 'string') {
+      return `r${index + 1} should be room ${id}, got ${JSON.stringify(room)}`;
+    }
+  }
+  return null;
+}
+
+/** A list of exactly the 20 listed rooms (by these ids, in any order), each with a name. */
+function checkListed(rooms: unknown, ids: readonly string[]): string | null {
+  if (!Array.isArray(rooms) || rooms.length !== ids.length) {
+    return `expected ${ids.length} listed rooms, got ${Array.isArray(rooms) ? rooms.length : typeof rooms}`;
+  }
+  const listed = new Set(rooms.map((room) => (isObject(room) ? room.id : undefined)));
+  const missing = ids.filter((id) => !listed.has(id));
+  return missing.length === 0 ? null : `the list lacks ${missing.length} of the looked-up rooms`;
+}
+
+/** The peer answers a union: a member other than the one selected shows as `{}`. */
+const noErrorsNoEmpty = (body: string) => noErrors(body) && !body.includes('{}');
+
 function checkList(response: unknown, withTokens: boolean): string | null {
   const { value, problem } = dataAt(response, 'provider', 'rooms', 'edges');
   if (problem) {
@@ -218,12 +321,82 @@ export const SCENARIOS: readonly Scenario[] = [
     upstreamMinimum: 1,
     ours: () => LIST20,
     floor: () => sameRequest('/list20', LIST20),
+    peer: () => PEER_LIST20,
     checkOurs: (response) => checkList(response, false),
     checkFloor: (response) => {
       const rooms = floorData(response, 'rooms');
       return Array.isArray(rooms) && rooms.length === 20 ? null : 'expected 20 rooms';
     },
+    checkPeer(response, seeds) {
+      const { value, problem } = dataAt(response, 'list_video_conferences', 'data');
+      return (
+        problem ??
+        checkListed(
+          value,
+          listedConferences(seeds).map((room) => room.nativeId),
+        )
+      );
+    },
     bodyLooksRight: noErrors,
+  },
+  {
+    name: 'same20',
+    description: 'r1 … r20: room(id) of one and the same SignalWire conference, 20 aliases',
+    // 1: GET /conferences/{id}. The loader asks for each key once per operation, so 20 aliases
+    // of one room are one lookup.
+    upstreamMinimum: 1,
+    ours: same20Request,
+    floor: (seeds) => sameRequest('/same20', same20Request(seeds)),
+    peer: peerSame20Request,
+    checkOurs: (response, seeds) => checkAliases(response, twentyTimes(firstConference(seeds).id)),
+    checkFloor: (response) => {
+      const rooms = floorData(response, 'rooms');
+      return Array.isArray(rooms) && rooms.length === TWENTY && rooms.every(isObject)
+        ? null
+        : `expected ${TWENTY} rooms`;
+    },
+    checkPeer: (response, seeds) =>
+      checkAliases(response, twentyTimes(firstConference(seeds).nativeId)),
+    bodyLooksRight: noErrorsNoEmpty,
+  },
+  {
+    name: 'lookup20',
+    description: 'list20 of SignalWire and, in the same operation, room(id) of each listed room',
+    // 1: GET /conferences?page_size=20 (a full page with a `next` link, so no top-up from
+    // /rooms). Lookups of an account whose rooms are being listed in the same operation wait for
+    // the list and are answered from it (src/loaders/create-loaders.ts); all 20 are on the page.
+    upstreamMinimum: 1,
+    ours: lookup20Request,
+    floor: (seeds) => sameRequest('/lookup20', lookup20Request(seeds)),
+    peer: peerLookup20Request,
+    checkOurs(response, seeds) {
+      const ids = listedConferences(seeds).map((room) => room.id);
+      const { value, problem } = dataAt(response, 'provider', 'rooms', 'edges');
+      if (problem) {
+        return problem;
+      }
+      const nodes = Array.isArray(value)
+        ? value.map((edge) => (isObject(edge) ? edge.node : undefined))
+        : value;
+      return checkListed(nodes, ids) ?? checkAliases(response, ids);
+    },
+    checkFloor: (response) => {
+      const rooms = floorData(response, 'rooms');
+      const lookups = floorData(response, 'lookups');
+      return Array.isArray(rooms) &&
+        rooms.length === TWENTY &&
+        Array.isArray(lookups) &&
+        lookups.length === TWENTY &&
+        lookups.every(isObject)
+        ? null
+        : `expected ${TWENTY} rooms and ${TWENTY} lookups`;
+    },
+    checkPeer(response, seeds) {
+      const ids = listedConferences(seeds).map((room) => room.nativeId);
+      const { value, problem } = dataAt(response, 'list_video_conferences', 'data');
+      return problem ?? checkListed(value, ids) ?? checkAliases(response, ids);
+    },
+    bodyLooksRight: noErrorsNoEmpty,
   },
   {
     name: 'list20tokens',
@@ -322,3 +495,8 @@ function firstConference(seeds: BenchSeeds) {
   }
   return first;
 }
+
+/** The scenarios the peer has a version of (`Scenario.peer`), in the bench's order. */
+export const PEER_SCENARIO_NAMES: readonly ScenarioName[] = SCENARIOS.filter(
+  (scenario) => scenario.peer !== undefined,
+).map((scenario) => scenario.name);
