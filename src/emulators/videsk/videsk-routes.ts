@@ -199,7 +199,7 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
     room.updatedAt = now();
     if (room.ended) {
       // videsk-room-life.md §1 PROPOSAL (UNCONFIRMED): those still connected are cut off at once.
-      store.disconnectAll(room);
+      store.disconnectAll(room, room.updatedAt);
     }
     // §3.5 PROPOSAL: `generateToken` adds a top-level accessToken and an authorizations entry.
     const accessToken = generateToken ? store.issueAccessToken(room, clientIp(request)) : undefined;

@@ -82,8 +82,8 @@ export interface VideskStore {
    * a presence past the room's `exp` has left then.
    */
   presentIn(room: StoredRoom): StoredPresence[];
-  /** Everyone still in leaves now: the room ended (videsk-room-life.md §1 PROPOSAL). */
-  disconnectAll(room: StoredRoom): void;
+  /** Everyone still in leaves at `at`: the room ended (videsk-room-life.md §1 PROPOSAL). */
+  disconnectAll(room: StoredRoom, at: number): void;
   reset(): void;
 }
 
@@ -248,8 +248,7 @@ export function createVideskStore(options: { now: () => number; secret: string }
       return present;
     },
 
-    disconnectAll(room) {
-      const at = options.now();
+    disconnectAll(room, at) {
       for (const presence of this.presentIn(room)) {
         leave(presence, at);
       }
