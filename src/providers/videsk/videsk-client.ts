@@ -49,6 +49,12 @@ export interface VideskClient {
    * whose `exp` has passed marks the end of any that can be live (`getActiveSessions`).
    */
   listOpenRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
+  /** The room with this externalId if it has ended: a page of one or none. */
+  findEndedRoom(
+    externalId: string,
+    operation: string,
+    context?: CallContext,
+  ): Promise<VideskRoomPage>;
   getRoom(roomId: string, operation: string, context?: CallContext): Promise<VideskRoom>;
   createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskCreatedRoom>;
   patchRoom(
@@ -78,6 +84,18 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         path: `${ROOMS_PATH}?${openRoomsQuery(skip, limit)}`,
         schema: videskRoomPageSchema,
         operation: 'getActiveSession',
+        context,
+      });
+    },
+
+    findEndedRoom(externalId, operation, context) {
+      // Both filters are documented (§3.1): `ended` and an exact `externalId`.
+      const query = `$limit=1&$skip=0&ended=true&externalId=${encodeURIComponent(externalId)}`;
+      return upstream.send({
+        method: 'GET',
+        path: `${ROOMS_PATH}?${query}`,
+        schema: videskRoomPageSchema,
+        operation,
         context,
       });
     },

@@ -202,7 +202,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     client,
     now,
     maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-    fetchRoom: fetchOne,
+    fetchRoom: (nativeId, operation, context) =>
+      forRoom(nativeId, () => client.getRoom(nativeId, operation, context)),
   });
 
   return {

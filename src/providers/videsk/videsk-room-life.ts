@@ -16,6 +16,7 @@ import { getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import type { RoomProvider } from '../room-provider.js';
 import { VIDESK_MAX_PAGE_SIZE, type VideskClient } from './videsk-client.js';
 import { asEnded, isVideskRoomId, mapVideskRoom, parseDate } from './videsk-mappers.js';
+import type { VideskRoom } from './videsk-schemas.js';
 import { videskSessionOf } from './videsk-session-mapper.js';
 
 /**
@@ -63,10 +64,14 @@ export interface VideskRoomLifeOptions {
   /** Single GETs in flight at once, as `getRooms` keeps them. */
   readonly maxInFlight: number;
   /**
-   * One room read by GET, as a domain room: `RoomNotFoundError` for a handle that is not a
-   * Videsk room id (checked before any call) or that Videsk does not know.
+   * One room's answer to `GET /vpaas/rooms/{roomId}`: `RoomNotFoundError` for a handle that is
+   * not a Videsk room id (checked before any call) or that Videsk does not know.
    */
-  readonly fetchRoom: (nativeId: string, operation: string, context?: CallContext) => Promise<Room>;
+  readonly fetchRoom: (
+    nativeId: string,
+    operation: string,
+    context?: CallContext,
+  ) => Promise<VideskRoom>;
 }
 
 type ActiveSessionEntry = RoomSession | null | RoomNotFoundError | UpstreamCallLimitError;
@@ -91,6 +96,23 @@ export function createVideskRoomLife(options: VideskRoomLifeOptions): VideskRoom
     const session = videskSessionOf(room, at, ended);
     return session?.status === 'LIVE' ? session : null;
   };
+
+  /**
+   * One room by GET, as a domain room. No Videsk example shows `ended` (videsk.md §2), though the
+   * list filters on it (§3.1): where an answer lacks it and the room's window is open, so that
+   * it would read as live, the documented filters tell whether it has ended. One call more,
+   * only then.
+   */
+  async function readRoom(nativeId: string, operation: string, context?: CallContext) {
+    const raw = await fetchRoom(nativeId, operation, context);
+    const at = now();
+    const room = mapVideskRoom(key, raw, at);
+    if (raw.ended != null || !raw.externalId || !liveSessionOf(room, at)) {
+      return room;
+    }
+    const ended = await client.findEndedRoom(raw.externalId, operation, context);
+    return ended.data.some((found) => found.id === raw.id) ? asEnded(room) : room;
+  }
 
   /**
    * Reads the rooms that are not ended, latest `exp` first, until every wanted room is found,
@@ -183,7 +205,7 @@ export function createVideskRoomLife(options: VideskRoomLifeOptions): VideskRoom
       ];
       if (unresolved.length > 0) {
         const rooms = await getRoomsOneByOne(unresolved, options.maxInFlight, (nativeId) =>
-          fetchRoom(nativeId, 'getActiveSession', context),
+          readRoom(nativeId, 'getActiveSession', context),
         );
         const byId = new Map(unresolved.map((nativeId, index) => [nativeId, rooms[index]]));
         nativeIds.forEach((nativeId, index) => {
@@ -209,7 +231,7 @@ export function createVideskRoomLife(options: VideskRoomLifeOptions): VideskRoom
         }
         return { edges: [], hasNextPage: false };
       }
-      const room = await fetchRoom(roomNativeId, 'listSessions', pageOptions.context);
+      const room = await readRoom(roomNativeId, 'listSessions', pageOptions.context);
       const session = videskSessionOf(room, now());
       return {
         edges: session ? [{ node: session, cursor: SESSION_CURSOR }] : [],
@@ -224,7 +246,7 @@ export function createVideskRoomLife(options: VideskRoomLifeOptions): VideskRoom
       }
       try {
         return videskSessionOf(
-          await fetchRoom(roomNativeId, 'getSession', callOptions?.context),
+          await readRoom(roomNativeId, 'getSession', callOptions?.context),
           now(),
         );
       } catch (error) {
@@ -253,7 +275,7 @@ export function createVideskRoomLife(options: VideskRoomLifeOptions): VideskRoom
         ]);
       }
       const context = callOptions?.context;
-      const room = await fetchRoom(roomNativeId, 'endRoomSession', context);
+      const room = await readRoom(roomNativeId, 'endRoomSession', context);
       const live = liveSessionOf(room, now());
       if (!live) {
         return null;

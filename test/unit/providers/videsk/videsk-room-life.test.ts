@@ -39,15 +39,23 @@ const openRoomsPath = (skip: number) => {
 const iso = (time: number) => new Date(time).toISOString();
 /** A room id from a number, in the 24-hex form Videsk uses. */
 const idOf = (n: number) => `64f1a2b3c4d5e6f7${n.toString(16).padStart(8, '0')}`;
+/**
+ * The documented room (15:00–18:00Z, NOW inside) with `ended: false`. The documented example
+ * itself has no `ended`, which costs one call more (see "answers without ended" below).
+ */
+const OPEN_ROOM = { ...fixture('get-room.200.json'), ended: false };
 /** A Videsk room whose window is given in hours from NOW. */
 const roomAt = (id: string, fromHours: number, toHours: number, extra = {}) => ({
-  ...fixture('get-room.200.json'),
+  ...OPEN_ROOM,
   id,
   externalId: `ext-${id}`,
   nbf: iso(NOW + fromHours * HOUR),
   exp: iso(NOW + toHours * HOUR),
   ...extra,
 });
+/** The documented filters that tell whether a room whose answer lacks `ended` has ended. */
+const endedFilterPath = (externalId: string) =>
+  `/vpaas/rooms?$limit=1&$skip=0&ended=true&externalId=${externalId}`;
 const page = (rooms: unknown[], total = rooms.length, skip = 0) => ({
   total,
   limit: 100,
@@ -148,7 +156,7 @@ describe('Videsk room-life capabilities', () => {
 
 describe('getActiveSessions', () => {
   it('GETs a single room and maps its open window to a LIVE session with no presence data', async () => {
-    const seen = expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    const seen = expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     const [session] = await provider().getActiveSessions!([ROOM_ID]);
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
     expect(session).toEqual(liveSession(ROOM_ID, new Date('2024-08-14T15:00:00.000Z')));
@@ -238,7 +246,7 @@ describe('getActiveSessions', () => {
 
 describe('listSessions and getSession', () => {
   it('lists the room as its one session, with nothing after it and no request for the next page', async () => {
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     const first = await provider().listSessions!(ROOM_ID, { cursor: null, limit: 20 });
     expect(first).toEqual({
       edges: [
@@ -294,7 +302,7 @@ describe('listSessions and getSession', () => {
   });
 
   it('finds a session by its handle, the room id; any other handle is none, with no request', async () => {
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     expectRequest(upstream.agent, 'GET', `/vpaas/rooms/${GONE}`, 404, fixture('get-room.404.json'));
     const adapter = provider();
     expect(await adapter.getSession!(ROOM_ID, ROOM_ID)).toMatchObject({
@@ -322,7 +330,7 @@ describe('endRoomSession', () => {
   });
 
   it('GETs the room, then PATCHes ended: true, and answers the session as it ended', async () => {
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     const patched = expectRequest(upstream.agent, 'PATCH', ROOM_PATH, 200, {
       ...fixture<Record<string, unknown>>('patch-room.200.json'),
       ended: true,
@@ -339,7 +347,7 @@ describe('endRoomSession', () => {
   });
 
   it('ends at the time of the call when the answer carries no updatedAt', async () => {
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     expectRequest(upstream.agent, 'PATCH', ROOM_PATH, 200, fixture('patch-room.200.json'));
     expect(await provider().endRoomSession!(ROOM_ID, { lock: true })).toMatchObject({
       status: 'ENDED',
@@ -356,10 +364,10 @@ describe('endRoomSession', () => {
   });
 
   it('answers null when the room ended meanwhile (PATCH 404), and typed errors otherwise', async () => {
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     expectRequest(upstream.agent, 'PATCH', ROOM_PATH, 404, fixture('get-room.404.json'));
     expect(await provider().endRoomSession!(ROOM_ID, { lock: true })).toBeNull();
-    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, fixture('get-room.200.json'));
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, OPEN_ROOM);
     expectRequest(upstream.agent, 'PATCH', ROOM_PATH, 500, fixture('error.500.json'));
     await expect(provider().endRoomSession!(ROOM_ID, { lock: true })).rejects.toBeInstanceOf(
       ProviderUnavailableError,
@@ -368,5 +376,51 @@ describe('endRoomSession', () => {
     await expect(provider().endRoomSession!(GONE, { lock: true })).rejects.toBeInstanceOf(
       RoomNotFoundError,
     );
+  });
+});
+
+describe('answers without ended (no Videsk example shows the field, videsk.md §2)', () => {
+  const documented = () => fixture('get-room.200.json');
+  const ended = () => page([{ ...documented(), ended: true }]);
+
+  it('asks the documented filters whether a room that looks open has ended', async () => {
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, documented());
+    const asked = expectRequest(
+      upstream.agent,
+      'GET',
+      endedFilterPath('standup-2024-08-14'),
+      200,
+      page([]),
+    );
+    expect(await provider().getActiveSessions!([ROOM_ID])).toEqual([
+      liveSession(ROOM_ID, new Date('2024-08-14T15:00:00.000Z')),
+    ]);
+    expect(asked).toHaveLength(1);
+
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, documented());
+    expectRequest(upstream.agent, 'GET', endedFilterPath('standup-2024-08-14'), 200, ended());
+    expect(await provider().getActiveSessions!([ROOM_ID])).toEqual([null]);
+  });
+
+  it('shows such a room ended, when it is not known, and ends nothing more', async () => {
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, documented());
+    expectRequest(upstream.agent, 'GET', endedFilterPath('standup-2024-08-14'), 200, ended());
+    const { edges } = await provider().listSessions!(ROOM_ID, { cursor: null, limit: 5 });
+    expect(edges.map((edge) => [edge.node.status, edge.node.endedAt])).toEqual([['ENDED', null]]);
+
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, documented());
+    expectRequest(upstream.agent, 'GET', endedFilterPath('standup-2024-08-14'), 200, ended());
+    expect(await provider().endRoomSession!(ROOM_ID, { lock: true })).toBeNull();
+    expect(upstream.calls().filter((call) => call.method === 'PATCH')).toEqual([]);
+  });
+
+  it('asks nothing more for a room whose window is not open', async () => {
+    expectRequest(upstream.agent, 'GET', ROOM_PATH, 200, {
+      ...documented(),
+      exp: iso(NOW - HOUR),
+    });
+    const { edges } = await provider().listSessions!(ROOM_ID, { cursor: null, limit: 5 });
+    expect(edges.map((edge) => edge.node.status)).toEqual(['ENDED']);
+    expect(upstream.calls()).toHaveLength(1);
   });
 });
