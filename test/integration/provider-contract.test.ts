@@ -86,7 +86,13 @@ const ROWS: Row[] = [
   {
     key: 'videsk',
     emulator: 'videsk',
-    support: support({ enableRoom: 'UNSUPPORTED', deleteRoom: 'UNSUPPORTED' }),
+    support: support({
+      enableRoom: 'UNSUPPORTED',
+      deleteRoom: 'UNSUPPORTED',
+      getActiveSession: 'EMULATED',
+      listSessions: 'EMULATED',
+      endRoomSession: 'NATIVE',
+    }),
     disableEffect: 'ENDS_ROOM',
     enableUndoesDisable: false,
     tokenRole: 'PARTICIPANT',
@@ -245,6 +251,30 @@ describe.each(ROWS)('provider $key', (row) => {
         }
         case 'listParticipants':
         case 'getRecordingDownload': {
+          if (operation === 'listParticipants' && row.support.getActiveSession !== 'UNSUPPORTED') {
+            // Through the live session (a fresh room has one where a session is the room's own
+            // window): the participants cost no call beyond the room and its live session.
+            const read = async (fields: string) => {
+              const start = calls();
+              const response = await server.post(
+                JSON.stringify({
+                  query: `query($id: ID!) { room(id: $id) { activeSession { ${fields} } } }`,
+                  variables: { id },
+                }),
+              );
+              const body = (await response.json()) as {
+                errors?: { path: string[]; extensions: { code: string } }[];
+              };
+              return { body, calls: calls() - start };
+            };
+            const session = await read('id');
+            const people = await read('id participants { edges { cursor } }');
+            expect(
+              people.body.errors?.map((error) => [error.path.join('.'), error.extensions.code]),
+            ).toEqual([['room.activeSession.participants', 'UNSUPPORTED_OPERATION']]);
+            expect(people.calls).toBe(session.calls);
+            return;
+          }
           // Reached only through a session or a recording: with their parents unsupported
           // too, no query can get to them.
           const parents =

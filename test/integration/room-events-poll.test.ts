@@ -16,9 +16,13 @@ afterAll(async () => {
   await server?.close();
 });
 
+// Room events only: polling reports the sessions of Videsk rooms too (a room is its own session).
 const EVENTS = /* GraphQL */ `
   subscription ($keys: [String!]) {
-    roomEvents(providerKeys: $keys) { id type source room { name status } }
+    roomEvents(
+      providerKeys: $keys
+      types: [ROOM_CREATED, ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED, ROOM_DELETED]
+    ) { id type source room { name status } }
   }
 `;
 

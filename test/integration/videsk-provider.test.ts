@@ -365,4 +365,32 @@ describe('Videsk answers shaped like its examples: no ended, createdAt or update
     const [later] = await videsk.getRooms([open.nativeId]);
     expect(later).toMatchObject({ status: 'EXPIRED' });
   });
+
+  it('tells live sessions from ended rooms without the ended field, one room or many', async () => {
+    const videsk = shapedProvider();
+    const open = await videsk.createRoom({ name: 'life-open' });
+    const closing = await videsk.createRoom({ name: 'life-closing' });
+    await expect(videsk.endRoomSession!(closing.nativeId, { lock: true })).resolves.toMatchObject({
+      nativeId: closing.nativeId,
+      status: 'ENDED',
+    });
+    shaped.log.clear();
+    // Many rooms: the list filters on ended=false, whatever the answers show.
+    const many = await videsk.getActiveSessions!([open.nativeId, closing.nativeId]);
+    expect(many.map((entry) => (entry && 'status' in entry ? entry.status : entry))).toEqual([
+      'LIVE',
+      null,
+    ]);
+    expect(shaped.log.count()).toBe(1);
+    // One room: its GET lacks ended, and the documented filters say it has ended.
+    shaped.log.clear();
+    expect(await videsk.getActiveSessions!([closing.nativeId])).toEqual([null]);
+    expect(shaped.log.all().map((entry) => entry.query)).toEqual([
+      {},
+      { $limit: '1', $skip: '0', ended: 'true', externalId: 'life-closing' },
+    ]);
+    const { edges } = await videsk.listSessions!(closing.nativeId, { cursor: null, limit: 5 });
+    expect(edges.map((edge) => edge.node.status)).toEqual(['ENDED']);
+    await expect(videsk.endRoomSession!(closing.nativeId, { lock: true })).resolves.toBeNull();
+  });
 });

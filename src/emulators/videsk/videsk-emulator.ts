@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator, type EmulatorRequest } from '../shared/emulator-host.js';
+import { createVideskAdminRoutes } from './videsk-admin-routes.js';
 import { createVideskRoutes, feathersError } from './videsk-routes.js';
 import { createVideskStore, type VideskStore } from './videsk-store.js';
 
@@ -32,7 +33,11 @@ export interface VideskEmulatorOptions {
 
 export type VideskEmulator = Emulator & { readonly store: VideskStore };
 
-/** A faithful fake of the Videsk VPaaS Rooms API, to be hosted with `startEmulator`. */
+/**
+ * A faithful fake of the Videsk VPaaS Rooms API, to be hosted with `startEmulator`. Its admin
+ * routes `POST /__emulator/join` and `/leave` connect a client with an access token it issued,
+ * and disconnect it (`videsk-admin-routes.ts`).
+ */
 export function createVideskEmulator(options: VideskEmulatorOptions = {}): VideskEmulator {
   const now = options.now ?? Date.now;
   const store = createVideskStore({
@@ -65,6 +70,7 @@ export function createVideskEmulator(options: VideskEmulatorOptions = {}): Vides
       return { ...response, headers: { ...quota.headers, ...response.headers } };
     },
     errorBody: (status) => feathersError(status),
+    adminRoutes: createVideskAdminRoutes({ store, now }),
     reset() {
       store.reset();
       limiter.reset();

@@ -197,6 +197,10 @@ export function createVideskRoutes(options: VideskRoutesOptions) {
     room.nbf = nbf ?? room.nbf;
     room.ended = ended ?? room.ended;
     room.updatedAt = now();
+    if (room.ended) {
+      // videsk-room-life.md §1 PROPOSAL (UNCONFIRMED): those still connected are cut off at once.
+      store.disconnectAll(room, room.updatedAt);
+    }
     // §3.5 PROPOSAL: `generateToken` adds a top-level accessToken and an authorizations entry.
     const accessToken = generateToken ? store.issueAccessToken(room, clientIp(request)) : undefined;
     return { status: 200, body: { ...roomJson(room), ...(accessToken ? { accessToken } : {}) } };

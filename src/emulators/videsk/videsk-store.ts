@@ -28,6 +28,24 @@ export interface StoredRoom {
   readonly authorizations: StoredAuthorization[];
 }
 
+/**
+ * One client connected to a room with an access token (`POST /__emulator/join`): what Videsk's
+ * media plane knows and its REST API does not show (videsk-room-life.md §2: no participant
+ * endpoint). Present while `leftAt` is null and the room's window is open.
+ */
+export interface StoredPresence {
+  /** What the join answers as `participantId` and the leave takes. */
+  readonly id: string;
+  readonly roomId: string;
+  /** The `jti` of the token it joined with. */
+  readonly jti: string;
+  readonly name: string | null;
+  readonly ip: string;
+  /** Epoch milliseconds. */
+  readonly joinedAt: number;
+  leftAt: number | null;
+}
+
 export type NewRoom = Pick<StoredRoom, 'account' | 'name' | 'exp' | 'nbf' | 'settings'> & {
   /** Defaults to the new room's id (§3.2 PROPOSAL). */
   readonly externalId?: string;
@@ -46,16 +64,32 @@ export interface VideskStore {
   /** By id first, then by externalId, within one account (§3.3 PROPOSAL). */
   find(account: string, roomId: string): StoredRoom | undefined;
   findByExternalId(account: string, externalId: string): StoredRoom | undefined;
+  /** By id alone, whatever the account: the room an access token names. */
+  findById(roomId: string): StoredRoom | undefined;
   /** The account's rooms in creation order. */
   list(account: string): StoredRoom[];
   /** Signs a new access token for the room and records the grant in `authorizations` (§5). */
   issueAccessToken(room: StoredRoom, ip: string): string;
   verifyAccessToken(token: string): AccessTokenCheck;
+  /** A client connects with a token of the room's: a presence, and an authorized access (§5). */
+  connect(
+    room: StoredRoom,
+    access: { jti: string; name: string | null; ip: string },
+  ): StoredPresence;
+  findPresence(id: string): StoredPresence | undefined;
+  /**
+   * Who is in the room now. Videsk expels users at `exp` by itself (videsk-room-life.md §1), so
+   * a presence past the room's `exp` has left then.
+   */
+  presentIn(room: StoredRoom): StoredPresence[];
+  /** Everyone still in leaves at `at`: the room ended (videsk-room-life.md §1 PROPOSAL). */
+  disconnectAll(room: StoredRoom, at: number): void;
   reset(): void;
 }
 
 export function createVideskStore(options: { now: () => number; secret: string }): VideskStore {
   const rooms = new Map<string, StoredRoom>();
+  const presences = new Map<string, StoredPresence>();
   let counter = randomBytes(3).readUIntBE(0, 3);
 
   /** A Mongo-style ObjectId: 4 bytes of seconds, 5 random bytes, a 3-byte counter (§1). */
@@ -69,6 +103,21 @@ export function createVideskStore(options: { now: () => number; secret: string }
 
   function sign(input: string): Buffer {
     return createHmac('sha256', options.secret).update(input).digest();
+  }
+
+  /**
+   * When Videsk writes an `authorizations` entry is UNCONFIRMED (videsk.md §5): the schema calls
+   * them "authorized access attempts", and `/join` answers "Successfully joined room" when it
+   * issues a token. The emulator writes one at both moments it can observe: each token issued
+   * (create, `/join`, PATCH `generateToken`, the sheet's PROPOSAL) and each client that connects
+   * with one (`POST /__emulator/join`), with the address of whoever made the request.
+   */
+  function recordAuthorization(room: StoredRoom, ip: string, jti: string, at: number): void {
+    room.authorizations.push({ ip, jti, createdAt: at });
+  }
+
+  function leave(presence: StoredPresence, at: number): void {
+    presence.leftAt ??= at;
   }
 
   return {
@@ -124,7 +173,7 @@ export function createVideskStore(options: { now: () => number; secret: string }
         exp: Math.floor(room.exp / 1000),
       };
       const unsigned = `${base64url(header)}.${base64url(claims)}`;
-      room.authorizations.push({ ip, jti, createdAt: at });
+      recordAuthorization(room, ip, jti, at);
       return `${unsigned}.${sign(unsigned).toString('base64url')}`;
     },
 
@@ -155,8 +204,59 @@ export function createVideskStore(options: { now: () => number; secret: string }
       return { ok: true, claims };
     },
 
+    findById(roomId) {
+      return rooms.get(roomId);
+    },
+
+    connect(room, access) {
+      const at = options.now();
+      const presence: StoredPresence = {
+        id: randomUUID(),
+        roomId: room.id,
+        ...access,
+        joinedAt: at,
+        leftAt: null,
+      };
+      presences.set(presence.id, presence);
+      recordAuthorization(room, access.ip, access.jti, at);
+      return presence;
+    },
+
+    findPresence(id) {
+      const presence = presences.get(id);
+      const room = presence && rooms.get(presence.roomId);
+      if (presence && room && room.exp <= options.now()) {
+        leave(presence, room.exp);
+      }
+      return presence;
+    },
+
+    presentIn(room) {
+      const at = options.now();
+      const present: StoredPresence[] = [];
+      for (const presence of presences.values()) {
+        if (presence.roomId !== room.id) {
+          continue;
+        }
+        if (room.exp <= at) {
+          leave(presence, room.exp);
+        }
+        if (presence.leftAt === null) {
+          present.push(presence);
+        }
+      }
+      return present;
+    },
+
+    disconnectAll(room, at) {
+      for (const presence of this.presentIn(room)) {
+        leave(presence, at);
+      }
+    },
+
     reset() {
       rooms.clear();
+      presences.clear();
     },
   };
 }

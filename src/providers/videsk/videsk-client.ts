@@ -44,6 +44,17 @@ export interface VideskPatchBody {
 /** Paths, methods and query encoding of the Rooms API; every payload is schema-checked. */
 export interface VideskClient {
   listRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
+  /**
+   * Rooms not ended, latest `exp` first: the open and scheduled ones lead, and the first room
+   * whose `exp` has passed marks the end of any that can be live (`getActiveSessions`).
+   */
+  listOpenRooms(skip: number, limit: number, context?: CallContext): Promise<VideskRoomPage>;
+  /** The room with this externalId if it has ended: a page of one or none. */
+  findEndedRoom(
+    externalId: string,
+    operation: string,
+    context?: CallContext,
+  ): Promise<VideskRoomPage>;
   getRoom(roomId: string, operation: string, context?: CallContext): Promise<VideskRoom>;
   createRoom(body: VideskCreateBody, context?: CallContext): Promise<VideskCreatedRoom>;
   patchRoom(
@@ -63,6 +74,28 @@ export function createVideskClient(upstream: UpstreamClient): VideskClient {
         path: `${ROOMS_PATH}?${listQuery(skip, limit)}`,
         schema: videskRoomPageSchema,
         operation: 'listRooms',
+        context,
+      });
+    },
+
+    listOpenRooms(skip, limit, context) {
+      return upstream.send({
+        method: 'GET',
+        path: `${ROOMS_PATH}?${openRoomsQuery(skip, limit)}`,
+        schema: videskRoomPageSchema,
+        operation: 'getActiveSession',
+        context,
+      });
+    },
+
+    findEndedRoom(externalId, operation, context) {
+      // Both filters are documented (§3.1): `ended` and an exact `externalId`.
+      const query = `$limit=1&$skip=0&ended=true&externalId=${encodeURIComponent(externalId)}`;
+      return upstream.send({
+        method: 'GET',
+        path: `${ROOMS_PATH}?${query}`,
+        schema: videskRoomPageSchema,
+        operation,
         context,
       });
     },
@@ -127,4 +160,20 @@ function roomPath(roomId: string): string {
  */
 function listQuery(skip: number, limit: number): string {
   return [`$limit=${limit}`, `$skip=${skip}`, '$sort%5BcreatedAt%5D=1'].join('&');
+}
+
+/**
+ * `ended=false` is a documented filter (§3.1; the query string carries it as text). Sorting by
+ * `exp` is not shown anywhere: the docs' `$sort` example is `createdAt`, and Feathers sorts on
+ * any field, so `$sort[exp]=-1` is assumed to work (UNCONFIRMED; the caller checks the order it
+ * gets back). `createdAt` breaks ties, so `$skip` pages do not overlap.
+ */
+function openRoomsQuery(skip: number, limit: number): string {
+  return [
+    `$limit=${limit}`,
+    `$skip=${skip}`,
+    'ended=false',
+    '$sort%5Bexp%5D=-1',
+    '$sort%5BcreatedAt%5D=1',
+  ].join('&');
 }

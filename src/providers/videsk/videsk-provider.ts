@@ -1,8 +1,4 @@
-import {
-  NO_ROOM_LIFE,
-  type ProviderCapabilities,
-  type RoomOperation,
-} from '../../domain/capabilities.js';
+import type { ProviderCapabilities, RoomOperation } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -29,6 +25,11 @@ import {
   toCreateBody,
   toPatchBody,
 } from './videsk-mappers.js';
+import {
+  createVideskRoomLife,
+  VIDESK_ROOM_LIFE,
+  VIDESK_ROOM_LIFE_NOTES,
+} from './videsk-room-life.js';
 
 export type VideskProviderOptions = BaseProviderOptions & VideskCredentials;
 
@@ -43,8 +44,9 @@ export const VIDESK_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'UNSUPPORTED',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'UNSUPPORTED',
-    ...NO_ROOM_LIFE,
+    ...VIDESK_ROOM_LIFE,
   },
+  operationNotes: VIDESK_ROOM_LIFE_NOTES,
   disableEffect: 'ENDS_ROOM',
   enableUndoesDisable: false,
   tokenSource: 'PROVIDER_API',
@@ -195,6 +197,15 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     return { rooms, next: rooms.length > 0 && reached < page.total ? String(reached) : null };
   }
 
+  const roomLife = createVideskRoomLife({
+    key,
+    client,
+    now,
+    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    fetchRoom: (nativeId, operation, context) =>
+      forRoom(nativeId, () => client.getRoom(nativeId, operation, context)),
+  });
+
   return {
     kind: 'VIDESK',
     key,
@@ -292,6 +303,8 @@ export function createVideskProvider(options: VideskProviderOptions): RoomProvid
     async listRoomTokens() {
       unsupported('listRoomTokens');
     },
+
+    ...roomLife,
   };
 }
 

@@ -61,6 +61,10 @@ describe('Videsk capabilities', () => {
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
       ...NO_ROOM_LIFE,
+      // Room life (videsk-room-life.test.ts): a room is one session, ended by PATCH.
+      getActiveSession: 'EMULATED',
+      listSessions: 'EMULATED',
+      endRoomSession: 'NATIVE',
     });
     expect(VIDESK_CAPABILITIES).toMatchObject({
       disableEffect: 'ENDS_ROOM',
