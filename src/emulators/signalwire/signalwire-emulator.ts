@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator } from '../shared/emulator-host.js';
-import { routeSignalWireRequest, signalWireErrorBody } from './signalwire-routes.js';
+import { routeSignalWireRequest } from './signalwire-routes.js';
 import { SignalWireStore } from './signalwire-store.js';
+import { signalWireErrorBody } from './signalwire-wire.js';
 
 export interface SignalWireEmulatorOptions {
   /** The Basic-auth username the emulator accepts, and the `sub` claim of room tokens. */

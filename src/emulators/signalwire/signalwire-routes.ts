@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import type { EmulatorRequest, EmulatorResponse } from '../shared/emulator-host.js';
 import {
   type ConferenceFields,
@@ -10,6 +9,16 @@ import {
   type SignalWireStore,
   toWireTime,
 } from './signalwire-store.js';
+import {
+  badRequest,
+  found,
+  label,
+  notFound,
+  paginate,
+  problem,
+  UUID,
+  type ValidationError,
+} from './signalwire-wire.js';
 
 export interface SignalWireRouteContext {
   readonly store: SignalWireStore;
@@ -17,14 +26,6 @@ export interface SignalWireRouteContext {
   readonly now: () => number;
   /** Signs room-token claims into a JWT with the emulator's own key (§5.2). */
   signRoomToken(claims: Record<string, unknown>): string;
-}
-
-interface ValidationError {
-  type: string;
-  code: string;
-  message: string;
-  attribute: string | null;
-  url: string;
 }
 
 type Body = Record<string, unknown>;
@@ -37,8 +38,6 @@ type Rule =
   | { kind: 'object' }
   | { kind: 'permissions' };
 
-const ERROR_CODES_URL = 'https://signalwire.com/docs/apis/error-codes';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LAYOUTS = [
   'grid-responsive',
   'grid-responsive-mobile',
@@ -139,23 +138,6 @@ const roomTokenRules: Record<string, Rule> = {
   meta: { kind: 'object' },
   sync_audio_video: flag,
 };
-
-/** SignalWire's error body for a status (§7). */
-export function signalWireErrorBody(status: number): unknown {
-  if (status === 422) {
-    return { errors: [problem(null, 'invalid_parameter', 'The request is invalid')] };
-  }
-  if (status === 429) {
-    // Shape assumed: §1 names only the code rate_limit_exceeded and the spec lists no 429 body,
-    // so it reuses the §7 error-list shape.
-    return {
-      errors: [
-        { ...problem(null, 'rate_limit_exceeded', 'Rate limit exceeded'), type: 'rate_limit' },
-      ],
-    };
-  }
-  return { error: STATUS_CODES[status] ?? 'Error' };
-}
 
 /** Routes one authenticated `/api/video/...` request. */
 export function routeSignalWireRequest(
@@ -351,75 +333,6 @@ function list<T extends { id: string }>(
   return { status: 200, body: { links: page.links, data: page.data.map((item) => present(item)) } };
 }
 
-/**
- * §6: `page_token=PA<id>` resumes after that record and `PB<id>` ends before it, so any page size
- * works; `next` is left out on the last page and `prev` on the first (UNCONFIRMED link form,
- * modelled on the sibling SignalWire APIs). Error codes come from S6's list (UNCONFIRMED for video).
- */
-function paginate<T extends { id: string }>(
-  request: EmulatorRequest,
-  items: T[],
-  sequenceOf: (id: string) => number | undefined,
-  errors: ValidationError[],
-): { links: Record<string, string>; data: T[] } | undefined {
-  const {
-    page_size: sizeText = '50',
-    page_number: numberText = '0',
-    page_token: token,
-  } = request.query;
-  const size = /^\d+$/.test(sizeText) ? Number(sizeText) : Number.NaN;
-  if (!(size >= 1 && size <= 1000)) {
-    errors.push(problem('page_size', 'invalid_parameter', 'Page size must be between 1 and 1000'));
-  }
-  const pageNumber = /^\d+$/.test(numberText) ? Number(numberText) : Number.NaN;
-  if (Number.isNaN(pageNumber)) {
-    errors.push(problem('page_number', 'invalid_parameter', 'Page number must be 0 or greater'));
-  } else if (pageNumber > 0 && token === undefined) {
-    errors.push(problem('page_token', 'page_token_required', 'Page token is required'));
-  }
-  const cursor = token === undefined ? undefined : /^P([AB])(.+)$/.exec(token);
-  const anchor = cursor?.[2] === undefined ? undefined : sequenceOf(cursor[2].toLowerCase());
-  if (token !== undefined && anchor === undefined) {
-    errors.push(problem('page_token', 'page_token_is_invalid', 'Page token is invalid'));
-  }
-  if (errors.length > 0) {
-    return undefined;
-  }
-  const position = (item: T) => sequenceOf(item.id) ?? -1;
-  let start = 0;
-  let end = Math.min(size, items.length);
-  if (anchor !== undefined && cursor?.[1] === 'A') {
-    start = items.filter((item) => position(item) <= anchor).length;
-    end = Math.min(start + size, items.length);
-  } else if (anchor !== undefined) {
-    end = items.filter((item) => position(item) < anchor).length;
-    start = Math.max(0, end - size);
-  }
-  const data = items.slice(start, end);
-  const link = (number: number, pageToken?: string) => {
-    const params = new URLSearchParams({ page_number: String(number), page_size: String(size) });
-    if (pageToken) {
-      params.set('page_token', pageToken);
-    }
-    for (const [key, value] of Object.entries(request.query)) {
-      if (!['page_number', 'page_size', 'page_token'].includes(key)) {
-        params.set(key, value);
-      }
-    }
-    return `${request.origin}${request.path}?${params}`;
-  };
-  const links: Record<string, string> = { self: link(pageNumber, token), first: link(0) };
-  const last = data.at(-1);
-  const first = data[0];
-  if (last && end < items.length) {
-    links.next = link(pageNumber + 1, `PA${last.id}`);
-  }
-  if (first && start > 0) {
-    links.prev = link(Math.max(0, pageNumber - 1), `PB${first.id}`);
-  }
-  return { links, data };
-}
-
 function validate(body: Body, rules: Record<string, Rule>, required: string[]) {
   const values: Body = {};
   const errors: ValidationError[] = [];
@@ -586,20 +499,6 @@ function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undef
   return value === undefined ? undefined : map(value);
 }
 
-/** 200 with a copy (later updates must not rewrite logged bodies), or 404. */
-function found(record: object | undefined): EmulatorResponse {
-  return record ? { status: 200, body: structuredClone(record) } : notFound();
-}
-
-function notFound(): EmulatorResponse {
-  return { status: 404, body: signalWireErrorBody(404) };
-}
-
-// A body that is not a JSON object cannot be validated field by field; the spec's 400 fits (§7).
-function badRequest(): EmulatorResponse {
-  return { status: 400, body: signalWireErrorBody(400) };
-}
-
 function objectBody(request: EmulatorRequest): Body | undefined {
   const { body } = request;
   if (body === undefined) {
@@ -621,10 +520,6 @@ function pathSegments(path: string): string[] | undefined {
   }
 }
 
-function problem(attribute: string | null, code: string, message: string): ValidationError {
-  return { type: 'validation_error', code, message, attribute, url: ERROR_CODES_URL };
-}
-
 // The code for a duplicate name is UNCONFIRMED; S6 lists not_unique_within_project (§7).
 function notUnique(attribute: string): ValidationError {
   return problem(
@@ -632,9 +527,4 @@ function notUnique(attribute: string): ValidationError {
     'not_unique_within_project',
     `${label(attribute)} has already been taken`,
   );
-}
-
-function label(attribute: string): string {
-  const words = attribute.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
