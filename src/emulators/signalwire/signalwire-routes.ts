@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from '../shared/emulator-host.js';
 import {
+  activeSessionOf,
+  type LifeRouteContext,
+  routeSignalWireLifeRequest,
+} from './signalwire-life-routes.js';
+import {
   type ConferenceFields,
   DEFAULT_ROOM_TOKEN_PERMISSIONS,
   ROOM_TOKEN_PERMISSIONS,
   type RoomFields,
+  type SignalWireConference,
   type SignalWireConferenceToken,
+  type SignalWireRoom,
   type SignalWireStore,
   toWireTime,
 } from './signalwire-store.js';
@@ -26,6 +33,8 @@ export interface SignalWireRouteContext {
   readonly now: () => number;
   /** Signs room-token claims into a JWT with the emulator's own key (§5.2). */
   signRoomToken(claims: Record<string, unknown>): string;
+  /** Signs the temporary links of recordings (`signalwire-room-life.md` §3). */
+  readonly linkKey: Buffer;
 }
 
 type Body = Record<string, unknown>;
@@ -153,16 +162,45 @@ export function routeSignalWireRequest(
   const id = segment.toLowerCase();
   const shape = `/${collection}${segments.length > 1 ? '/:id' : ''}${action ? `/${action}` : ''}`;
   const { store } = context;
-  // Sessions, recordings, streams and logs are not emulated, and a wrong method on a known path
-  // (PATCH instead of PUT, §2) matches nothing; all of these answer 404 Not Found.
+  const lifeContext: LifeRouteContext = {
+    life: store.life,
+    now: context.now,
+    sequenceOf: (issued) => store.sequenceOf(issued),
+    linkKey: context.linkKey,
+  };
+  const life = routeSignalWireLifeRequest(request, lifeContext, shape, id);
+  if (life) {
+    return life;
+  }
+  // `include_active_session=true` adds the live session, if any (§4.4): to a room before its
+  // timestamps (§4.2 order), to a conference after them (§3.2 order).
+  const withSession = <T extends { id: string; name: string }>(record: T, last: boolean) => {
+    const copy: Record<string, unknown> = structuredClone(record);
+    const active =
+      request.query.include_active_session === 'true'
+        ? activeSessionOf(lifeContext, record, request.origin)
+        : undefined;
+    if (!active) {
+      return copy;
+    }
+    if (last) {
+      return { ...copy, active_session: active };
+    }
+    const { created_at, updated_at, ...rest } = copy;
+    return { ...rest, active_session: active, created_at, updated_at };
+  };
+  const conference = (record: SignalWireConference) => withSession(record, true);
+  const room = (record: SignalWireRoom) => withSession(record, false);
+  // Streams and logs are not emulated, and a wrong method on a known path (PATCH instead of
+  // PUT, §2) matches nothing; all of these answer 404 Not Found.
   switch (`${request.method} ${shape}`) {
     case 'POST /conferences':
       return writeConference(request, context, undefined);
     case 'GET /conferences':
       // starts_after / ends_before take Unix seconds here too, not on rooms (§3.3, §4.3).
-      return list(request, context, store.conferences(), structuredClone, { unixSeconds: true });
+      return list(request, context, store.conferences(), conference, { unixSeconds: true });
     case 'GET /conferences/:id':
-      return withSessionFlag(request, () => found(store.conference(id)));
+      return withSessionFlag(request, () => found(mapDefined(store.conference(id), conference)));
     case 'PUT /conferences/:id':
       return writeConference(request, context, id);
     case 'DELETE /conferences/:id':
@@ -179,11 +217,16 @@ export function routeSignalWireRequest(
     case 'POST /rooms':
       return writeRoom(request, context, undefined);
     case 'GET /rooms':
-      return list(request, context, store.rooms(), structuredClone, { unixSeconds: false });
+      return list(request, context, store.rooms(), room, { unixSeconds: false });
     case 'GET /rooms/:id':
       // One URL for id and name (§2): a UUID-shaped segment is tried as an id first.
       return withSessionFlag(request, () =>
-        found((UUID.test(id) ? store.room(id) : undefined) ?? store.roomByName(segment)),
+        found(
+          mapDefined(
+            (UUID.test(id) ? store.room(id) : undefined) ?? store.roomByName(segment),
+            room,
+          ),
+        ),
       );
     case 'PUT /rooms/:id':
       return writeRoom(request, context, id);
@@ -290,7 +333,7 @@ function createRoomToken(
   };
   const defined = Object.entries(claims).filter(([, value]) => value !== undefined);
   const token = context.signRoomToken(Object.fromEntries(defined));
-  context.store.recordRoomToken({ token, request: values });
+  context.store.recordRoomToken({ token, id: claims.jti, request: values });
   return { status: 200, body: { token } };
 }
 
@@ -465,7 +508,7 @@ function checkJoinWindow(
   }
 }
 
-/** include_active_session must be a boolean; no session is ever live here, so the key stays out (§4.4). */
+/** include_active_session must be a boolean (§3.3, §4.3). */
 function withSessionFlag(
   request: EmulatorRequest,
   respond: () => EmulatorResponse,
