@@ -140,6 +140,7 @@ async function main(): Promise<void> {
   parts.poller.start();
   shutdown.onDrain(() => parts.poller.stop());
   // Open subscriptions end with "service restart", so their clients resume elsewhere.
+  shutdown.onDrain(() => parts.events.closeSubscriptions());
   shutdown.onDrain(() => webSocket.close());
   shutdown.onDrain(() => parts.events.log.close());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -7,6 +7,18 @@ import type { EventLog } from './event-log.js';
  * later and gives it the same id; the failure is reported, and never fails the caller's write.
  */
 export class EventPublisher {
+  readonly #closing = new AbortController();
+
+  /** Aborts when the service drains: open subscriptions end, so their clients resume elsewhere. */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Ends every open subscription (their clients reconnect with `after`). */
+  closeSubscriptions(): void {
+    this.#closing.abort();
+  }
+
   constructor(
     readonly log: EventLog,
     private readonly logError: (message: string, error: unknown) => void,

@@ -49,7 +49,13 @@ export function roomConnection(
     context.loaders.prime(edge.room);
   }
   return {
-    edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.room })),
+    // The cursor is read only if the query selects it (adapters seal it when read).
+    edges: page.edges.map((edge) => ({
+      node: edge.room,
+      get cursor() {
+        return edge.cursor;
+      },
+    })),
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: args.after != null,

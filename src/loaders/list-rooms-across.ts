@@ -81,9 +81,22 @@ export async function listRoomsAcross(
     }
     const room = options.limit - edges.length;
     const taken = page.edges.slice(0, Math.max(0, room));
+    const before: Positions = { ...positions };
     for (const edge of taken) {
-      positions[provider.key] = edge.cursor;
-      edges.push({ room: edge.room, cursor: seal(positions) });
+      // Each edge resumes from the other accounts' positions as they were and its own; sealed
+      // (with its account's cursor) only if its cursor is read.
+      let sealed: string | null = null;
+      edges.push({
+        room: edge.room,
+        get cursor() {
+          sealed ??= seal({ ...before, [provider.key]: edge.cursor });
+          return sealed;
+        },
+      });
+    }
+    const lastTaken = taken.at(-1);
+    if (lastTaken) {
+      positions[provider.key] = lastTaken.cursor;
     }
     if (taken.length === page.edges.length && !page.hasNextPage) {
       positions[provider.key] = { done: true };

@@ -20,7 +20,13 @@ export function loadActiveSessions(
     keys,
     (provider, nativeIds) => {
       if (!provider.getActiveSessions) {
-        return Promise.reject(new UnsupportedOperationError(provider.key, 'getActiveSession'));
+        return Promise.reject(
+          new UnsupportedOperationError(
+            provider.key,
+            'getActiveSession',
+            provider.capabilities.operationNotes?.getActiveSession,
+          ),
+        );
       }
       return provider.getActiveSessions(nativeIds, { context });
     },

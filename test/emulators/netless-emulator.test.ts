@@ -437,3 +437,236 @@ describe('faults and log', () => {
     }
   });
 });
+
+// Room life (agora-whiteboard-room-life.md): the API shows nobody in a room, so the emulator
+// takes joins and leaves through its own admin routes, verifying each token as the server does.
+describe('room life through the admin routes', () => {
+  async function adminRoute(method: string, path: string, body?: unknown): Promise<Answer> {
+    const response = await fetch(`${running.url}/__emulator${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  }
+
+  interface RoomState {
+    uuid: string;
+    isBan: boolean;
+    session: {
+      startedAt: number;
+      members: { participantId: string; memberId: number; name: string | null; role: string }[];
+    } | null;
+    replays: { beginTimestamp: number; duration: number; ready: boolean }[];
+  }
+
+  async function state(uuid: string): Promise<RoomState> {
+    const answer = await adminRoute('GET', '/rooms');
+    expect(answer.status).toBe(200);
+    const found = (answer.body as { rooms: RoomState[] }).rooms.find((room) => room.uuid === uuid);
+    if (!found) {
+      throw new Error(`room ${uuid} is not in the emulator`);
+    }
+    return found;
+  }
+
+  const writerOf = (uuid: string, lifespan = 60_000) =>
+    roomToken(AK, SK, lifespan, { role: TokenRole.Writer, uuid });
+
+  async function join(token: string, name = 'Ada', extra: Record<string, unknown> = {}) {
+    return adminRoute('POST', '/join', { token, name, ...extra });
+  }
+
+  it('joins with a room token, the first join starting the session, member ids from 0', async () => {
+    const uuid = await createRoom();
+    expect((await state(uuid)).session).toBeNull();
+    clock = Date.parse('2026-11-23T10:00:00.000Z');
+    const first = await join(writerOf(uuid));
+    expect(first).toEqual({
+      status: 200,
+      body: { participantId: expect.any(String), memberId: 0 },
+    });
+    const second = await join(roomToken(AK, SK, 60_000, { role: TokenRole.Admin, uuid }), 'Bo');
+    expect(second.body).toMatchObject({ memberId: 1 });
+    expect(await state(uuid)).toMatchObject({
+      session: {
+        startedAt: clock,
+        members: [
+          {
+            participantId: (first.body as { participantId: string }).participantId,
+            name: 'Ada',
+            role: '1',
+          },
+          { name: 'Bo', role: '0' },
+        ],
+      },
+    });
+    // Admin routes are the emulator's own: neither logged nor counted as upstream calls.
+    expect(emulator.log.count()).toBe(1);
+  });
+
+  it('lets an SDK token of the project join the room it names', async () => {
+    const uuid = await createRoom();
+    expect(await join(writer())).toEqual({ status: 400, body: { message: 'uuid is required' } });
+    expect((await join(writer(), 'Ada', { uuid })).status).toBe(200);
+    expect((await state(uuid)).session?.members).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a wrong signature',
+      (uuid: string) => roomToken(AK, 'forged', 60_000, { role: TokenRole.Writer, uuid }),
+      401,
+      'invalid signature of token',
+    ],
+    [
+      'an unknown access key',
+      (uuid: string) => roomToken('otherAK', SK, 60_000, { role: TokenRole.Writer, uuid }),
+      401,
+      'invalid signature of token',
+    ],
+    [
+      'a changed role',
+      (uuid: string) =>
+        writerOf(uuid).replace(/^NETLESSROOM_(.*)$/, (_all, body: string) => {
+          const fields = new URLSearchParams(Buffer.from(body, 'base64url').toString('utf8'));
+          fields.set('role', '0');
+          return `NETLESSROOM_${Buffer.from(fields.toString()).toString('base64url')}`;
+        }),
+      401,
+      'invalid signature of token',
+    ],
+    ['no token', () => undefined, 401, 'invalid format of token'],
+    ['a mangled token', () => 'NETLESSROOM_%%%', 401, 'invalid format of token'],
+  ])('refuses a join with %s as the server would', async (_case, mint, status, message) => {
+    const uuid = await createRoom();
+    expect(await adminRoute('POST', '/join', { token: mint(uuid), name: 'Ada', uuid })).toEqual({
+      status,
+      body: { message },
+    });
+    expect((await state(uuid)).session).toBeNull();
+  });
+
+  it('refuses an expired room token with 401 expired token', async () => {
+    const uuid = await createRoom();
+    const token = writerOf(uuid, 1_000);
+    clock += 5_000;
+    expect(await join(token)).toEqual({ status: 401, body: { message: 'expired token' } });
+    expect((await state(uuid)).session).toBeNull();
+  });
+
+  it('refuses a room token for another room with 403 token access room forbidden', async () => {
+    const uuid = await createRoom();
+    const other = await createRoom();
+    expect(await join(writerOf(other), 'Ada', { uuid })).toEqual({
+      status: 403,
+      body: { message: 'token access room forbidden' },
+    });
+    expect((await state(uuid)).session).toBeNull();
+    expect((await state(other)).session).toBeNull();
+  });
+
+  it('refuses a reader (read-only) and a task token', async () => {
+    const uuid = await createRoom();
+    expect(await join(roomToken(AK, SK, 60_000, { role: TokenRole.Reader, uuid }))).toEqual({
+      status: 403,
+      body: { message: 'token access role reader forbidden' },
+    });
+    expect(
+      await join(taskToken(AK, SK, 60_000, { role: TokenRole.Admin, uuid }), 'Ada', { uuid }),
+    ).toEqual({ status: 403, body: { message: 'token access task forbidden' } });
+    expect((await state(uuid)).session).toBeNull();
+  });
+
+  it('finds rooms per region, and an unknown one is 404', async () => {
+    const uuid = await createRoom('eu');
+    expect(await join(writerOf(uuid))).toEqual({
+      status: 404,
+      body: { message: 'room not found' },
+    });
+    expect((await join(writerOf(uuid), 'Ada', { region: 'eu' })).status).toBe(200);
+    expect(await join(writerOf(uuid), 'Ada', { region: 'mars' })).toEqual({
+      status: 400,
+      body: { message: 'invalid region' },
+    });
+  });
+
+  it('refuses a join past the room limit of writer and admin users', async () => {
+    const created = await call('POST', '/v5/rooms', { token: admin(), body: { limit: 1 } });
+    const uuid = (created.body as { uuid: string }).uuid;
+    expect((await join(writerOf(uuid))).status).toBe(200);
+    expect(await join(writerOf(uuid), 'Bo')).toEqual({
+      status: 403,
+      body: { message: 'room is full' },
+    });
+  });
+
+  it('ends the session when the last member leaves', async () => {
+    const uuid = await createRoom();
+    const ada = (await join(writerOf(uuid))).body as { participantId: string };
+    const bo = (await join(writerOf(uuid), 'Bo')).body as { participantId: string };
+    expect((await adminRoute('POST', '/leave', ada)).status).toBe(204);
+    expect((await state(uuid)).session?.members.map((member) => member.name)).toEqual(['Bo']);
+    expect((await adminRoute('POST', '/leave', bo)).status).toBe(204);
+    expect((await state(uuid)).session).toBeNull();
+    expect(await adminRoute('POST', '/leave', bo)).toEqual({
+      status: 404,
+      body: { message: 'participant not found' },
+    });
+    // Not a recording room: no replay data.
+    expect((await state(uuid)).replays).toEqual([]);
+  });
+
+  it('keeps replay data of an isRecord room, ready a little after its session ends', async () => {
+    const created = await call('POST', '/v5/rooms', { token: admin(), body: { isRecord: true } });
+    const uuid = (created.body as { uuid: string }).uuid;
+    const start = clock;
+    const ada = (await join(writerOf(uuid))).body as { participantId: string };
+    clock += 42_000;
+    await adminRoute('POST', '/leave', ada);
+    expect((await state(uuid)).replays).toEqual([
+      { beginTimestamp: start, duration: 42_000, readyAt: clock + 300, ready: false },
+    ]);
+    clock += 300;
+    expect((await state(uuid)).replays[0]?.ready).toBe(true);
+    // Still no REST for it (room-life §3).
+    expect((await call('GET', `/v5/rooms/${uuid}/recordings`, { token: admin() })).status).toBe(
+      404,
+    );
+  });
+
+  it('ejects everyone on a ban and refuses joins until it is lifted', async () => {
+    const uuid = await createRoom();
+    const ada = (await join(writerOf(uuid))).body as { participantId: string };
+    await join(writerOf(uuid), 'Bo');
+    await call('PATCH', `/v5/rooms/${uuid}`, { token: admin(), body: { isBan: true } });
+    expect(await state(uuid)).toMatchObject({ isBan: true, session: null });
+    expect((await adminRoute('POST', '/leave', ada)).status).toBe(404);
+    expect(await join(writerOf(uuid), 'Cy')).toEqual({
+      status: 403,
+      body: { message: 'room is banned' },
+    });
+    // Tokens outlive the ban (agora-whiteboard.md §5): the same token joins once it is lifted.
+    await call('PATCH', `/v5/rooms/${uuid}`, { token: admin(), body: { isBan: false } });
+    expect(await join(writerOf(uuid), 'Cy')).toMatchObject({ status: 200, body: { memberId: 2 } });
+  });
+
+  it.each(['members', 'sessions', 'recordings', 'events'])(
+    'has no REST route for %s (404, as the real API presumably answers)',
+    async (resource) => {
+      const uuid = await createRoom();
+      expect(await call('GET', `/v5/rooms/${uuid}/${resource}`, { token: admin() })).toEqual({
+        status: 404,
+        body: { message: 'not found' },
+      });
+    },
+  );
+
+  it('forgets who is in each room on reset', async () => {
+    const uuid = await createRoom();
+    await join(writerOf(uuid));
+    emulator.reset();
+    expect(((await adminRoute('GET', '/rooms')).body as { rooms: unknown[] }).rooms).toEqual([]);
+  });
+});

@@ -92,6 +92,13 @@ describe('SIGTERM', () => {
     probe.write('GET /ready HTTP/1.1\r\nhost: 127.0.0.1\r\n');
 
     const slow = [1, 2, 3, 4].map((first) => send(running.origin, '/graphql', list(first)));
+    // An open subscription: the drain ends it, so its client resumes elsewhere with `after`.
+    const events = await fetch(`${running.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { roomEvents { id } }' }),
+    });
+    const streamed = events.text();
     // All four have reached the emulator, which holds each for 1.5 s.
     await waitFor(async () => {
       const log = (await (await fetch(`${videsk}/__emulator/requests`)).json()) as unknown[];
@@ -121,6 +128,8 @@ describe('SIGTERM', () => {
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body)).toEqual({ data: { provider: { rooms: { edges: [] } } } });
     }
+    // The stream ended with the drain (a complete event), not by a cut connection.
+    expect(await streamed).toContain('event: complete');
     expect(await running.exited).toBe(0);
     expect(running.records.map((record) => record.msg)).toEqual(
       expect.arrayContaining(['Drained: every request in flight finished', 'Stopped']),

@@ -198,6 +198,77 @@ describe('netless adapter against its emulator', () => {
   });
 });
 
+describe('netless endRoomSession against the emulator', () => {
+  /** Joins as a whiteboard client would, through the emulator's admin route. */
+  async function join(token: string, name: string) {
+    const response = await fetch(`${running.url}/__emulator/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, name }),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  const members = (uuid: string) =>
+    emulator.store
+      .presence()
+      .find((room) => room.uuid === uuid)
+      ?.session?.members.map((member) => member.name) ?? [];
+
+  it('removes everyone and lets them join again, in three calls', async () => {
+    const [room] = await createRooms(1);
+    const id = room?.nativeId ?? '';
+    const token = await provider().createRoomToken(id, { role: 'PARTICIPANT', identity: 'ada' });
+    expect((await join(token.token, 'Ada')).status).toBe(200);
+    expect((await join(token.token, 'Bo')).status).toBe(200);
+    expect(members(id)).toEqual(['Ada', 'Bo']);
+    emulator.log.clear();
+    await expect(provider().endRoomSession?.(id, { lock: false })).resolves.toBeNull();
+    expect(members(id)).toEqual([]);
+    // GET (is it banned already?), PATCH isBan=true (ejects), PATCH isBan=false (lets in).
+    expect(emulator.log.all().map((entry) => [entry.method, entry.body])).toEqual([
+      ['GET', undefined],
+      ['PATCH', { isBan: true }],
+      ['PATCH', { isBan: false }],
+    ]);
+    expect(emulator.store.get('us-sv', id)?.isBan).toBe(false);
+    expect((await join(token.token, 'Ada')).status).toBe(200);
+  });
+
+  it('with lock, leaves the room banned until enableRoom', async () => {
+    const [room] = await createRooms(1);
+    const id = room?.nativeId ?? '';
+    const token = await provider().createRoomToken(id, { role: 'HOST' });
+    await join(token.token, 'Ada');
+    await provider().endRoomSession?.(id, { lock: true });
+    expect(members(id)).toEqual([]);
+    expect(await join(token.token, 'Ada')).toEqual({
+      status: 403,
+      body: { message: 'room is banned' },
+    });
+    const [locked] = await provider().getRooms([id]);
+    expect(locked).toMatchObject({ status: 'DISABLED' });
+    await provider().enableRoom(id);
+    expect((await join(token.token, 'Ada')).status).toBe(200);
+  });
+
+  it('leaves a disabled room disabled, with one read', async () => {
+    const [room] = await createRooms(1);
+    const id = room?.nativeId ?? '';
+    await provider().disableRoom(id);
+    emulator.log.clear();
+    await provider().endRoomSession?.(id, { lock: false });
+    expect(emulator.log.count()).toBe(1);
+    expect(emulator.store.get('us-sv', id)?.isBan).toBe(true);
+  });
+
+  it('maps an unknown room to RoomNotFoundError', async () => {
+    await expect(
+      provider().endRoomSession?.('f'.repeat(32), { lock: false }),
+    ).rejects.toBeInstanceOf(RoomNotFoundError);
+  });
+});
+
 describe('netless adapter error paths', () => {
   it('maps an unknown room to RoomNotFoundError', async () => {
     await expect(provider().disableRoom('f'.repeat(32))).rejects.toBeInstanceOf(RoomNotFoundError);

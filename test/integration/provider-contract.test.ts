@@ -74,7 +74,11 @@ const ROWS: Row[] = [
   {
     key: 'netless',
     emulator: 'netless',
-    support: support({ updateRoom: 'UNSUPPORTED', deleteRoom: 'UNSUPPORTED' }),
+    support: support({
+      updateRoom: 'UNSUPPORTED',
+      deleteRoom: 'UNSUPPORTED',
+      endRoomSession: 'EMULATED',
+    }),
     disableEffect: 'EJECTS_EVERYONE',
     enableUndoesDisable: true,
     tokenRole: 'HOST',

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { createEmulator, type Emulator } from '../shared/emulator-host.js';
+import { createNetlessAdminRoutes } from './netless-admin-routes.js';
 import { createNetlessRoutes, fail, type NETLESS_REGIONS } from './netless-routes.js';
 import { NetlessStore } from './netless-store.js';
 
@@ -20,9 +21,17 @@ export interface NetlessEmulatorOptions {
   readonly now?: () => number;
   readonly teamUUID?: string;
   readonly appUUID?: string;
+  /**
+   * How long after a session of an `isRecord` room ends its replay data is ready, in ms; 300 by
+   * default. Undocumented (agora-whiteboard-room-life.md §3), so small.
+   */
+  readonly recordingDelayMs?: number;
 }
 
-/** A faithful fake of the Netless v5 room and token API, with its store exposed for tests. */
+/**
+ * A faithful fake of the Netless v5 room and token API, with its store exposed for tests, and
+ * the whiteboard clients in each room (joined through `/__emulator/join`).
+ */
 export function createNetlessEmulator(
   options: NetlessEmulatorOptions = {},
 ): Emulator & { readonly store: NetlessStore } {
@@ -34,12 +43,15 @@ export function createNetlessEmulator(
     now,
     teamUUID: options.teamUUID ?? 'tQ3k9Xb0RsmW1vYp7nLhAg',
     appUUID: options.appUUID ?? 'Zk8s2Lq0Vw4Ja1',
+    recordingDelayMs: options.recordingDelayMs ?? 300,
   });
+  const secrets = new Map(credentials.map((pair) => [pair.accessKey, pair.secretKey]));
+  const defaultRegion = options.defaultRegion ?? 'us-sv';
   const handle = createNetlessRoutes({
     store,
-    secrets: new Map(credentials.map((pair) => [pair.accessKey, pair.secretKey])),
+    secrets,
     now,
-    defaultRegion: options.defaultRegion ?? 'us-sv',
+    defaultRegion,
     strictRegion: options.strictRegion ?? true,
     requestsPerSecond: options.requestsPerSecond ?? null,
   });
@@ -48,6 +60,9 @@ export function createNetlessEmulator(
     handle,
     errorBody: (status) => errorBody(status),
     reset: () => store.reset(),
+    // Joins, leaves and who is in each room: what a whiteboard client does and sees, which
+    // the REST API neither does nor shows (agora-whiteboard-room-life.md §6).
+    adminRoutes: createNetlessAdminRoutes({ store, secrets, now, defaultRegion }),
   });
   return Object.assign(emulator, { store });
 }

@@ -250,7 +250,7 @@ export function createNetlessRoutes(context: NetlessRouteContext) {
 }
 
 /** §6 PROPOSAL for the role template: `token access role <word> forbidden`. */
-function roleForbidden(role: RoleDigit): EmulatorResponse {
+export function roleForbidden(role: RoleDigit): EmulatorResponse {
   return fail(403, `token access role ${ROLE_WORDS[role]} forbidden`);
 }
 

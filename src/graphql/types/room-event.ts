@@ -162,7 +162,11 @@ async function* deliveries(
   after: string | null,
   filter: EventFilter,
 ): AsyncGenerator<DeliveredEvent> {
-  const signal = context.call.signal ?? new AbortController().signal;
+  // Ends when the client goes away, or when the service drains (the client then resumes with
+  // `after` on another instance).
+  const signal = context.call.signal
+    ? AbortSignal.any([context.call.signal, context.events.closing])
+    : context.events.closing;
   const unwatch = context.watch(filter.providerKeys ? [...filter.providerKeys] : null);
   try {
     for await (const event of eventsAfter(context.events.log, after, signal)) {

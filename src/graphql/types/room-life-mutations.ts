@@ -1,5 +1,10 @@
 import { InputValidationError, RoomNotFoundError } from '../../domain/errors.js';
-import { participantEvent, recordingEvent, sessionEvent } from '../../events/room-events.js';
+import {
+  participantEvent,
+  recordingEvent,
+  roomChangeEvent,
+  sessionEvent,
+} from '../../events/room-events.js';
 import { roomKeyString } from '../../loaders/room-key.js';
 import { builder } from '../builder.js';
 import { childKeyFromGlobalId } from '../child-ids.js';
@@ -118,6 +123,10 @@ builder.mutationFields((t) => ({
       const room = await context.loaders.room.load(key);
       if (!room) {
         throw new RoomNotFoundError(provider.key, nativeId);
+      }
+      if (input.lock && (room.status === 'DISABLED' || room.status === 'ENDED')) {
+        // Locking is the room's disable too (a ban, an end): the same event polling would see.
+        await context.events.publish([roomChangeEvent('ROOM_DISABLED', room, API)]);
       }
       return room;
     },

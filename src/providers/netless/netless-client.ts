@@ -28,7 +28,15 @@ export interface NetlessCreateRoomBody {
 /** The Netless v5 room and token endpoints, returning schema-checked payloads. */
 export interface NetlessClient {
   createRoom(body: NetlessCreateRoomBody, context?: CallContext): Promise<NetlessRoom>;
-  getRoom(uuid: string, context?: CallContext): Promise<NetlessRoom>;
+  /**
+   * GET /rooms/{uuid}. `operation` names the call for metrics and the read cache, which keeps
+   * only `getRoom` reads: another name asks the provider afresh.
+   */
+  getRoom(
+    uuid: string,
+    context?: CallContext,
+    operation?: 'getRoom' | 'endRoomSession',
+  ): Promise<NetlessRoom>;
   /** One page from `beginUUID` (inclusive per the docs example, §2.4), at most `limit` rooms. */
   listRooms(
     query: { beginUUID: string | null; limit: number },
@@ -37,7 +45,7 @@ export interface NetlessClient {
   setBan(
     uuid: string,
     isBan: boolean,
-    operation: 'disableRoom' | 'enableRoom',
+    operation: 'disableRoom' | 'enableRoom' | 'endRoomSession',
     context?: CallContext,
   ): Promise<NetlessRoom>;
   /** POST /tokens/rooms/{uuid}: a room token minted by the service with our SDK token (§3). */
@@ -73,12 +81,12 @@ export function createNetlessClient(options: NetlessClientOptions): NetlessClien
         operation: 'createRoom',
         context,
       }),
-    getRoom: (uuid, context) =>
+    getRoom: (uuid, context, operation = 'getRoom') =>
       upstream.send({
         method: 'GET',
         path: roomPath(uuid),
         schema: netlessRoomSchema,
-        operation: 'getRoom',
+        operation,
         context,
       }),
     listRooms: ({ beginUUID, limit }, context) => {

@@ -1,4 +1,4 @@
-import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
+import type { ProviderCapabilities } from '../../domain/capabilities.js';
 import { RoomNotFoundError, UnsupportedOperationError } from '../../domain/errors.js';
 import type { Room } from '../../domain/room.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
@@ -15,6 +15,11 @@ import {
   toRoomToken,
   toTokenLifespanMs,
 } from './netless-mappers.js';
+import {
+  endNetlessSession,
+  NETLESS_ROOM_LIFE,
+  NETLESS_ROOM_LIFE_NOTES,
+} from './netless-room-life.js';
 import { NETLESS_ASSUMPTIONS } from './netless-schemas.js';
 
 /** The documented v5 root (agora-whiteboard.md §1); `baseUrl` includes `/v5`. */
@@ -199,6 +204,14 @@ export function createNetlessProvider(
         'Netless keeps no tokens: they are signed, not stored',
       );
     },
+
+    // Room life: only endRoomSession, emulated with the ban (netless-room-life.ts); every other
+    // member is left out, as its capability is UNSUPPORTED.
+
+    async endRoomSession(nativeId, input, callOptions) {
+      const id = requireId(nativeId);
+      return notFoundAware(id, () => endNetlessSession(client, id, input, callOptions?.context));
+    },
   };
 }
 
@@ -217,8 +230,9 @@ export function netlessCapabilities(
       deleteRoom: 'UNSUPPORTED',
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
-      ...NO_ROOM_LIFE,
+      ...NETLESS_ROOM_LIFE,
     },
+    operationNotes: NETLESS_ROOM_LIFE_NOTES,
     disableEffect: 'EJECTS_EVERYONE',
     enableUndoesDisable: true,
     tokenSource,

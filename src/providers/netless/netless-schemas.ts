@@ -44,10 +44,18 @@ export const netlessErrorBodySchema = z.object({ message: z.string() });
  * - §1 room uuid: observed, not specified, as 32 lowercase hex digits (a version-1 UUID without
  *   dashes) in the docs, the 2020 docs and public code. A handle of any other form is refused as an
  *   unknown room before any call.
+ * - agora-whiteboard-room-life.md §1 end session: the ban is the only server-side lever; it
+ *   removes everyone in the room and refuses joins [DOC]. A session ended without a lock is a
+ *   ban then an unban [GUESS, the sheet's own proposal]. Whether clients the ban ejected
+ *   reconnect by themselves once it is lifted is UNCONFIRMED: taken as not (the sheet proposes
+ *   so), so the two calls end the session. A room already banned has nobody in it (the ban
+ *   ejected them and refuses joins), so ending its session changes nothing (`endsBannedRoom`).
  */
 export const NETLESS_ASSUMPTIONS = {
   defaultRegion: 'us-sv',
   regions: ['us-sv', 'sg', 'in-mum', 'eu', 'cn-hz'],
   tokenAccessPrefix: 'token access ',
   roomUuid: /^[0-9a-f]{32}$/,
+  /** Whether endRoomSession touches a room already banned: no, nobody can be in it. */
+  endsBannedRoom: false,
 } as const;

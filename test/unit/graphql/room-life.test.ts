@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config.js';
 import type { Participant, Recording, RoomSession } from '../../../src/domain/room-life.js';
+import { MemoryEventLog } from '../../../src/events/memory-event-log.js';
 import { ProviderRegistry } from '../../../src/providers/registry.js';
 import type { RoomProvider } from '../../../src/providers/room-provider.js';
 import { createApp } from '../../../src/yoga.js';
@@ -291,5 +292,58 @@ describe('room life through the schema', () => {
     expect(provider.calls.filter((call) => call.startsWith('removeParticipant'))).toEqual([
       'removeParticipant:r1:p2',
     ]);
+  });
+
+  it('publishes the lock of endRoomSession as ROOM_DISABLED, and says why activeSession is missing', async () => {
+    const rooms = [fakeRoom('fake', 'r1', 'r1')];
+    const base = createFakeProvider('fake', rooms, {
+      endRoomSession: 'EMULATED',
+      getActiveSession: 'UNSUPPORTED',
+    });
+    const provider: RoomProvider = {
+      ...base,
+      capabilities: {
+        ...base.capabilities,
+        operationNotes: { getActiveSession: 'the provider shows presence to its SDK only' },
+      },
+      async endRoomSession(nativeId, input) {
+        if (input.lock) {
+          const at = rooms.findIndex((room) => room.nativeId === nativeId);
+          rooms[at] = { ...(rooms[at] as (typeof rooms)[number]), status: 'DISABLED' };
+        }
+        return null;
+      },
+    };
+    const log = new MemoryEventLog(60_000);
+    const app = createApp({
+      config: configSchema.parse({}),
+      registry: new ProviderRegistry([provider]),
+      logging: false,
+      logError: () => {},
+      open: true,
+      eventLog: log,
+    });
+    const post = async (query: string) => {
+      const response = await app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { id: roomId('fake', 'r1') } }),
+      });
+      return (await response.json()) as { data: unknown; errors?: { message: string }[] };
+    };
+
+    const ended = await post(
+      'mutation($id: ID!) { endRoomSession(input: { roomId: $id, lock: true }) { __typename ... on EndRoomSessionSuccess { room { status } } } }',
+    );
+    expect(ended.data).toEqual({
+      endRoomSession: { __typename: 'EndRoomSessionSuccess', room: { status: 'DISABLED' } },
+    });
+    expect((await log.read(null, 10)).map((event) => [event.type, event.source])).toEqual([
+      ['ROOM_DISABLED', 'API'],
+    ]);
+    const live = await post('query($id: ID!) { room(id: $id) { activeSession { status } } }');
+    expect(live.errors?.[0]?.message).toBe(
+      'Provider fake does not support getActiveSession: the provider shows presence to its SDK only',
+    );
   });
 });

@@ -130,6 +130,7 @@ describe('createNetlessProvider', () => {
       createRoomToken: 'NATIVE',
       listRoomTokens: 'UNSUPPORTED',
       ...NO_ROOM_LIFE,
+      endRoomSession: 'EMULATED',
     });
     expect(capabilities).toMatchObject({
       disableEffect: 'EJECTS_EVERYONE',
