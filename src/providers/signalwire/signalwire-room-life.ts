@@ -177,9 +177,13 @@ export function createSignalWireRoomLife(options: SignalWireRoomLifeOptions): Si
 
   return {
     /**
-     * One call for all the rooms of a batch when it holds two or more (the project-wide list of
-     * in-progress sessions, shared by batches in flight together); one filtered call for a
-     * single room. Whether a room exists is not checked: an unknown one has no live session.
+     * Upstream calls for N rooms: none when no handle is ours; N = 1, one filtered call
+     * (`room_id` and `status=in-progress`, a page of 1); N >= 2, one call, the project-wide list
+     * of in-progress sessions (a page of 1000), plus one per further 1000 sessions live at once
+     * until every room is found, up to LIVE_PAGES_MAX pages, then one per room still unknown.
+     * The loader calls this per batch of `maxBatchSize` (50): batches in flight together send the
+     * same GET and share one call. Whether a room exists is not checked: an unknown room has no
+     * live session.
      */
     async getActiveSessions(nativeIds, callOptions) {
       const context = callOptions?.context;
