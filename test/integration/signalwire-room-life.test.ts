@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { subscribe } from '../helpers/sse.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
 
 /**
@@ -11,7 +12,8 @@ let server: TestServer;
 let emulatorUrl: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Polling only when a test asks for a round (pollOnce), never on a timer.
+  server = await startTestServer({ config: { pollIntervalMs: 3_600_000 } });
   const running = server.fleet.running.find((entry) => entry.emulator.name === 'signalwire');
   if (!running) {
     throw new Error('no SignalWire emulator in the fleet');
@@ -239,5 +241,64 @@ describe('SignalWire room life through GraphQL', () => {
       'GET /api/video/room_sessions',
     ]);
     expect(log.all()[2]?.query).toEqual({ status: 'in-progress', page_size: '1000' });
+  });
+
+  it('reports the session, who came and went, and the recording, by polling', async () => {
+    const roomId = await createRoom('polled', true);
+    const subscription = await subscribe<{ data?: { roomEvents: Json } }>(
+      server.url,
+      `subscription {
+        roomEvents(
+          providerKeys: ["signalwire"]
+          types: [SESSION_STARTED, SESSION_ENDED, PARTICIPANT_JOINED, PARTICIPANT_LEFT,
+            RECORDING_STARTED, RECORDING_READY]
+        ) { type source roomId participant { identity } recording { status } }
+      }`,
+    );
+    const next = async (count: number) => {
+      const events: Json[] = [];
+      for (let index = 0; index < count; index++) {
+        events.push((await subscription.next(3_000)).data?.roomEvents);
+      }
+      return events;
+    };
+    try {
+      // Once the subscriber is watching the account, the first round is its baseline: nothing
+      // before it is news.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await server.poller.pollOnce();
+
+      const joined = await emulatorAdmin('join', { token: await mintToken(roomId, 'ada') });
+      await server.poller.pollOnce();
+      expect(await next(3)).toEqual([
+        { type: 'SESSION_STARTED', source: 'POLL', roomId, participant: null, recording: null },
+        {
+          type: 'PARTICIPANT_JOINED',
+          source: 'POLL',
+          roomId,
+          participant: { identity: 'ada' },
+          recording: null,
+        },
+        // The recording as it is when delivered: still running.
+        {
+          type: 'RECORDING_STARTED',
+          source: 'POLL',
+          roomId,
+          participant: null,
+          recording: { status: 'RECORDING' },
+        },
+      ]);
+
+      await emulatorAdmin('leave', { participantId: joined.body.participantId });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await server.poller.pollOnce();
+      expect((await next(3)).map((event) => [event.type, event.participant?.identity])).toEqual([
+        ['PARTICIPANT_LEFT', 'ada'],
+        ['SESSION_ENDED', undefined],
+        ['RECORDING_READY', undefined],
+      ]);
+    } finally {
+      subscription.close();
+    }
   });
 });
