@@ -95,7 +95,6 @@ export type SignalWireSession = z.infer<typeof signalWireSessionSchema>;
 /** A member of a session, past or present (§2). REST carries no role and no user id. */
 export const signalWireMemberSchema = z.object({
   id: z.string(),
-  room_session_id: z.string().nullable().optional(),
   name: nullableString,
   join_time: nullableString,
   leave_time: nullableString,
