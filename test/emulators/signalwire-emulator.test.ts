@@ -523,8 +523,10 @@ describe('SignalWire emulator: faults and request log', () => {
 
   it('answers 404 Not Found for what it does not emulate', async () => {
     for (const [method, path] of [
-      ['GET', '/room_sessions'],
+      ['GET', '/logs'],
+      ['GET', '/rooms/c22d24f6-5a47-4597-9a23-c7d01e696b92/streams'],
       ['PATCH', '/rooms/c22d24f6-5a47-4597-9a23-c7d01e696b92'],
+      ['POST', '/room_sessions'],
     ] as const) {
       const response = await call(method, path, method === 'PATCH' ? {} : undefined);
       expect(response.status).toBe(404);

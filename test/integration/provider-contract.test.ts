@@ -55,7 +55,17 @@ const ROWS: Row[] = [
   {
     key: 'signalwire',
     emulator: 'signalwire',
-    support: support({ disableRoom: 'EMULATED', enableRoom: 'EMULATED', listRoomTokens: 'NATIVE' }),
+    // Room life is read-only over REST; the writes are Realtime SDK only (UNSUPPORTED).
+    support: support({
+      disableRoom: 'EMULATED',
+      enableRoom: 'EMULATED',
+      listRoomTokens: 'NATIVE',
+      getActiveSession: 'NATIVE',
+      listSessions: 'NATIVE',
+      listParticipants: 'NATIVE',
+      listRecordings: 'NATIVE',
+      getRecordingDownload: 'NATIVE',
+    }),
     disableEffect: 'BLOCKS_NEW_JOINS',
     enableUndoesDisable: true,
     tokenRole: 'HOST',

@@ -59,6 +59,11 @@ describe('SignalWire through GraphQL', () => {
       createRoomToken: 'NATIVE',
       listRoomTokens: 'NATIVE',
       ...NO_ROOM_LIFE,
+      getActiveSession: 'NATIVE',
+      listSessions: 'NATIVE',
+      listParticipants: 'NATIVE',
+      listRecordings: 'NATIVE',
+      getRecordingDownload: 'NATIVE',
     });
     expect(provider?.capabilities.disableEffect).toBe('BLOCKS_NEW_JOINS');
     expect(provider?.capabilities.enableUndoesDisable).toBe(true);

@@ -1,7 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createEmulator, type Emulator } from '../shared/emulator-host.js';
-import { routeSignalWireRequest, signalWireErrorBody } from './signalwire-routes.js';
+import { joinRoutes } from './signalwire-join.js';
+import { RoomTokenSigner } from './signalwire-room-tokens.js';
+import { routeSignalWireRequest } from './signalwire-routes.js';
 import { SignalWireStore } from './signalwire-store.js';
+import { signalWireErrorBody } from './signalwire-wire.js';
 
 export interface SignalWireEmulatorOptions {
   /** The Basic-auth username the emulator accepts, and the `sub` claim of room tokens. */
@@ -10,28 +13,31 @@ export interface SignalWireEmulatorOptions {
   readonly apiToken: string;
   /** Clock in epoch milliseconds for timestamps and token `iat`; defaults to `Date.now`. */
   readonly now?: () => number;
+  /**
+   * How long a recording stays `processing` after its session ends before its file is
+   * `completed`, in milliseconds of that clock. Default 300.
+   */
+  readonly recordingReadyDelayMs?: number;
 }
 
 /**
  * A SignalWire Video REST emulator (`/api/video/...`) as `../shared/providers/signalwire.md`
- * documents it: conferences and their tokens, rooms and room tokens. Host it with `startEmulator`.
+ * documents it: conferences and their tokens, rooms and room tokens, and as
+ * `signalwire-room-life.md` does, their sessions, members, recordings and events. Clients join
+ * and leave through `POST /__emulator/join` and `/leave` (`signalwire-join.ts`). Host it with
+ * `startEmulator`.
  */
 export function createSignalWireEmulator(
   options: SignalWireEmulatorOptions,
 ): Emulator & { readonly store: SignalWireStore } {
   const now = options.now ?? Date.now;
-  const store = new SignalWireStore(now);
+  const store = new SignalWireStore(now, {
+    projectId: options.projectId,
+    recordingReadyDelayMs: options.recordingReadyDelayMs ?? 300,
+  });
   const expectedCredentials = `${options.projectId}:${options.apiToken}`;
-  // SignalWire signs with its own key, which clients never hold (§5.2); a per-instance secret keeps
-  // tokens well-formed without pretending to be verifiable elsewhere.
-  const signingKey = randomBytes(64);
-
-  function signRoomToken(claims: Record<string, unknown>): string {
-    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-    const signingInput = `${encode({ typ: 'VRT', alg: 'HS512' })}.${encode(claims)}`;
-    const signature = createHmac('sha512', signingKey).update(signingInput).digest('base64url');
-    return `${signingInput}.${signature}`;
-  }
+  const tokens = new RoomTokenSigner();
+  const linkKey = randomBytes(32);
 
   const emulator = createEmulator({
     name: 'signalwire',
@@ -48,11 +54,13 @@ export function createSignalWireEmulator(
         store,
         projectId: options.projectId,
         now,
-        signRoomToken,
+        signRoomToken: (claims) => tokens.sign(claims),
+        linkKey,
       });
     },
     errorBody: signalWireErrorBody,
     reset: () => store.reset(),
+    adminRoutes: joinRoutes({ store, tokens, projectId: options.projectId, now }),
   });
   return Object.assign(emulator, { store });
 }

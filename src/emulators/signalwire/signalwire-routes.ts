@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import type { EmulatorRequest, EmulatorResponse } from '../shared/emulator-host.js';
+import {
+  activeSessionOf,
+  type LifeRouteContext,
+  routeSignalWireLifeRequest,
+} from './signalwire-life-routes.js';
 import {
   type ConferenceFields,
   DEFAULT_ROOM_TOKEN_PERMISSIONS,
   ROOM_TOKEN_PERMISSIONS,
   type RoomFields,
+  type SignalWireConference,
   type SignalWireConferenceToken,
+  type SignalWireRoom,
   type SignalWireStore,
   toWireTime,
 } from './signalwire-store.js';
+import {
+  badRequest,
+  found,
+  label,
+  notFound,
+  paginate,
+  problem,
+  UUID,
+  type ValidationError,
+} from './signalwire-wire.js';
 
 export interface SignalWireRouteContext {
   readonly store: SignalWireStore;
@@ -17,14 +33,8 @@ export interface SignalWireRouteContext {
   readonly now: () => number;
   /** Signs room-token claims into a JWT with the emulator's own key (§5.2). */
   signRoomToken(claims: Record<string, unknown>): string;
-}
-
-interface ValidationError {
-  type: string;
-  code: string;
-  message: string;
-  attribute: string | null;
-  url: string;
+  /** Signs the temporary links of recordings (`signalwire-room-life.md` §3). */
+  readonly linkKey: Buffer;
 }
 
 type Body = Record<string, unknown>;
@@ -37,8 +47,6 @@ type Rule =
   | { kind: 'object' }
   | { kind: 'permissions' };
 
-const ERROR_CODES_URL = 'https://signalwire.com/docs/apis/error-codes';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LAYOUTS = [
   'grid-responsive',
   'grid-responsive-mobile',
@@ -140,23 +148,6 @@ const roomTokenRules: Record<string, Rule> = {
   sync_audio_video: flag,
 };
 
-/** SignalWire's error body for a status (§7). */
-export function signalWireErrorBody(status: number): unknown {
-  if (status === 422) {
-    return { errors: [problem(null, 'invalid_parameter', 'The request is invalid')] };
-  }
-  if (status === 429) {
-    // Shape assumed: §1 names only the code rate_limit_exceeded and the spec lists no 429 body,
-    // so it reuses the §7 error-list shape.
-    return {
-      errors: [
-        { ...problem(null, 'rate_limit_exceeded', 'Rate limit exceeded'), type: 'rate_limit' },
-      ],
-    };
-  }
-  return { error: STATUS_CODES[status] ?? 'Error' };
-}
-
 /** Routes one authenticated `/api/video/...` request. */
 export function routeSignalWireRequest(
   request: EmulatorRequest,
@@ -171,16 +162,45 @@ export function routeSignalWireRequest(
   const id = segment.toLowerCase();
   const shape = `/${collection}${segments.length > 1 ? '/:id' : ''}${action ? `/${action}` : ''}`;
   const { store } = context;
-  // Sessions, recordings, streams and logs are not emulated, and a wrong method on a known path
-  // (PATCH instead of PUT, §2) matches nothing; all of these answer 404 Not Found.
+  const lifeContext: LifeRouteContext = {
+    life: store.life,
+    now: context.now,
+    sequenceOf: (issued) => store.sequenceOf(issued),
+    linkKey: context.linkKey,
+  };
+  const life = routeSignalWireLifeRequest(request, lifeContext, shape, id);
+  if (life) {
+    return life;
+  }
+  // `include_active_session=true` adds the live session, if any (§4.4): to a room before its
+  // timestamps (§4.2 order), to a conference after them (§3.2 order).
+  const withSession = <T extends { id: string; name: string }>(record: T, last: boolean) => {
+    const copy: Record<string, unknown> = structuredClone(record);
+    const active =
+      request.query.include_active_session === 'true'
+        ? activeSessionOf(lifeContext, record, request.origin)
+        : undefined;
+    if (!active) {
+      return copy;
+    }
+    if (last) {
+      return { ...copy, active_session: active };
+    }
+    const { created_at, updated_at, ...rest } = copy;
+    return { ...rest, active_session: active, created_at, updated_at };
+  };
+  const conference = (record: SignalWireConference) => withSession(record, true);
+  const room = (record: SignalWireRoom) => withSession(record, false);
+  // Streams and logs are not emulated, and a wrong method on a known path (PATCH instead of
+  // PUT, §2) matches nothing; all of these answer 404 Not Found.
   switch (`${request.method} ${shape}`) {
     case 'POST /conferences':
       return writeConference(request, context, undefined);
     case 'GET /conferences':
       // starts_after / ends_before take Unix seconds here too, not on rooms (§3.3, §4.3).
-      return list(request, context, store.conferences(), structuredClone, { unixSeconds: true });
+      return list(request, context, store.conferences(), conference, { unixSeconds: true });
     case 'GET /conferences/:id':
-      return withSessionFlag(request, () => found(store.conference(id)));
+      return withSessionFlag(request, () => found(mapDefined(store.conference(id), conference)));
     case 'PUT /conferences/:id':
       return writeConference(request, context, id);
     case 'DELETE /conferences/:id':
@@ -197,11 +217,16 @@ export function routeSignalWireRequest(
     case 'POST /rooms':
       return writeRoom(request, context, undefined);
     case 'GET /rooms':
-      return list(request, context, store.rooms(), structuredClone, { unixSeconds: false });
+      return list(request, context, store.rooms(), room, { unixSeconds: false });
     case 'GET /rooms/:id':
       // One URL for id and name (§2): a UUID-shaped segment is tried as an id first.
       return withSessionFlag(request, () =>
-        found((UUID.test(id) ? store.room(id) : undefined) ?? store.roomByName(segment)),
+        found(
+          mapDefined(
+            (UUID.test(id) ? store.room(id) : undefined) ?? store.roomByName(segment),
+            room,
+          ),
+        ),
       );
     case 'PUT /rooms/:id':
       return writeRoom(request, context, id);
@@ -308,7 +333,7 @@ function createRoomToken(
   };
   const defined = Object.entries(claims).filter(([, value]) => value !== undefined);
   const token = context.signRoomToken(Object.fromEntries(defined));
-  context.store.recordRoomToken({ token, request: values });
+  context.store.recordRoomToken({ token, id: claims.jti, request: values });
   return { status: 200, body: { token } };
 }
 
@@ -349,75 +374,6 @@ function list<T extends { id: string }>(
     return { status: 422, body: { errors } };
   }
   return { status: 200, body: { links: page.links, data: page.data.map((item) => present(item)) } };
-}
-
-/**
- * §6: `page_token=PA<id>` resumes after that record and `PB<id>` ends before it, so any page size
- * works; `next` is left out on the last page and `prev` on the first (UNCONFIRMED link form,
- * modelled on the sibling SignalWire APIs). Error codes come from S6's list (UNCONFIRMED for video).
- */
-function paginate<T extends { id: string }>(
-  request: EmulatorRequest,
-  items: T[],
-  sequenceOf: (id: string) => number | undefined,
-  errors: ValidationError[],
-): { links: Record<string, string>; data: T[] } | undefined {
-  const {
-    page_size: sizeText = '50',
-    page_number: numberText = '0',
-    page_token: token,
-  } = request.query;
-  const size = /^\d+$/.test(sizeText) ? Number(sizeText) : Number.NaN;
-  if (!(size >= 1 && size <= 1000)) {
-    errors.push(problem('page_size', 'invalid_parameter', 'Page size must be between 1 and 1000'));
-  }
-  const pageNumber = /^\d+$/.test(numberText) ? Number(numberText) : Number.NaN;
-  if (Number.isNaN(pageNumber)) {
-    errors.push(problem('page_number', 'invalid_parameter', 'Page number must be 0 or greater'));
-  } else if (pageNumber > 0 && token === undefined) {
-    errors.push(problem('page_token', 'page_token_required', 'Page token is required'));
-  }
-  const cursor = token === undefined ? undefined : /^P([AB])(.+)$/.exec(token);
-  const anchor = cursor?.[2] === undefined ? undefined : sequenceOf(cursor[2].toLowerCase());
-  if (token !== undefined && anchor === undefined) {
-    errors.push(problem('page_token', 'page_token_is_invalid', 'Page token is invalid'));
-  }
-  if (errors.length > 0) {
-    return undefined;
-  }
-  const position = (item: T) => sequenceOf(item.id) ?? -1;
-  let start = 0;
-  let end = Math.min(size, items.length);
-  if (anchor !== undefined && cursor?.[1] === 'A') {
-    start = items.filter((item) => position(item) <= anchor).length;
-    end = Math.min(start + size, items.length);
-  } else if (anchor !== undefined) {
-    end = items.filter((item) => position(item) < anchor).length;
-    start = Math.max(0, end - size);
-  }
-  const data = items.slice(start, end);
-  const link = (number: number, pageToken?: string) => {
-    const params = new URLSearchParams({ page_number: String(number), page_size: String(size) });
-    if (pageToken) {
-      params.set('page_token', pageToken);
-    }
-    for (const [key, value] of Object.entries(request.query)) {
-      if (!['page_number', 'page_size', 'page_token'].includes(key)) {
-        params.set(key, value);
-      }
-    }
-    return `${request.origin}${request.path}?${params}`;
-  };
-  const links: Record<string, string> = { self: link(pageNumber, token), first: link(0) };
-  const last = data.at(-1);
-  const first = data[0];
-  if (last && end < items.length) {
-    links.next = link(pageNumber + 1, `PA${last.id}`);
-  }
-  if (first && start > 0) {
-    links.prev = link(Math.max(0, pageNumber - 1), `PB${first.id}`);
-  }
-  return { links, data };
 }
 
 function validate(body: Body, rules: Record<string, Rule>, required: string[]) {
@@ -552,7 +508,7 @@ function checkJoinWindow(
   }
 }
 
-/** include_active_session must be a boolean; no session is ever live here, so the key stays out (§4.4). */
+/** include_active_session must be a boolean (§3.3, §4.3). */
 function withSessionFlag(
   request: EmulatorRequest,
   respond: () => EmulatorResponse,
@@ -586,20 +542,6 @@ function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undef
   return value === undefined ? undefined : map(value);
 }
 
-/** 200 with a copy (later updates must not rewrite logged bodies), or 404. */
-function found(record: object | undefined): EmulatorResponse {
-  return record ? { status: 200, body: structuredClone(record) } : notFound();
-}
-
-function notFound(): EmulatorResponse {
-  return { status: 404, body: signalWireErrorBody(404) };
-}
-
-// A body that is not a JSON object cannot be validated field by field; the spec's 400 fits (§7).
-function badRequest(): EmulatorResponse {
-  return { status: 400, body: signalWireErrorBody(400) };
-}
-
 function objectBody(request: EmulatorRequest): Body | undefined {
   const { body } = request;
   if (body === undefined) {
@@ -621,10 +563,6 @@ function pathSegments(path: string): string[] | undefined {
   }
 }
 
-function problem(attribute: string | null, code: string, message: string): ValidationError {
-  return { type: 'validation_error', code, message, attribute, url: ERROR_CODES_URL };
-}
-
 // The code for a duplicate name is UNCONFIRMED; S6 lists not_unique_within_project (§7).
 function notUnique(attribute: string): ValidationError {
   return problem(
@@ -632,9 +570,4 @@ function notUnique(attribute: string): ValidationError {
     'not_unique_within_project',
     `${label(attribute)} has already been taken`,
   );
-}
-
-function label(attribute: string): string {
-  const words = attribute.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { SignalWireLifeStore } from './signalwire-life-store.js';
 
 /** `Video.RoomTokenPermission` in spec order (fact sheet §5.3, 44 values). */
 export const ROOM_TOKEN_PERMISSIONS = [
@@ -133,6 +134,8 @@ export interface SignalWireConferenceToken {
 /** A minted room token with the validated request it came from, for tests to inspect. */
 export interface IssuedRoomToken {
   readonly token: string;
+  /** Its `jti` claim: the id SignalWire knows the token by. */
+  readonly id: string;
   readonly request: Readonly<Record<string, unknown>>;
 }
 
@@ -156,9 +159,20 @@ export class SignalWireStore {
   // was deleted between pages still resumes at the right place (§6).
   readonly #sequence = new Map<string, number>();
   #roomTokens: IssuedRoomToken[] = [];
+  /** Sessions, members, recordings and their events, with ids in this store's order. */
+  readonly life: SignalWireLifeStore;
 
-  constructor(now: () => number) {
+  constructor(
+    now: () => number,
+    options: { readonly projectId: string; readonly recordingReadyDelayMs: number },
+  ) {
     this.#now = now;
+    this.life = new SignalWireLifeStore({
+      now,
+      issueId: () => this.issueId(),
+      projectId: options.projectId,
+      recordingReadyDelayMs: options.recordingReadyDelayMs,
+    });
   }
 
   conferences(): SignalWireConference[] {
@@ -176,7 +190,7 @@ export class SignalWireStore {
     // assumed, §3.1); meta starts null as in the §3.2 example. A missing `name` is derived from
     // display_name (UNCONFIRMED, §3.1 and §10).
     const conference: SignalWireConference = {
-      id: this.#newId(),
+      id: this.issueId(),
       name: fields.name ?? this.#nameFrom(fields.display_name),
       display_name: fields.display_name,
       description: null,
@@ -240,6 +254,19 @@ export class SignalWireStore {
     return this.#tokens.get(id);
   }
 
+  /** The conference a `vpt_` secret opens, and the token's name; undefined once reset or unknown. */
+  conferenceTokenBySecret(
+    secret: string,
+  ): { readonly conference: SignalWireConference; readonly name: string | null } | undefined {
+    const token = [...this.#tokens.values()].find((candidate) => candidate.token === secret);
+    const conference = token ? this.#conferences.get(token.conferenceId) : undefined;
+    return token && conference ? { conference, name: token.name } : undefined;
+  }
+
+  conferenceByName(name: string): SignalWireConference | undefined {
+    return this.conferences().find((conference) => conference.name === name);
+  }
+
   /** A new secret under the same id: the spec's wording implies the id stays (§3.4, UNCONFIRMED). */
   resetConferenceToken(id: string): SignalWireConferenceToken | undefined {
     const token = this.#tokens.get(id);
@@ -266,7 +293,7 @@ export class SignalWireStore {
     // Defaults from §4.1. UNCONFIRMED (§4.2): fps 20, tone true, video-off false are the spec's
     // examples; meta starts as {} like the §4.2 example; sync_audio_video stays null until set.
     const room: SignalWireRoom = {
-      id: this.#newId(),
+      id: this.issueId(),
       name: fields.name,
       display_name: fields.name,
       description: null,
@@ -307,7 +334,7 @@ export class SignalWireStore {
    * UI (S10), and "unique per project" (§3.1, §4.1) is read strictly (UNCONFIRMED).
    */
   nameTaken(name: string): boolean {
-    return this.roomByName(name) !== undefined || this.conferences().some((c) => c.name === name);
+    return this.roomByName(name) !== undefined || this.conferenceByName(name) !== undefined;
   }
 
   /** Position in creation order of any id this store issued, deleted or not. */
@@ -323,7 +350,13 @@ export class SignalWireStore {
     return [...this.#roomTokens];
   }
 
+  /** The room token this store issued under an id (`jti`), with the request it came from. */
+  roomToken(id: string): IssuedRoomToken | undefined {
+    return this.#roomTokens.find((issued) => issued.id === id);
+  }
+
   reset(): void {
+    this.life.reset();
     this.#conferences.clear();
     this.#rooms.clear();
     this.#tokens.clear();
@@ -339,11 +372,12 @@ export class SignalWireStore {
   }
 
   #addToken(conferenceId: string, name: string, scopes: string[]): void {
-    const id = this.#newId();
+    const id = this.issueId();
     this.#tokens.set(id, { id, name, token: newConferenceSecret(), scopes, conferenceId });
   }
 
-  #newId(): string {
+  /** A new UUID, placed in creation order for paging (§6). */
+  issueId(): string {
     const id = randomUUID();
     this.#sequence.set(id, this.#sequence.size);
     return id;

@@ -7,12 +7,18 @@ import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
 import {
   type SignalWireConference,
   type SignalWireConferenceToken,
+  type SignalWireMember,
+  type SignalWireRecording,
   type SignalWireRoom,
+  type SignalWireSession,
   signalWireConferenceSchema,
   signalWireConferenceTokenSchema,
   signalWireListSchema,
+  signalWireMemberSchema,
+  signalWireRecordingSchema,
   signalWireRoomSchema,
   signalWireRoomTokenSchema,
+  signalWireSessionSchema,
 } from './signalwire-schemas.js';
 
 /** The two room collections, by their path segment. */
@@ -37,6 +43,16 @@ export interface SignalWireListPage<T> {
 const conferenceList = signalWireListSchema(signalWireConferenceSchema);
 const roomList = signalWireListSchema(signalWireRoomSchema);
 const conferenceTokenList = signalWireListSchema(signalWireConferenceTokenSchema);
+const sessionList = signalWireListSchema(signalWireSessionSchema);
+const memberList = signalWireListSchema(signalWireMemberSchema);
+const recordingList = signalWireListSchema(signalWireRecordingSchema);
+
+/** The filters of `GET /room_sessions` the adapter uses (`signalwire-room-life.md` §1). */
+export interface SignalWireSessionFilter {
+  /** The room's UUID (a conference's too: see SIGNALWIRE_ASSUMPTIONS.conferenceSessions). */
+  readonly roomId?: string;
+  readonly status?: 'in-progress' | 'completed';
+}
 
 /** Paths, methods and query encoding of the SignalWire Video API. Base URL ends in `/api/video`. */
 export function createSignalWireClient(http: UpstreamClient) {
@@ -176,6 +192,83 @@ export function createSignalWireClient(http: UpstreamClient) {
         operation: 'createRoomToken',
         context,
       }),
+
+    /** `GET /room_sessions`: past and live sessions, across rooms unless filtered. */
+    listSessions: (
+      filter: SignalWireSessionFilter,
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      operation: string,
+      context?: CallContext,
+    ) =>
+      listPage<SignalWireSession>(
+        sessionList,
+        listPath('/room_sessions', page, pageSize, {
+          room_id: filter.roomId,
+          status: filter.status,
+        }),
+        operation,
+        context,
+      ),
+
+    /** `GET /room_sessions/{id}`: the summary, 404 when unknown. */
+    getSession: (id: string, operation: string, context?: CallContext) =>
+      http.send({
+        method: 'GET',
+        path: `/room_sessions/${pathSegment(id)}`,
+        schema: signalWireSessionSchema,
+        operation,
+        context,
+      }),
+
+    /** `GET /room_sessions/{id}/members`: past and present members. */
+    listMembers: (
+      sessionId: string,
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+    ) =>
+      listPage<SignalWireMember>(
+        memberList,
+        listPath(`/room_sessions/${pathSegment(sessionId)}/members`, page, pageSize),
+        'listParticipants',
+        context,
+      ),
+
+    /** `GET /room_sessions/{id}/recordings`, without links: listing needs no `uri`. */
+    listSessionRecordings: (
+      sessionId: string,
+      page: SignalWirePageRef | null,
+      pageSize: number,
+      context?: CallContext,
+    ) =>
+      listPage<SignalWireRecording>(
+        recordingList,
+        listPath(`/room_sessions/${pathSegment(sessionId)}/recordings`, page, pageSize),
+        'listRecordings',
+        context,
+      ),
+
+    /**
+     * `GET /room_recordings/{id}`, 404 when unknown. With `mediaTtlSeconds` the answer's `uri`
+     * is a link minted for that long (`media_ttl`, §3; SignalWire's default is 900 s).
+     */
+    getRecording: (
+      id: string,
+      mediaTtlSeconds: number | null,
+      operation: string,
+      context?: CallContext,
+    ) =>
+      http.send({
+        method: 'GET',
+        path:
+          mediaTtlSeconds === null
+            ? `/room_recordings/${pathSegment(id)}`
+            : `/room_recordings/${pathSegment(id)}?media_ttl=${mediaTtlSeconds}`,
+        schema: signalWireRecordingSchema,
+        operation,
+        context,
+      }),
   };
 }
 
@@ -216,12 +309,22 @@ function nextPage(
 }
 
 /**
- * A list path with its paging query, in the order SignalWire's own links use. The page tokens
- * address a record (`PA<id>`, "after this one"), not a page number, so a different size still
- * resumes at the same place.
+ * A list path with its filters and paging query, in the order SignalWire's own links use. The
+ * page tokens address a record (`PA<id>`, "after this one"), not a page number, so a different
+ * size still resumes at the same place.
  */
-function listPath(path: string, page: SignalWirePageRef | null, pageSize: number | null): string {
+function listPath(
+  path: string,
+  page: SignalWirePageRef | null,
+  pageSize: number | null,
+  filters: Readonly<Record<string, string | undefined>> = {},
+): string {
   const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) {
+    if (value !== undefined) {
+      query.set(name, value);
+    }
+  }
   if (page?.pageNumber != null) {
     query.set('page_number', String(page.pageNumber));
   }

@@ -53,7 +53,8 @@ export function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-function parseTime(value: string | null | undefined): Date | null {
+/** A SignalWire time, or null when absent, unreadable or the "no end" stand-in. */
+export function parseTime(value: string | null | undefined): Date | null {
   if (!value || value === OPEN_ENDED_JOIN_UNTIL) {
     return null;
   }

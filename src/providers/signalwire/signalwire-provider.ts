@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
+import type { ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -10,6 +10,7 @@ import type { Room } from '../../domain/room.js';
 import type { CreateRoomTokenInput, RoomToken } from '../../domain/room-token.js';
 import type { CallContext } from '../../http/call-context.js';
 import { createUpstreamClient } from '../../http/upstream-client.js';
+import { CursorKey } from '../cursor-key.js';
 import { DEFAULT_MAX_IN_FLIGHT, getRoomsOneByOne } from '../get-rooms-one-by-one.js';
 import { type NativePage, pageWithCursors } from '../paging.js';
 import { type BaseProviderOptions, upstreamPolicy } from '../provider-options.js';
@@ -38,6 +39,7 @@ import {
   type SignalWireHandle,
 } from './signalwire-mappers.js';
 import { defaultPermissions, SIGNALWIRE_PERMISSIONS } from './signalwire-permissions.js';
+import { createSignalWireRoomLife } from './signalwire-room-life.js';
 import { RoomWriteLocks } from './signalwire-room-locks.js';
 import type {
   SignalWireCreateRoomInput,
@@ -55,6 +57,12 @@ const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** Pages of `MAX_PAGE_SIZE` a by-name lookup walks at most: 10 000 rooms or conferences. */
 const FIND_MAX_PAGES = 10;
 const FIND_OPERATION = 'findCreatedRoom';
+/** For adapters built without a deployment key (unit tests, tools): valid in this process only. */
+const PROCESS_CURSOR_KEY = CursorKey.ephemeral();
+
+/** Why SignalWire's room-life writes are missing (`signalwire-room-life.md`, "Key split"). */
+const REALTIME_ONLY =
+  'SignalWire does this only in its Realtime SDK (WebSocket JSON-RPC), not over REST, so this service cannot.';
 
 export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
   operations: {
@@ -67,7 +75,28 @@ export const SIGNALWIRE_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'NATIVE',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'NATIVE',
-    ...NO_ROOM_LIFE,
+    getActiveSession: 'NATIVE',
+    listSessions: 'NATIVE',
+    listParticipants: 'NATIVE',
+    listRecordings: 'NATIVE',
+    getRecordingDownload: 'NATIVE',
+    removeParticipant: 'UNSUPPORTED',
+    endRoomSession: 'UNSUPPORTED',
+    startRecording: 'UNSUPPORTED',
+    stopRecording: 'UNSUPPORTED',
+  },
+  operationNotes: {
+    getActiveSession:
+      'Read from the project-wide list of in-progress sessions: one call for the rooms of a page. Sessions carry no member count (participantCount is null); their participants cost one call each.',
+    listParticipants:
+      'SignalWire keeps no role or user id for members: identity and displayName are the name the join token gave, role is null. Members who left stay listed with leftAt.',
+    listRecordings:
+      "SignalWire lists recordings per session, not per room: a page reads the room's sessions, newest first, then each one's recordings (one call per session, 10 to 25 sessions per page). A page whose sessions hold no recording is the last.",
+    getRecordingDownload: 'A link SignalWire mints on each read (media_ttl), valid 15 minutes.',
+    removeParticipant: `${REALTIME_ONLY} Tokens can only time-box a member in advance (remove_at, remove_after_seconds_elapsed).`,
+    endRoomSession: `${REALTIME_ONLY} disableRoom stops new joins; a live session goes on until its last member leaves.`,
+    startRecording: `${REALTIME_ONLY} A room created with recordingEnabled (record_on_start) records every session.`,
+    stopRecording: `${REALTIME_ONLY} A recording stops when its session ends.`,
   },
   disableEffect: 'BLOCKS_NEW_JOINS',
   enableUndoesDisable: true,
@@ -99,6 +128,14 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
   );
 
   const locks = new RoomWriteLocks();
+  const roomLife = createSignalWireRoomLife({
+    key,
+    client,
+    now,
+    cursorKey: options.cursorKey ?? PROCESS_CURSOR_KEY,
+    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    remember: options.redactor ? (secret) => options.redactor?.remember(secret) : undefined,
+  });
 
   function handleOf(nativeId: string): SignalWireHandle {
     const handle = parseNativeId(nativeId);
@@ -275,6 +312,9 @@ export function createSignalWireProvider(options: SignalWireProviderOptions): Ro
     key,
     displayName: options.displayName ?? `SignalWire (${key})`,
     capabilities: SIGNALWIRE_CAPABILITIES,
+    // Sessions, members and recordings: reads over REST. Moderation and recording control are
+    // Realtime-only, so removeParticipant, endRoomSession and start/stopRecording stay absent.
+    ...roomLife,
 
     getRooms(nativeIds, callOptions?: CallOptions) {
       return getRoomsOneByOne(nativeIds, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, (nativeId) =>

@@ -78,3 +78,39 @@ export const signalWireErrorBodySchema = z.object({
     )
     .optional(),
 });
+
+// Room life (`signalwire-room-life.md`): sessions, their members and recordings. Read-only over
+// REST; only the fields the mappers read are checked.
+
+/** A room session, list item or `GET /room_sessions/{id}` summary (`signalwire-room-life.md` §1). */
+export const signalWireSessionSchema = z.object({
+  id: z.string(),
+  room_id: z.string().nullable().optional(),
+  status: nullableString,
+  start_time: nullableString,
+  end_time: nullableString,
+});
+export type SignalWireSession = z.infer<typeof signalWireSessionSchema>;
+
+/** A member of a session, past or present (§2). REST carries no role and no user id. */
+export const signalWireMemberSchema = z.object({
+  id: z.string(),
+  name: nullableString,
+  join_time: nullableString,
+  leave_time: nullableString,
+});
+export type SignalWireMember = z.infer<typeof signalWireMemberSchema>;
+
+/** A room recording (§3); `uri` is a temporary link, valid `media_ttl` seconds. */
+export const signalWireRecordingSchema = z.object({
+  id: z.string(),
+  room_session_id: z.string().nullable().optional(),
+  status: nullableString,
+  started_at: nullableString,
+  finished_at: nullableString,
+  duration: z.number().nullable().optional(),
+  size_in_bytes: z.number().nullable().optional(),
+  uri: nullableString,
+  created_at: nullableString,
+});
+export type SignalWireRecording = z.infer<typeof signalWireRecordingSchema>;
