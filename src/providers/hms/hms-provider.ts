@@ -74,9 +74,11 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
   const key = options.key;
   const now = options.now ?? Date.now;
   const credentials = { appAccessKey: options.appAccessKey, appSecret: options.appSecret };
+  const redactor = options.redactor;
   const client = createHmsClient({
     ...options,
-    tokens: createManagementTokenSource(credentials, now),
+    // Every management token is a credential: the redactor scrubs it from log lines by value.
+    tokens: createManagementTokenSource(credentials, now, (token) => redactor?.remember(token)),
   });
   const roleMap = withDefaultRoles(options.roleMap);
   const readTemplate = createTemplateReader(client);
@@ -229,7 +231,10 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       if (template !== null) {
         checkRoleInTemplate(role, input, template);
       }
-      return mintRoomToken(options, now, nativeId, input, role);
+      const minted = await mintRoomToken(options, now, nativeId, input, role);
+      // A join token is a secret for as long as it lives (README, Secrets).
+      redactor?.remember(minted.token);
+      return minted;
     },
 
     listRoomTokens() {
