@@ -16,6 +16,7 @@ import {
   RoomDocument,
   UpdateRoomDocument,
 } from '../__generated__/graphql.js';
+import { roomLifeOperations, runRoomLifeScenario } from '../helpers/hms-room-life-contract.js';
 import { loadOpenApiContract, type OpenApiContract } from '../helpers/openapi-contract.js';
 import { HMS_ROOM_CODES_OPENAPI, HMS_ROOMS_OPENAPI } from '../helpers/shared-dir.js';
 import { startTestServer, type TestServer } from '../helpers/start-server.js';
@@ -82,14 +83,20 @@ const UNDECLARED_STATUSES: readonly { where: string; source: string }[] = [
   },
 ];
 
-/** Operations 100ms documents that the spec lacks, each with its own check of the answer. */
-const EXTRA_OPERATIONS: readonly {
-  method: string;
-  path: RegExp;
-  source: string;
+/** Operations 100ms documents that the spec lacks, each with its own checks. */
+interface ExtraOperation {
+  readonly name: string;
+  readonly method: string;
+  readonly path: RegExp;
+  readonly source: string;
+  /** The request's query and body; without it, a request must carry no body. */
+  checkRequest?(query: Readonly<Record<string, string>>, body: unknown): string[];
   checkResponse(status: number, body: unknown): string[];
-}[] = [
+}
+
+const EXTRA_OPERATIONS: readonly ExtraOperation[] = [
   {
+    name: 'retrieveTemplate',
     method: 'GET',
     path: /^\/v2\/templates\/[0-9a-f]{24}$/,
     source:
@@ -110,6 +117,7 @@ const EXTRA_OPERATIONS: readonly {
         : ['GET /templates/{template_id} response 200 body: needs id and roles keyed by name'];
     },
   },
+  ...roomLifeOperations(),
 ];
 
 interface LoggedExchange {
@@ -126,6 +134,7 @@ let log: readonly LoggedExchange[];
 beforeAll(async () => {
   server = await startTestServer();
   await runScenario(server);
+  await runRoomLifeScenario(server);
   log = server.emulator('hms').log.all();
 });
 afterAll(async () => {
@@ -241,9 +250,16 @@ function violations(contracts: OpenApiContract[]): string[] {
   return log.flatMap((entry) => {
     const extra = extraOperation(entry);
     if (extra) {
+      const request = extra.checkRequest
+        ? extra.checkRequest(entry.query, entry.body)
+        : entry.body === undefined
+          ? []
+          : [`${entry.method} ${entry.path}: sent a body`];
       return [
-        ...(entry.body === undefined ? [] : [`${entry.method} ${entry.path}: sent a body`]),
-        ...(entry.response ? extra.checkResponse(entry.response.status, entry.response.body) : []),
+        ...request,
+        ...(entry.response
+          ? extra.checkResponse(entry.response.status, entry.response.body)
+          : [`${entry.method} ${entry.path}: no response recorded`]),
       ];
     }
     const contract = contractFor(contracts, entry.method, entry.path);
@@ -285,11 +301,18 @@ describe('100ms contract (third-party spec, open schemas plus allow-lists)', () 
         const found = open
           .map((contract) => contract.resolveOperation(entry.method, entry.path))
           .find((operation) => operation !== undefined);
-        return found?.operationId ?? (extraOperation(entry) ? 'retrieveTemplate' : 'unknown');
+        return found?.operationId ?? extraOperation(entry)?.name ?? 'unknown';
       }),
     );
     expect([...operations].sort()).toEqual(
-      ['createRoom', 'listRooms', 'retrieveRoom', 'retrieveTemplate', 'updateRoom'].sort(),
+      [
+        'createRoom',
+        'listRooms',
+        'retrieveRoom',
+        'retrieveTemplate',
+        'updateRoom',
+        ...roomLifeOperations().map((operation) => operation.name),
+      ].sort(),
     );
     expect(new Set(log.map((entry) => entry.response?.status))).toEqual(new Set([200, 400, 404]));
     // The empty pages, the exact-name filter and every update field we send are in the log.

@@ -87,7 +87,19 @@ const ROWS: Row[] = [
   {
     key: 'hms',
     emulator: 'hms',
-    support: support({ deleteRoom: 'UNSUPPORTED' }),
+    // 100ms has the whole of room life over REST (hms-room-life.md).
+    support: support({
+      deleteRoom: 'UNSUPPORTED',
+      getActiveSession: 'NATIVE',
+      listSessions: 'NATIVE',
+      listParticipants: 'NATIVE',
+      listRecordings: 'NATIVE',
+      getRecordingDownload: 'NATIVE',
+      removeParticipant: 'NATIVE',
+      endRoomSession: 'NATIVE',
+      startRecording: 'NATIVE',
+      stopRecording: 'NATIVE',
+    }),
     disableEffect: 'BLOCKS_NEW_JOINS',
     enableUndoesDisable: true,
     tokenRole: 'HOST',

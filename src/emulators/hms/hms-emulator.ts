@@ -1,7 +1,16 @@
 import { createEmulator, type Emulator } from '../shared/emulator-host.js';
+import { createHmsAdminRoutes } from './hms-admin.js';
 import { verifyHmsJwt } from './hms-jwt.js';
-import { createHmsRoutes, hmsErrorBody } from './hms-routes.js';
+import { createHmsLifeRoutes } from './hms-life-routes.js';
+import { HmsLifeStore } from './hms-life-store.js';
+import { createHmsRoutes } from './hms-routes.js';
 import { HmsStore, type HmsTemplate } from './hms-store.js';
+import {
+  HMS_WEBHOOK_RETRY_DELAYS_MS,
+  HmsWebhookSender,
+  type HmsWebhookTarget,
+} from './hms-webhook-sender.js';
+import { hmsErrorBody } from './hms-wire.js';
 
 /** Dev credentials of the emulated app; any other pair fails the token check. */
 export const HMS_EMULATOR_CREDENTIALS = {
@@ -19,6 +28,8 @@ export const HMS_EMULATOR_DEFAULT_TEMPLATE: HmsTemplate = {
   region: 'in',
   roles: ['host', 'guest', 'viewer-realtime'],
   recordingEnabled: false,
+  // Made in the dashboard: recordings open its meeting page without a `meeting_url`.
+  subdomain: 'emulator-videoconf',
 };
 
 /**
@@ -42,7 +53,16 @@ export interface HmsEmulatorOptions {
   readonly appId?: string;
   /** Injected clock, epoch ms: room timestamps and token windows. */
   readonly now?: () => number;
+  /** From a recording's stop to its file being ready, in ms (default 300). */
+  readonly recordingReadyDelayMs?: number;
+  /** Waits between a webhook's attempts (default 100ms's 1 s, 3 s, 10 s: §4). */
+  readonly webhookRetryDelaysMs?: readonly number[];
+  /** Where webhooks go from the start; none until `POST /__emulator/webhooks` when absent. */
+  readonly webhookTarget?: HmsWebhookTarget;
 }
+
+/** The default wait before a stopped recording's file is ready: short, so tests stay fast. */
+export const HMS_RECORDING_READY_DELAY_MS = 300;
 
 /** Why an app token would (not) let its holder join, as the 100ms join service would judge. */
 export type HmsAppTokenCheck =
@@ -57,6 +77,12 @@ export type HmsAppTokenCheck =
 
 export type HmsEmulator = Emulator & {
   readonly store: HmsStore;
+  /** Sessions, peers, recordings and their files. */
+  readonly life: HmsLifeStore;
+  /** The webhooks sent, attempt by attempt. */
+  readonly webhooks: HmsWebhookSender;
+  /** Where webhooks go (null: nowhere), as `POST /__emulator/webhooks` sets it. */
+  setWebhookTarget(target: HmsWebhookTarget | null): void;
   readonly credentials: { readonly accessKey: string; readonly secret: string };
   /**
    * Checks an app (join) token in-process: signature, `type: app`, `version: 2`, time window,
@@ -84,12 +110,58 @@ export function createHmsEmulator(options: HmsEmulatorOptions = {}): HmsEmulator
     ],
     now,
   });
-  const handle = createHmsRoutes({ store, secretFor, now });
+  const webhooks = new HmsWebhookSender({
+    appId: store.appId,
+    accountId: store.customerId,
+    now,
+    retryDelaysMs: options.webhookRetryDelaysMs,
+  });
+  let webhookTarget: HmsWebhookTarget | null = options.webhookTarget ?? null;
+  let origin = 'http://127.0.0.1';
+  const life = new HmsLifeStore({
+    rooms: store,
+    now,
+    recordingReadyDelayMs: options.recordingReadyDelayMs ?? HMS_RECORDING_READY_DELAY_MS,
+    // A room's own `webhook` overrides the workspace's (hms-room-life.md §4).
+    emit: (room, type, data) =>
+      webhooks.send(
+        room.webhook
+          ? { url: room.webhook.url, headers: room.webhook.headers ?? {} }
+          : webhookTarget,
+        { type, templateId: room.templateId, data },
+      ),
+    origin: () => origin,
+  });
+  const routes = createHmsRoutes({
+    store,
+    secretFor,
+    now,
+    life: createHmsLifeRoutes({ rooms: store, life }),
+  });
+  const setWebhookTarget = (target: HmsWebhookTarget | null) => {
+    webhookTarget = target;
+  };
   const emulator = createEmulator({
     name: 'hms',
-    handle,
+    handle(request) {
+      origin = request.origin;
+      return routes(request);
+    },
     errorBody: (status) => hmsErrorBody(status, STATUS_MESSAGES[status] ?? `HTTP ${status}`),
-    reset: () => store.reset(),
+    reset: () => {
+      store.reset();
+      life.reset();
+      webhooks.reset();
+      webhooks.retryDelaysMs = options.webhookRetryDelaysMs ?? HMS_WEBHOOK_RETRY_DELAYS_MS;
+      webhookTarget = options.webhookTarget ?? null;
+    },
+    adminRoutes: createHmsAdminRoutes({
+      rooms: store,
+      life,
+      webhooks,
+      verifyAppToken: (token) => verifyAppToken(token),
+      setWebhookTarget,
+    }),
   });
 
   function verifyAppToken(token: string): HmsAppTokenCheck {
@@ -117,7 +189,14 @@ export function createHmsEmulator(options: HmsEmulatorOptions = {}): HmsEmulator
     return { ok: true, roomId: room.id, role: claims.role, userId, claims };
   }
 
-  return Object.assign(emulator, { store, credentials, verifyAppToken });
+  return Object.assign(emulator, {
+    store,
+    life,
+    webhooks,
+    setWebhookTarget,
+    credentials,
+    verifyAppToken,
+  });
 }
 
 /** Messages for injected faults. 429's text follows the one documented for analytics (§5). */

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from '../shared/emulator-host.js';
 import { verifyHmsJwt } from './hms-jwt.js';
+import type { createHmsLifeRoutes } from './hms-life-routes.js';
 import type { HmsRoomFilter, HmsRoomRecord, HmsStore } from './hms-store.js';
 import { RoomFieldError, type RoomFields, readRoomFields } from './hms-validation.js';
-
-/** 100ms's error body (hms.md §5): `{code, message}` plus `details` when there is a reason. */
-export function hmsErrorBody(status: number, message: string, details?: readonly string[]) {
-  return details && details.length > 0
-    ? { code: status, message, details }
-    : { code: status, message };
-}
+import { formatTime, hmsErrorBody, isJson, reply } from './hms-wire.js';
 
 export interface HmsRoutesOptions {
   readonly store: HmsStore;
+  /** What happens inside rooms: sessions, peers, recordings (hms-room-life.md). */
+  readonly life: ReturnType<typeof createHmsLifeRoutes>;
   /** The app secret for an access key, or undefined for an unknown key. */
   readonly secretFor: (accessKey: string) => string | undefined;
   readonly now: () => number;
@@ -22,17 +19,28 @@ const ID_PATTERN = /^[0-9a-f]{24}$/;
 const ROOM_PATH = /^\/v2\/rooms\/([^/]+)\/?$/;
 const TEMPLATE_PATH = /^\/v2\/templates\/([^/]+)\/?$/;
 
-/** The `/v2/rooms` routes: management-token check, then create, list, get and update. */
+/**
+ * The `/v2` routes: management-token check, then rooms (create, list, get, update), templates,
+ * and room life. Presigned recording links are served outside `/v2`, without a token.
+ */
 export function createHmsRoutes(options: HmsRoutesOptions) {
   const { store } = options;
 
   function handle(request: EmulatorRequest): EmulatorResponse {
+    const file = options.life.download(request);
+    if (file) {
+      return file;
+    }
     if (!request.path.startsWith('/v2/')) {
       return reply(404, hmsErrorBody(404, 'Not found'));
     }
     const denied = checkManagementToken(request);
     if (denied) {
       return denied;
+    }
+    const life = options.life.handle(request);
+    if (life) {
+      return life;
     }
     try {
       if (request.path === '/v2/rooms' || request.path === '/v2/rooms/') {
@@ -290,20 +298,9 @@ function resolveRegion(region: string | undefined, templateRegion: string): stri
 
 /** A POST body must be a JSON object sent as JSON (§1 requires the content type). */
 function jsonObject(request: EmulatorRequest): Record<string, unknown> {
-  const type = request.headers['content-type'];
-  const isJson = typeof type === 'string' && type.toLowerCase().startsWith('application/json');
   const body = request.body;
-  if (!isJson || typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isJson(request) || typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RoomFieldError(['Invalid body: a JSON object is required'], 'Invalid body');
   }
   return body as Record<string, unknown>;
-}
-
-/** RFC 3339 with trailing fractional zeros trimmed, as 100ms prints times (§1). */
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z');
-}
-
-function reply(status: number, body: unknown): EmulatorResponse {
-  return { status, body };
 }

@@ -9,6 +9,12 @@ export interface HmsTemplate {
   readonly roles: readonly string[];
   /** The template's recording setting, copied into rooms that follow it. */
   readonly recordingEnabled: boolean;
+  /**
+   * The template's subdomain (`<subdomain>.app.100ms.live`), whose meeting page a recording
+   * opens when started without `meeting_url`. Templates made through the REST API have none
+   * (hms-room-life.md §3).
+   */
+  readonly subdomain?: string;
 }
 
 export interface HmsUploadInfo {
@@ -107,7 +113,7 @@ export class HmsStore {
 
   insert(fields: Omit<HmsRoomRecord, 'id' | 'createdAt' | 'updatedAt'>): HmsRoomRecord {
     const at = this.#now();
-    const room: HmsRoomRecord = { ...fields, id: this.#nextId(at), createdAt: at, updatedAt: at };
+    const room: HmsRoomRecord = { ...fields, id: this.newId(), createdAt: at, updatedAt: at };
     this.#rooms.set(room.id, room);
     return room;
   }
@@ -142,10 +148,13 @@ export class HmsStore {
     this.#rooms.clear();
   }
 
-  /** 24 hex digits, ObjectId-style (§1): seconds, a fixed machine part, a counter. */
-  #nextId(at: number): string {
+  /**
+   * A new id of any 100ms object (room, session, recording, asset): 24 hex digits,
+   * ObjectId-style (§1): seconds, a fixed machine part, a counter. Later ids sort after.
+   */
+  newId(): string {
     this.#counter = (this.#counter + 1) % 0x1000000;
-    const seconds = Math.floor(at / 1000)
+    const seconds = Math.floor(this.#now() / 1000)
       .toString(16)
       .padStart(8, '0');
     return `${seconds}${this.#machine}${this.#counter.toString(16).padStart(6, '0')}`;

@@ -32,9 +32,36 @@ const roleMap = z.preprocess(
   ),
 );
 
+/** An HTTP header name (RFC 9110 token characters). */
+const headerName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+  .max(100, 'must be at most 100 characters');
+
 /** What a 100ms account's config holds beyond the fields every account has. */
 export const HMS_ACCOUNT_FIELDS = {
   appAccessKey: z.string().min(1, 'is required'),
   appSecret: z.string().min(1, 'is required'),
   roleMap: roleMap.optional(),
+  /**
+   * The "secret header" 100ms sends with every webhook (dashboard, Developer, webhook secret
+   * headers: hms-room-life.md §4), e.g. `x-hms-webhook-secret`. With `webhookSecret`, the
+   * account takes webhooks at `POST /webhooks/{key}`; without both, it takes none.
+   */
+  webhookHeaderName: headerName.optional(),
+  /** That header's value: a shared secret, never logged. */
+  webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
 };
+
+/** The two webhook fields go together: one without the other is named as the one to fix. */
+export function checkHmsAccount(
+  account: { webhookHeaderName?: string; webhookSecret?: string },
+  report: (field: string, message: string) => void,
+): void {
+  if (account.webhookHeaderName !== undefined && account.webhookSecret === undefined) {
+    report('webhookSecret', 'is required when a webhook header name is set');
+  }
+  if (account.webhookSecret !== undefined && account.webhookHeaderName === undefined) {
+    report('webhookHeaderName', 'is required when a webhook secret is set');
+  }
+}

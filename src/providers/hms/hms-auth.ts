@@ -30,9 +30,15 @@ export interface ManagementTokenSource {
   invalidate(staleToken: string): void;
 }
 
+/**
+ * @param inUse Told of the token each time it is handed out, minted or cached: the account's
+ *   redactor (`remember`), so the token a request carries is scrubbed from log lines by value
+ *   and, said at each use, stays among the redactor's most recent.
+ */
 export function createManagementTokenSource(
   credentials: HmsCredentials,
   now: () => number,
+  inUse: (token: string) => void = () => {},
 ): ManagementTokenSource {
   let cached: { token: string; exp: number } | null = null;
   let pending: Promise<string> | null = null;
@@ -46,15 +52,18 @@ export function createManagementTokenSource(
   }
 
   return {
-    token() {
+    async token() {
       if (cached && cached.exp - RENEW_BEFORE_SECONDS > now() / 1000) {
-        return Promise.resolve(cached.token);
+        inUse(cached.token);
+        return cached.token;
       }
       // Concurrent calls share one signature instead of each minting its own.
       pending ??= mint().finally(() => {
         pending = null;
       });
-      return pending;
+      const token = await pending;
+      inUse(token);
+      return token;
     },
     invalidate(staleToken) {
       if (cached?.token === staleToken) {

@@ -57,9 +57,17 @@ export interface HmsClient {
   ): Promise<HmsRoomPayload>;
 }
 
-export function createHmsClient(
+/** Sends one call with the account's management token; see `createHmsTransport`. */
+export type HmsSend = <T>(call: UpstreamCall<T>) => Promise<T>;
+
+/**
+ * The account's upstream client with 100ms auth: every call carries the cached management
+ * token, and a 401/403 mints a fresh one and tries once more, as the official SDK does (§2.2).
+ * Both tries share one deadline. The room and room-life clients both send through it.
+ */
+export function createHmsTransport(
   options: BaseProviderOptions & { readonly tokens: ManagementTokenSource },
-): HmsClient {
+): HmsSend {
   const upstream = createUpstreamClient({
     ...upstreamPolicy(options),
     baseUrl: withVersionPath(options.baseUrl),
@@ -68,11 +76,7 @@ export function createHmsClient(
     parseError: parseHmsError,
   });
 
-  /**
-   * Sends with the cached management token; on 401/403 mints a fresh one and tries once more,
-   * as the official SDK does (§2.2). Both tries share one deadline.
-   */
-  async function send<T>(call: UpstreamCall<T>): Promise<T> {
+  return async function send<T>(call: UpstreamCall<T>): Promise<T> {
     const deadline = callDeadline(call.method, call.context, options.timeoutMs);
     try {
       const token = await options.tokens.token();
@@ -89,8 +93,11 @@ export function createHmsClient(
     } finally {
       deadline.end();
     }
-  }
+  };
+}
 
+/** The 100ms room endpoints, sent through the account's transport. */
+export function createHmsClient(send: HmsSend): HmsClient {
   return {
     createRoom(body, context) {
       return send({

@@ -1,5 +1,5 @@
 import type { ProviderModule } from '../provider-module.js';
-import { HMS_ACCOUNT_FIELDS } from './hms-account.js';
+import { checkHmsAccount, HMS_ACCOUNT_FIELDS } from './hms-account.js';
 import { hmsGraphql } from './hms-graphql.js';
 import { createHmsProvider, HMS_CAPABILITIES } from './hms-provider.js';
 import { HMS_REQUEST_RATE } from './hms-request-rate.js';
@@ -11,8 +11,9 @@ export const hmsModule = {
   displayName: '100ms',
   account: {
     fields: HMS_ACCOUNT_FIELDS,
+    check: checkHmsAccount,
     secrets(account) {
-      return [account.appSecret];
+      return [account.appSecret, account.webhookSecret];
     },
     env: {
       key: 'HMS_KEY',
@@ -21,6 +22,8 @@ export const hmsModule = {
         appAccessKey: 'HMS_APP_ACCESS_KEY',
         appSecret: 'HMS_APP_SECRET',
         roleMap: 'HMS_ROLE_MAP',
+        webhookHeaderName: 'HMS_WEBHOOK_HEADER_NAME',
+        webhookSecret: 'HMS_WEBHOOK_SECRET',
       },
       required: ['appAccessKey', 'appSecret'],
       baseUrl: (value) => value ?? 'https://api.100ms.live/v2',
@@ -38,6 +41,10 @@ export const hmsModule = {
       appAccessKey: account.appAccessKey,
       appSecret: account.appSecret,
       roleMap: account.roleMap,
+      webhookSecret:
+        account.webhookHeaderName && account.webhookSecret
+          ? { headerName: account.webhookHeaderName, value: account.webhookSecret }
+          : undefined,
     });
   },
   graphql: hmsGraphql,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NO_ROOM_LIFE, type ProviderCapabilities } from '../../domain/capabilities.js';
+import type { ProviderCapabilities } from '../../domain/capabilities.js';
 import {
   InputValidationError,
   ProviderError,
@@ -14,7 +14,14 @@ import { pageWithCursors } from '../paging.js';
 import type { BaseProviderOptions } from '../provider-options.js';
 import type { CallOptions, RoomProvider } from '../room-provider.js';
 import { createManagementTokenSource, type HmsCredentials, signAppToken } from './hms-auth.js';
-import { createHmsClient, HMS_PAGE_LIMITS, type HmsRoomBody } from './hms-client.js';
+import {
+  createHmsClient,
+  createHmsTransport,
+  HMS_PAGE_LIMITS,
+  type HmsRoomBody,
+} from './hms-client.js';
+import { createHmsLifeClient } from './hms-life-client.js';
+import { roleOfMap } from './hms-life-mappers.js';
 import {
   decodeListPosition,
   encodeListPosition,
@@ -29,19 +36,26 @@ import {
   type HmsRoleMap,
   withDefaultRoles,
 } from './hms-roles.js';
+import { createHmsRoomLife } from './hms-room-life.js';
 import {
   type HmsCreateRoomInput,
   type HmsUpdateRoomInput,
   templateOf,
 } from './hms-room-settings.js';
+import { createHmsWebhookReader, type HmsWebhookSecret } from './hms-webhooks.js';
 
 export type HmsProviderOptions = BaseProviderOptions &
   HmsCredentials & {
     /** Template role per role of ours; `HMS_DEFAULT_ROLE_MAP` fills the ones left out. */
     readonly roleMap?: HmsRoleMap;
+    /**
+     * The secret header 100ms is set to send with its webhooks; without it the account takes
+     * no webhooks (`POST /webhooks/{key}` answers 404) and polling alone reports room life.
+     */
+    readonly webhookSecret?: HmsWebhookSecret;
   };
 
-/** What 100ms can do (DESIGN.md operations table; hms.md §3). */
+/** What 100ms can do (DESIGN.md operations table; hms.md §3; hms-room-life.md). */
 export const HMS_CAPABILITIES: ProviderCapabilities = {
   operations: {
     createRoom: 'NATIVE',
@@ -53,19 +67,50 @@ export const HMS_CAPABILITIES: ProviderCapabilities = {
     deleteRoom: 'UNSUPPORTED',
     createRoomToken: 'NATIVE',
     listRoomTokens: 'UNSUPPORTED',
-    ...NO_ROOM_LIFE,
+    getActiveSession: 'NATIVE',
+    listSessions: 'NATIVE',
+    listParticipants: 'NATIVE',
+    listRecordings: 'NATIVE',
+    getRecordingDownload: 'NATIVE',
+    removeParticipant: 'NATIVE',
+    endRoomSession: 'NATIVE',
+    startRecording: 'NATIVE',
+    stopRecording: 'NATIVE',
+  },
+  operationNotes: {
+    getActiveSession:
+      'GET /v2/sessions?active=true lists the live sessions of every room, so the rooms of a page cost one call (one per 100 live sessions in the app); a single room is GET /v2/sessions?room_id&active=true.',
+    listSessions:
+      'Live session first, then past ones: GET /v2/sessions?room_id with active=true, then active=false. Each session carries its peers, so its participants cost no further call.',
+    listParticipants:
+      'GET /v2/sessions/{id}: everyone who joined the session, those still in (no leftAt) and those gone; a peer id is new on every join.',
+    listRecordings:
+      "Recording jobs of GET /v2/recordings (browser composite recordings started through the API or the dashboard); size and length come from the job's assets when one recording is read.",
+    getRecordingDownload:
+      "Two calls: GET /v2/recordings/{id} for its room-composite file, then that asset's presigned URL, asked to live 15 minutes.",
+    removeParticipant:
+      "POST /v2/active-rooms/{room}/remove-peers with the peer id; others see the peer leave with reason 'peer kicked'. It does not stop them joining again with another token.",
+    endRoomSession:
+      'POST /v2/active-rooms/{room}/end-room, after reading the live session it ends. lock=true also disables the room (enabled=false); enableRoom undoes it. Ending is asynchronous: the session may read LIVE for a moment.',
+    startRecording:
+      "POST /v2/recordings/room/{room}/start with no meeting_url: the recorder opens the template's own meeting page, so a template made through the REST API (which has no subdomain) is refused with UPSTREAM_REJECTED.",
+    stopRecording: 'POST /v2/recordings/room/{room}/stop: every recording running in the room.',
   },
   disableEffect: 'BLOCKS_NEW_JOINS',
   enableUndoesDisable: true,
   tokenSource: 'LOCAL_SIGNER',
   maxPageSize: HMS_PAGE_LIMITS.max,
-  maxBatchSize: 20,
+  // A page of rooms is one batch: `getRooms` makes one GET per room whatever the batch size
+  // (bounded by the account's in-flight cap), and `getActiveSessions` answers a whole batch
+  // with one listing of the app's live sessions.
+  maxBatchSize: HMS_PAGE_LIMITS.max,
   notes: [
     'createRoom upserts by name: a name already in use (case-insensitive) returns that room with the new settings applied.',
     'disableRoom sets enabled=false: the session in progress goes on, new joins are refused until enableRoom.',
     'listRooms walks enabled rooms, then disabled ones (two filtered walks of GET /v2/rooms).',
     "Room tokens are app tokens signed locally (HS256) for a role of the room's template: role maps through the account's roleMap (default host, guest, viewer-realtime), providerRole names one directly, and a role the template lacks is refused before signing.",
     'Rooms cannot be deleted, only disabled; 100ms keeps no list of issued tokens.',
+    "Room events come from 100ms's webhooks (POST /webhooks/{account key}, authenticated by the account's secret header) and from polling.",
   ],
 };
 
@@ -74,11 +119,24 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
   const key = options.key;
   const now = options.now ?? Date.now;
   const credentials = { appAccessKey: options.appAccessKey, appSecret: options.appSecret };
-  const client = createHmsClient({
+  const redactor = options.redactor;
+  const send = createHmsTransport({
     ...options,
-    tokens: createManagementTokenSource(credentials, now),
+    // Every management token is a credential: the redactor scrubs it from log lines by value.
+    tokens: createManagementTokenSource(credentials, now, (token) => redactor?.remember(token)),
   });
+  const client = createHmsClient(send);
   const roleMap = withDefaultRoles(options.roleMap);
+  const roleOf = roleOfMap(roleMap);
+  const roomLife = createHmsRoomLife({
+    client: createHmsLifeClient(send),
+    providerKey: key,
+    roleOf,
+    now,
+    cursorKey: options.cursorKey,
+    redactor,
+  });
+  const webhookSecret = options.webhookSecret;
   const readTemplate = createTemplateReader(client);
 
   /** A 404 on a room path means that room is gone. */
@@ -229,7 +287,10 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
       if (template !== null) {
         checkRoleInTemplate(role, input, template);
       }
-      return mintRoomToken(options, now, nativeId, input, role);
+      const minted = await mintRoomToken(options, now, nativeId, input, role);
+      // A join token is a secret for as long as it lives (README, Secrets).
+      redactor?.remember(minted.token);
+      return minted;
     },
 
     listRoomTokens() {
@@ -237,6 +298,18 @@ export function createHmsProvider(options: HmsProviderOptions): RoomProvider {
         new UnsupportedOperationError(key, 'listRoomTokens', '100ms app tokens are signed locally'),
       );
     },
+
+    ...roomLife,
+
+    ...(webhookSecret
+      ? {
+          eventsFromWebhook: createHmsWebhookReader({
+            providerKey: key,
+            secret: webhookSecret,
+            roleOf,
+          }),
+        }
+      : {}),
   };
 }
 

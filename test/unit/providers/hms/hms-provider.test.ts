@@ -10,6 +10,8 @@ import {
   UnsupportedOperationError,
 } from '../../../../src/domain/errors.js';
 import type { Room } from '../../../../src/domain/room.js';
+import { SecretRedactor } from '../../../../src/http/secret-redactor.js';
+import { toRoom } from '../../../../src/providers/hms/hms-mappers.js';
 import { ACCESS_KEY, createKit, fixture, managementClaims, NOW, ROOM_ID } from './hms-test-kit.js';
 
 type Kit = ReturnType<typeof createKit>;
@@ -251,6 +253,28 @@ describe('management token', () => {
     // One try with the cached token, one with a fresh one.
     expect(seen).toHaveLength(2);
     expect(String(error)).not.toContain(seen[0]?.headers.authorization?.slice(7) ?? 'x');
+  });
+});
+
+describe('secrets by value (issue 13)', () => {
+  it('hands every management token it sends, and every join token it mints, to the redactor', async () => {
+    const redactor = new SecretRedactor();
+    const { provider, reply, seen, clock } = setUp({ redactor });
+    reply('GET', `/v2/rooms/${ROOM_ID}`, 200, fixture('create-room.200.json'));
+    reply('GET', `/v2/rooms/${ROOM_ID}`, 200, fixture('create-room.200.json'));
+    await provider.getRooms([ROOM_ID]);
+    // A renewed token is a new secret, remembered too.
+    clock.now += 3_600_000;
+    await provider.getRooms([ROOM_ID]);
+    const sent = seen.map((request) => request.headers.authorization?.slice('Bearer '.length));
+    expect(new Set(sent).size).toBe(2);
+    for (const token of sent) {
+      expect(redactor.redact(`upstream said: ${token}`)).toBe('upstream said: [redacted]');
+    }
+    // The room as the caller holds it, with no template to look up: minting asks nothing.
+    const room = toRoom({ ...fixture('create-room.200.json'), template_id: '' }, 'hms-test');
+    const minted = await provider.createRoomToken(ROOM_ID, { role: 'HOST' }, { room });
+    expect(redactor.redactValues(`token=${minted.token}`)).toBe('token=[redacted]');
   });
 });
 
