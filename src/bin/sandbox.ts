@@ -18,6 +18,8 @@ export interface FleetOptions {
    * then pace themselves to; raised by benchmarks, which measure us, not the limit.
    */
   readonly rateLimitPerSecond?: number;
+  /** Where the service takes provider webhooks, for emulators that send them. */
+  readonly webhookUrl?: (accountKey: string) => string;
 }
 
 /** Starts every provider module's emulator on loopback and describes an account on each. */
@@ -26,6 +28,7 @@ export async function startEmulatorFleet(options: FleetOptions): Promise<Emulato
     fixedPort: options.fixedPorts,
     host: options.host ?? '127.0.0.1',
     rateLimitPerSecond: options.rateLimitPerSecond,
+    webhookUrl: options.webhookUrl,
   };
   const sandboxes = await Promise.all(
     PROVIDER_MODULES.map((module) => module.startSandbox(sandboxOptions)),

@@ -28,7 +28,13 @@ async function main(): Promise<void> {
     throw new ConfigError(`Refusing to start: ${refusal}`);
   }
   const sandbox =
-    config.providers.length === 0 ? await startEmulatorFleet({ fixedPorts: false }) : null;
+    config.providers.length === 0
+      ? await startEmulatorFleet({
+          fixedPorts: false,
+          // The emulators reach this service on loopback, whatever address it listens on.
+          webhookUrl: (key) => `http://127.0.0.1:${config.port}/webhooks/${encodeURIComponent(key)}`,
+        })
+      : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
   // One redactor for the process: what it knows (the configured secrets, and what adapters
   // derive from them) is scrubbed from errors, log lines, spans and metrics alike.

@@ -8,4 +8,9 @@ export interface SandboxOptions {
    * benchmarks raise it, to measure the service rather than the limit.
    */
   readonly rateLimitPerSecond?: number;
+  /**
+   * Where the service that uses the sandbox takes provider webhooks (`POST /webhooks/{key}`),
+   * for emulators of providers that send them; absent, they send none.
+   */
+  readonly webhookUrl?: (accountKey: string) => string;
 }

@@ -50,7 +50,8 @@ export const hmsModule = {
   graphql: hmsGraphql,
   async startSandbox(options) {
     const { startHmsSandbox } = await import('../../emulators/hms/hms-sandbox.js');
-    const { running, account } = await startHmsSandbox(options);
-    return { running, account: { kind: 'hms', key: 'hms', ...account } };
+    const key = 'hms';
+    const { running, account } = await startHmsSandbox(options, key);
+    return { running, account: { kind: 'hms', key, ...account } };
   },
 } satisfies ProviderModule<'hms', typeof HMS_ACCOUNT_FIELDS>;
