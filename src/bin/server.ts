@@ -32,7 +32,8 @@ async function main(): Promise<void> {
       ? await startEmulatorFleet({
           fixedPorts: false,
           // The emulators reach this service on loopback, whatever address it listens on.
-          webhookUrl: (key) => `http://127.0.0.1:${config.port}/webhooks/${encodeURIComponent(key)}`,
+          webhookUrl: (key) =>
+            `http://127.0.0.1:${config.port}/webhooks/${encodeURIComponent(key)}`,
         })
       : null;
   const effective = sandbox ? { ...config, providers: sandbox.providers } : config;
