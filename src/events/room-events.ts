@@ -76,13 +76,18 @@ export function roomLifecycleEvent(
   return base(type, room.providerKey, room.nativeId, type, at, seen);
 }
 
-/** ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per version of the room. */
+/**
+ * ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per version of the room. A room with no update
+ * time carries its state instead, which the publisher turns into a version (`roomState`).
+ */
 export function roomChangeEvent(
   type: 'ROOM_UPDATED' | 'ROOM_DISABLED' | 'ROOM_ENABLED',
   room: Room,
   seen: Seen,
 ): RoomEvent {
-  return base(type, room.providerKey, room.nativeId, roomVersion(room), room.updatedAt, seen);
+  const version = roomVersion(room);
+  const event = base(type, room.providerKey, room.nativeId, version, room.updatedAt, seen);
+  return room.updatedAt ? event : { ...event, roomState: version };
 }
 
 /** SESSION_STARTED, SESSION_ENDED: once per session. */
