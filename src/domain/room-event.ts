@@ -40,6 +40,13 @@ export interface RoomEvent {
   readonly recordingNativeId: string | null;
   /** The person, for PARTICIPANT_* events: as they were when the event happened. */
   readonly participant: Participant | null;
+  /**
+   * For a change to a room whose provider gives no update time: a digest of the state the room
+   * is now in. Such a room can return to a state it had (banned, unbanned, banned again), so
+   * the state is no version; the publisher counts the room's changes with the log, puts the
+   * count in the id, and logs the event without this field.
+   */
+  readonly roomState?: string;
 }
 
 /** An event as the log keeps it: with its position, which a subscriber resumes after. */

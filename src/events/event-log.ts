@@ -27,6 +27,14 @@ export interface EventLog {
   listen(listener: (event: LoggedEvent) => void): () => void;
   /** Orders two cursors of this log: negative when `a` comes first. */
   compare(a: string, b: string): number;
+  /**
+   * How many times the room `roomKey` has changed state, as far as any instance has said: the
+   * same number while it is told the state it was last told, one more for any other (one it
+   * had before included). What a room with no version of its own is versioned by, so that the
+   * same change gets the same number from every source and a return to an earlier state gets
+   * a new one. Kept for the retention window after the last change.
+   */
+  roomGeneration(roomKey: string, state: string): Promise<number>;
   close(): Promise<void>;
 }
 

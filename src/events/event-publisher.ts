@@ -1,4 +1,4 @@
-import type { LoggedEvent, RoomEvent } from '../domain/room-event.js';
+import { type LoggedEvent, type RoomEvent, roomEventId } from '../domain/room-event.js';
 import type { EventLog } from './event-log.js';
 
 /**
@@ -29,10 +29,37 @@ export class EventPublisher {
       return [];
     }
     try {
-      return await this.log.append(events);
+      const versioned: RoomEvent[] = [];
+      for (const event of events) {
+        versioned.push(await this.#versioned(event));
+      }
+      return await this.log.append(versioned);
     } catch (error) {
       this.logError('Room events could not be written to the event log', error);
       return [];
     }
+  }
+
+  /**
+   * A change to a room with no version of its own gets one from the log: its state and how
+   * many times the room had changed state by then. Every source that reports the same change
+   * gets the same number, so the log keeps it once; a room disabled again after being enabled
+   * gets a new one, so it is not taken for the first disable. A poll round that read the room
+   * just before a write through the service, and publishes just after it, reports what it read
+   * as one more change (and its next round the write's state again): the room's last event is
+   * still its state, where a count-free version would drop every return to an earlier state.
+   */
+  async #versioned(event: RoomEvent): Promise<RoomEvent> {
+    if (event.roomState === undefined) {
+      return event;
+    }
+    const { roomState, ...rest } = event;
+    // An account key has no colon, so the two parts cannot run into each other.
+    const generation = await this.log.roomGeneration(
+      `${event.providerKey}:${event.roomNativeId}`,
+      roomState,
+    );
+    const version = `${roomState}#${generation}`;
+    return { ...rest, id: roomEventId(event.type, event.providerKey, event.roomNativeId, version) };
   }
 }

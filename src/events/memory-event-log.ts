@@ -9,6 +9,8 @@ export class MemoryEventLog implements EventLog {
   readonly #events: LoggedEvent[] = [];
   readonly #seen = new Map<string, number>();
   readonly #listeners = new Set<(event: LoggedEvent) => void>();
+  /** Each room's last state, its generation and when it was last told, oldest first. */
+  readonly #roomStates = new Map<string, { state: string; generation: number; at: number }>();
   #next = 1;
   /** The sequence number of the last event trimmed away: cursors before it cannot resume. */
   #trimmedThrough = 0;
@@ -63,6 +65,16 @@ export class MemoryEventLog implements EventLog {
     return sequenceOf(a) - sequenceOf(b);
   }
 
+  async roomGeneration(roomKey: string, state: string): Promise<number> {
+    this.#trim();
+    const last = this.#roomStates.get(roomKey);
+    const generation = last?.state === state ? last.generation : (last?.generation ?? 0) + 1;
+    // Deleted first, so the map stays in the order of the last word on each room.
+    this.#roomStates.delete(roomKey);
+    this.#roomStates.set(roomKey, { state, generation, at: this.now() });
+    return generation;
+  }
+
   async close(): Promise<void> {
     this.#listeners.clear();
   }
@@ -83,6 +95,12 @@ export class MemoryEventLog implements EventLog {
         break;
       }
       this.#seen.delete(id);
+    }
+    for (const [room, { at }] of this.#roomStates) {
+      if (at >= oldest) {
+        break;
+      }
+      this.#roomStates.delete(room);
     }
   }
 }

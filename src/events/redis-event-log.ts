@@ -18,6 +18,26 @@ end
 return false
 `;
 
+/**
+ * A room's generation (see `EventLog.roomGeneration`), in one step: KEYS = the room's state
+ * key, holding `<generation>:<state>`; ARGV = the state, the retention (ms).
+ */
+const GENERATION_SCRIPT = `
+local last = redis.call('GET', KEYS[1])
+local generation = 1
+if last then
+  local colon = string.find(last, ':', 1, true)
+  local known = tonumber(string.sub(last, 1, colon - 1))
+  if string.sub(last, colon + 1) == ARGV[1] then
+    generation = known
+  else
+    generation = known + 1
+  end
+end
+redis.call('SET', KEYS[1], generation .. ':' .. ARGV[1], 'PX', ARGV[2])
+return generation
+`;
+
 /** How long one blocking read of the live tail waits before it asks again. */
 const BLOCK_MS = 2_000;
 
@@ -25,13 +45,15 @@ const BLOCK_MS = 2_000;
  * The event log in a Redis Stream, shared by every instance: entries are appended with XADD
  * (whose ids are the cursors, ordered across instances), trimmed to the retention window by
  * MINID, deduped by a key per event id that lives as long as the window, read back with XRANGE,
- * and tailed by one blocking XREAD loop per instance on a connection of its own.
+ * and tailed by one blocking XREAD loop per instance on a connection of its own. Rooms with no
+ * version of their own have their generation under a key each, in the same hash tag.
  */
 export class RedisEventLog implements EventLog {
   readonly #listeners = new Set<(event: LoggedEvent) => void>();
   /** The stream and the dedupe keys share a hash tag, so a cluster keeps them on one shard. */
   readonly #stream: string;
   readonly #seen: string;
+  readonly #roomStates: string;
   #reader: Redis | null = null;
   #closed = false;
 
@@ -43,6 +65,7 @@ export class RedisEventLog implements EventLog {
     const prefix = options.prefix ?? EVENT_KEY_PREFIX;
     this.#stream = `${prefix}{events}:log`;
     this.#seen = `${prefix}{events}:seen:`;
+    this.#roomStates = `${prefix}{events}:room:`;
     this.now = options.now ?? Date.now;
   }
 
@@ -105,6 +128,16 @@ export class RedisEventLog implements EventLog {
     const [aMs, aSeq] = partsOf(a);
     const [bMs, bSeq] = partsOf(b);
     return aMs === bMs ? aSeq - bSeq : aMs - bMs;
+  }
+
+  async roomGeneration(roomKey: string, state: string): Promise<number> {
+    return (await this.redis.eval(
+      GENERATION_SCRIPT,
+      1,
+      this.#roomStates + roomKey,
+      state,
+      Math.ceil(this.retentionMs),
+    )) as number;
   }
 
   async close(): Promise<void> {

@@ -18,17 +18,18 @@ interface Seen {
 }
 
 /**
- * A room's version: when the provider says it last changed, or else a digest of the state a
- * change would show in, so two sources that see the same state name the same version.
+ * A room's version: a digest of the state a change would show in, so two sources that see the
+ * same state name the same version, with the time the provider says it last changed. That time
+ * alone is no version where the provider's clock is coarse (SignalWire's `updated_at` counts
+ * whole seconds: a room renamed in the second it was made would read unchanged). Where there
+ * is such a time, the status is left out of the digest: it may follow the clock (a join window
+ * closing, a room expiring), which changes nothing in the room.
  */
 export function roomVersion(room: Room): string {
-  if (room.updatedAt) {
-    return room.updatedAt.toISOString();
-  }
-  return createHash('sha256')
+  const state = createHash('sha256')
     .update(
       JSON.stringify([
-        room.status,
+        room.updatedAt ? null : room.status,
         room.name,
         room.displayName,
         room.description,
@@ -39,6 +40,7 @@ export function roomVersion(room: Room): string {
       ]),
     )
     .digest('base64url');
+  return room.updatedAt ? `${room.updatedAt.toISOString()}/${state}` : state;
 }
 
 function base(
@@ -74,13 +76,18 @@ export function roomLifecycleEvent(
   return base(type, room.providerKey, room.nativeId, type, at, seen);
 }
 
-/** ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per version of the room. */
+/**
+ * ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per version of the room. A room with no update
+ * time carries its state instead, which the publisher turns into a version (`roomState`).
+ */
 export function roomChangeEvent(
   type: 'ROOM_UPDATED' | 'ROOM_DISABLED' | 'ROOM_ENABLED',
   room: Room,
   seen: Seen,
 ): RoomEvent {
-  return base(type, room.providerKey, room.nativeId, roomVersion(room), room.updatedAt, seen);
+  const version = roomVersion(room);
+  const event = base(type, room.providerKey, room.nativeId, version, room.updatedAt, seen);
+  return room.updatedAt ? event : { ...event, roomState: version };
 }
 
 /** SESSION_STARTED, SESSION_ENDED: once per session. */

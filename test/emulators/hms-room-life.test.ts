@@ -784,6 +784,46 @@ describe('webhooks (§4)', () => {
     expect(byType['beam.recording.success']).not.toHaveProperty('job_id');
   });
 
+  it('fails the next recording to stop when asked: status failed, no files, beam.failure', async () => {
+    expect((await admin('/fail-next-recording', { errorType: 'SOMETHING' })).status).toBe(400);
+    expect((await admin('/fail-next-recording', { errorMessage: 7 })).status).toBe(400);
+    expect(await admin('/fail-next-recording', { errorType: 'MAX_RETRIES_REACHED' })).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    const roomId = await createRoom('hooked-fail');
+    const ada = await join(roomId, 'Ada');
+    const job = (await call('POST', `/v2/recordings/room/${roomId}/start`, {})).body;
+    await until(async () => types().includes('beam.started.success'), Boolean);
+    // The session ends with the last leave, and stops the recording with it.
+    await admin('/leave', { participantId: ada });
+    await until(async () => types().includes('beam.failure'), Boolean);
+    expect(types()).not.toContain('beam.recording.success');
+    const failure = received.find((delivery) => delivery.body.type === 'beam.failure')?.body;
+    expect(failure?.data).toMatchObject({
+      job_id: job.id,
+      room_id: roomId,
+      session_id: job.session_id,
+      error_type: 'MAX_RETRIES_REACHED',
+      error_message: expect.any(String),
+    });
+    const failed = await call('GET', `/v2/recordings/${job.id}`);
+    expect(failed.body).toMatchObject({ id: job.id, status: 'failed', recording_assets: null });
+    expect((await call('GET', `/v2/recordings?room_id=${roomId}&status=failed`)).body.data).toEqual(
+      [expect.objectContaining({ id: job.id })],
+    );
+
+    // The switch holds for one recording: the next one completes.
+    await join(roomId, 'Ada');
+    const next = (await call('POST', `/v2/recordings/room/${roomId}/start`, {})).body;
+    await call('POST', `/v2/recordings/room/${roomId}/stop`, {});
+    const completed = await until(
+      () => call('GET', `/v2/recordings/${next.id}`),
+      (response) => response.body.status === 'completed',
+    );
+    expect(completed.body.status).toBe('completed');
+  });
+
   it('stops sending with url null, and refuses a url that is not http(s)', async () => {
     expect(await admin('/webhooks', { url: null })).toEqual({ status: 204, body: undefined });
     await join(await createRoom('quiet'), 'Ada');

@@ -73,14 +73,16 @@ export async function subscribe<T = { data?: unknown; errors?: unknown[] }>(
         return Promise.resolve(ready);
       }
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error('no subscription result in time')),
-          timeoutMs,
-        );
-        waiters.push((value) => {
+        const waiter = (value: T) => {
           clearTimeout(timer);
           resolve(value);
-        });
+        };
+        const timer = setTimeout(() => {
+          // Gone, so the next result goes to the next call rather than to this dead one.
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error('no subscription result in time'));
+        }, timeoutMs);
+        waiters.push(waiter);
       });
     },
     close() {

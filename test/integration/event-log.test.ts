@@ -156,6 +156,22 @@ describe.each(subjects)('$name', (subject) => {
     }
   });
 
+  it("counts a room's changes of state: the same state keeps its number on either handle", async () => {
+    const [a, b] = await subject.pair();
+    expect(await a.roomGeneration('netless:r1', 'banned')).toBe(1);
+    expect(await b.roomGeneration('netless:r1', 'banned')).toBe(1);
+    expect(await b.roomGeneration('netless:r1', 'open')).toBe(2);
+    // Back to a state it had: a change all the same.
+    expect(await a.roomGeneration('netless:r1', 'banned')).toBe(3);
+    expect(await a.roomGeneration('netless:r2', 'banned')).toBe(1);
+    // Both handles told the same new state at once agree on its number.
+    const told = await Promise.all([
+      a.roomGeneration('netless:r1', 'open'),
+      b.roomGeneration('netless:r1', 'open'),
+    ]);
+    expect(told).toEqual([4, 4]);
+  });
+
   it('starts a subscriber without a cursor at what comes next', async () => {
     const [a, b] = await subject.pair();
     await a.append([event('r1', 'before')]);

@@ -1,11 +1,12 @@
 import type { HmsAppTokenCheck } from './hms-emulator.js';
-import type { HmsLifeStore } from './hms-life-store.js';
+import { HMS_BEAM_ERROR_TYPES, type HmsLifeStore } from './hms-life-store.js';
 import type { HmsStore } from './hms-store.js';
 import type { HmsWebhookSender, HmsWebhookTarget } from './hms-webhook-sender.js';
 import { hmsErrorBody } from './hms-wire.js';
 
 // The 100ms emulator's own admin routes (under /__emulator), standing in for what no REST call
-// does: a client joining and leaving a room, and the dashboard's webhook settings.
+// does: a client joining and leaving a room, the dashboard's webhook settings, and a recording
+// that fails.
 
 type AdminAnswer = [number, unknown];
 
@@ -120,8 +121,33 @@ export function createHmsAdminRoutes(options: HmsAdminOptions) {
     return [204, undefined];
   }
 
+  /**
+   * `POST /__emulator/fail-next-recording` `{errorType?, errorMessage?}`: the next recording job
+   * to stop ends `failed` instead of `completed`, with no files, and `beam.failure` carries the
+   * error (§4's `error_type`: `INTERNAL_ERROR`, `MAX_RETRIES_REACHED`, `UPLOAD_ERROR` (the
+   * default) or `BEAM_STOPPED`).
+   */
+  function failNextRecording(body: unknown): AdminAnswer {
+    const sent = body ?? {};
+    if (!isObject(sent)) {
+      return [400, { error: 'body must be {"errorType"?: "...", "errorMessage"?: "..."}' }];
+    }
+    const asked = sent.errorType ?? 'UPLOAD_ERROR';
+    const errorType = HMS_BEAM_ERROR_TYPES.find((known) => known === asked);
+    if (!errorType) {
+      return [400, { error: `errorType must be one of ${HMS_BEAM_ERROR_TYPES.join(', ')}` }];
+    }
+    const errorMessage = sent.errorMessage ?? 'the recording could not be uploaded';
+    if (typeof errorMessage !== 'string') {
+      return [400, { error: 'errorMessage must be a string' }];
+    }
+    life.failNextRecording({ errorType, errorMessage });
+    return [204, undefined];
+  }
+
   return {
     'POST /join': join,
+    'POST /fail-next-recording': failNextRecording,
     'POST /leave': leave,
     'POST /webhooks': configure,
     'GET /webhooks': (): AdminAnswer => [200, options.webhooks.attempts()],

@@ -76,11 +76,28 @@ export interface HmsLifeStoreOptions {
 /** Bytes a recorded second takes in the emulated files (about 2 Mbit/s). */
 const BYTES_PER_SECOND = 250_000;
 
+/** Why a recording job failed, as `beam.failure` says it (§4). */
+export const HMS_BEAM_ERROR_TYPES = [
+  'INTERNAL_ERROR',
+  'MAX_RETRIES_REACHED',
+  'UPLOAD_ERROR',
+  'BEAM_STOPPED',
+] as const;
+export type HmsBeamErrorType = (typeof HMS_BEAM_ERROR_TYPES)[number];
+
+/** A failure the next recording to stop will end with, instead of its files. */
+export interface HmsRecordingFailure {
+  readonly errorType: HmsBeamErrorType;
+  readonly errorMessage: string;
+}
+
 export class HmsLifeStore {
   readonly #sessions = new Map<string, HmsSessionRecord>();
   readonly #recordings = new Map<string, HmsRecordingRecord>();
   readonly #assets = new Map<string, HmsAssetRecord>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Set by `failNextRecording`: how the next job to stop ends. */
+  #nextFailure: HmsRecordingFailure | null = null;
   /** Signs the emulated storage's download links. */
   readonly #storageKey = randomBytes(32);
 
@@ -300,10 +317,22 @@ export class HmsLifeStore {
   }
 
   /**
+   * The next job to stop fails instead of completing (an admin switch: 100ms's recordings fail
+   * on their own, e.g. when the upload of the files fails, which nothing here can cause).
+   */
+  failNextRecording(failure: HmsRecordingFailure): void {
+    this.#nextFailure = failure;
+  }
+
+  /**
    * Stops a job: `stopping` now, `beam.stopped.success`, then, after the emulator's delay, its
-   * files exist, the job is `completed` and `beam.recording.success` names it.
+   * files exist, the job is `completed` and `beam.recording.success` names it; or, when
+   * `failNextRecording` asked for it, the job is `failed`, has no files, and `beam.failure`
+   * names it.
    */
   stopRecording(room: HmsRoomRecord, job: HmsRecordingRecord, reason: string): void {
+    const failure = this.#nextFailure;
+    this.#nextFailure = null;
     const at = this.#now;
     const startedAt = job.startedAt ?? at;
     job.status = 'stopping';
@@ -322,6 +351,10 @@ export class HmsLifeStore {
     });
     this.#later(this.options.recordingReadyDelayMs, () => {
       const done = this.#now;
+      if (failure) {
+        this.#fail(room, job, failure, done);
+        return;
+      }
       const files = job.assetTypes.map((type) =>
         this.#addAsset(job, type, done, type === 'room-composite' ? duration : 0),
       );
@@ -372,6 +405,7 @@ export class HmsLifeStore {
       clearTimeout(timer);
     }
     this.#timers.clear();
+    this.#nextFailure = null;
     this.#sessions.clear();
     this.#recordings.clear();
     this.#assets.clear();
@@ -396,6 +430,24 @@ export class HmsLifeStore {
     for (const job of this.runningRecordings(room.id)) {
       this.stopRecording(room, job, 'room ended');
     }
+  }
+
+  /**
+   * A job ends `failed` (§3) and `beam.failure` says why (§4: the `beam.*` keys, `job_id`,
+   * `error_type`, `error_message`). What a failed job lists in `recording_assets` is not
+   * documented: no file came, so it stays null.
+   */
+  #fail(room: HmsRoomRecord, job: HmsRecordingRecord, failure: HmsRecordingFailure, at: number) {
+    job.status = 'failed';
+    job.updatedAt = at;
+    this.options.emit(room, 'beam.failure', {
+      ...this.#beamData(room, job),
+      job_id: job.id,
+      recording_enabled: true,
+      error_type: failure.errorType,
+      error_message: failure.errorMessage,
+      state_timestamp: formatTime(at),
+    });
   }
 
   #addAsset(job: HmsRecordingRecord, type: string, at: number, duration: number) {
