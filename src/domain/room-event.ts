@@ -41,10 +41,9 @@ export interface RoomEvent {
   /** The person, for PARTICIPANT_* events: as they were when the event happened. */
   readonly participant: Participant | null;
   /**
-   * For a change to a room whose provider gives no update time: a digest of the state the room
-   * is now in. Such a room can return to a state it had (banned, unbanned, banned again), so
-   * the state is no version; the publisher counts the room's changes with the log, puts the
-   * count in the id, and logs the event without this field.
+   * For a change to a room: the state the room is now in. A room can return to a state it had
+   * (banned, unbanned, banned again), so the state is no version; the publisher counts the
+   * room's changes with the log, puts the count in the id, and logs the event without this.
    */
   readonly roomState?: string;
 }
@@ -55,12 +54,19 @@ export interface LoggedEvent extends RoomEvent {
 }
 
 /**
+ * What the id of ROOM_UPDATED, ROOM_DISABLED and ROOM_ENABLED is keyed by instead of the type:
+ * one version of a room is one change, whichever of the three a source names it (a poll that
+ * missed a disable and its enable between two rounds sees the enabled room as updated).
+ */
+export const ROOM_CHANGE = 'ROOM_CHANGE';
+
+/**
  * The stable id of a change: a digest of what changed (its type, account, room, and the thing
  * or version it is about), never of who saw it or when. A session start is keyed by the
  * session; a join by the presence; a room update by the room's version after it.
  */
 export function roomEventId(
-  type: RoomEventType,
+  type: RoomEventType | typeof ROOM_CHANGE,
   providerKey: string,
   roomNativeId: string,
   subject: string,

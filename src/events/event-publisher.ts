@@ -1,4 +1,9 @@
-import { type LoggedEvent, type RoomEvent, roomEventId } from '../domain/room-event.js';
+import {
+  type LoggedEvent,
+  ROOM_CHANGE,
+  type RoomEvent,
+  roomEventId,
+} from '../domain/room-event.js';
 import type { EventLog } from './event-log.js';
 
 /**
@@ -41,7 +46,7 @@ export class EventPublisher {
   }
 
   /**
-   * A change to a room with no version of its own gets one from the log: its state and how
+   * A change to a room gets its version from the log: its state and how
    * many times the room had changed state by then. Every source that reports the same change
    * gets the same number, so the log keeps it once; a room disabled again after being enabled
    * gets a new one, so it is not taken for the first disable. A poll round that read the room
@@ -60,6 +65,9 @@ export class EventPublisher {
       roomState,
     );
     const version = `${roomState}#${generation}`;
-    return { ...rest, id: roomEventId(event.type, event.providerKey, event.roomNativeId, version) };
+    return {
+      ...rest,
+      id: roomEventId(ROOM_CHANGE, event.providerKey, event.roomNativeId, version),
+    };
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Room } from '../domain/room.js';
 import {
   type EventSource,
+  ROOM_CHANGE,
   type RoomEvent,
   type RoomEventType,
   roomEventId,
@@ -77,17 +78,26 @@ export function roomLifecycleEvent(
 }
 
 /**
- * ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per version of the room. A room with no update
- * time carries its state instead, which the publisher turns into a version (`roomState`).
+ * ROOM_UPDATED, ROOM_DISABLED, ROOM_ENABLED: one per change of the room's state, whichever of
+ * the three a source names it. The event carries the state (`roomState`), which the publisher
+ * turns into a version with the log's count of the room's changes: a room can return to a state
+ * it had (banned, unbanned, banned again; or, on a one-second clock, renamed, disabled and
+ * enabled within a second), and each return is a change of its own.
  */
 export function roomChangeEvent(
   type: 'ROOM_UPDATED' | 'ROOM_DISABLED' | 'ROOM_ENABLED',
   room: Room,
   seen: Seen,
 ): RoomEvent {
-  const version = roomVersion(room);
-  const event = base(type, room.providerKey, room.nativeId, version, room.updatedAt, seen);
-  return room.updatedAt ? event : { ...event, roomState: version };
+  // The status is in the state even where the update time is: a disable whose update time did
+  // not move is still a change of its own.
+  const roomState = `${roomVersion(room)}|${room.status}`;
+  const event = base(type, room.providerKey, room.nativeId, roomState, room.updatedAt, seen);
+  return {
+    ...event,
+    id: roomEventId(ROOM_CHANGE, room.providerKey, room.nativeId, roomState),
+    roomState,
+  };
 }
 
 /** SESSION_STARTED, SESSION_ENDED: once per session. */

@@ -49,3 +49,35 @@ describe('EventPublisher, rooms with no update time', () => {
     expect(disabled).not.toHaveProperty('roomState');
   });
 });
+
+/** A room as SignalWire shows it: `updated_at` in whole seconds, so it stands still within one. */
+function conference(changes: Partial<Room>): Room {
+  return {
+    ...fakeRoom('sw', 'c1', 'standup'),
+    updatedAt: new Date('2026-03-02T10:00:07Z'),
+    ...changes,
+  };
+}
+
+describe('EventPublisher, rooms on a one-second clock', () => {
+  it('publishes a rename, a disable and an enable made within one second, and a late poll adds nothing', async () => {
+    const events = publisher();
+    const renamed = conference({ displayName: 'Daily standup' });
+    const published = [
+      ...(await events.publish([roomChangeEvent('ROOM_UPDATED', renamed, API)])),
+      ...(await events.publish([
+        roomChangeEvent('ROOM_DISABLED', { ...renamed, status: 'DISABLED' }, API),
+      ])),
+      ...(await events.publish([roomChangeEvent('ROOM_ENABLED', renamed, API)])),
+    ];
+
+    expect(published.map((event) => event.type)).toEqual([
+      'ROOM_UPDATED',
+      'ROOM_DISABLED',
+      'ROOM_ENABLED',
+    ]);
+    // A poll whose last round saw the room before the rename calls what it finds an update:
+    // it is the enable's state, already published.
+    expect(await events.publish([roomChangeEvent('ROOM_UPDATED', renamed, POLL)])).toEqual([]);
+  });
+});

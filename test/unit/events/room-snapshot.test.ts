@@ -55,3 +55,23 @@ describe('room changes between two polls', () => {
     expect(changesBetween(before, state(closed), 'sw', at)).toEqual([]);
   });
 });
+
+describe('one version of a room, one event', () => {
+  it('gives a poll that missed a disable and its enable the id of the enable it calls an update', () => {
+    // Through the service: disabled, then enabled, between two poll rounds. The poll's last
+    // snapshot had the room enabled, so it names the enabled room's new version an update.
+    const enabled = room({ updatedAt: new Date('2026-03-02T10:00:08Z') });
+
+    expect(roomChangeEvent('ROOM_UPDATED', enabled, seen).id).toBe(
+      roomChangeEvent('ROOM_ENABLED', enabled, { source: 'API' }).id,
+    );
+  });
+
+  it('keeps a disable apart from the change before it where the update time did not move', () => {
+    const renamed = room({ displayName: 'Daily standup' });
+
+    expect(roomChangeEvent('ROOM_DISABLED', { ...renamed, status: 'DISABLED' }, seen).id).not.toBe(
+      roomChangeEvent('ROOM_UPDATED', renamed, seen).id,
+    );
+  });
+});
