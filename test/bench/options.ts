@@ -23,7 +23,23 @@ export interface BenchOptions {
   readonly peer: boolean;
   /** Run the peer with the service's memory settings (npm start's) instead of Node's. */
   readonly peerLikeOurs: boolean;
+  /** Measure list20-cached: list20 against services started with CACHE_TTL_MS. */
+  readonly cached: boolean;
+  /** CACHE_TTL_MS of list20-cached's services. */
+  readonly cacheTtlMs: number;
 }
+
+/**
+ * list20 again, against services started with `CACHE_TTL_MS` (one with the cache in memory, two
+ * sharing it in Redis), not the measured service: see cache-bench.ts.
+ */
+export const CACHED_SCENARIO = 'list20-cached';
+
+/**
+ * A TTL a polling client lives with: a room list at most 2 s old, the poll interval of many
+ * dashboards. Long enough that repeats within it are answered from the cache.
+ */
+export const DEFAULT_CACHE_TTL_MS = 2_000;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -31,7 +47,11 @@ export const USAGE = `npm run bench -- [options]
   --latency <ms>       fixed upstream latency of every emulator request (default 5)
   --duration <s>       seconds per measured run (default 10; 2 with --quick; c=1 runs take half
                        of it with --quick)
-  --scenario <name>    run only this scenario (repeatable): ${SCENARIO_NAMES.join(', ')}
+  --scenario <name>    run only this scenario (repeatable): ${SCENARIO_NAMES.join(', ')},
+                       ${CACHED_SCENARIO} (list20 against services started with CACHE_TTL_MS: one
+                       with the cache in memory, then two sharing it in Redis; with --peer, the
+                       peer on list20 beside it)
+  --cache-ttl <ms>     CACHE_TTL_MS of ${CACHED_SCENARIO}'s services (default ${DEFAULT_CACHE_TTL_MS})
   --runs <n>           repeat the whole measurement n times in the same service process and print
                        the service's RSS after each (default 1; 2 shows growth between runs)
   --concurrency <n>    connections for the throughput runs (default 32)
@@ -40,7 +60,8 @@ export const USAGE = `npm run bench -- [options]
                        DevTools or speedscope); profiling slows the service, so not for figures
   --peer               also measure GraphQL Mesh + Hive Gateway over the same SignalWire emulator
                        (installed once into test/bench/.peer/), alternating with ours; without
-                       --scenario, only the scenarios it has: ${PEER_SCENARIO_NAMES.join(', ')}
+                       --scenario, only the scenarios it has: ${PEER_SCENARIO_NAMES.join(', ')},
+                       ${CACHED_SCENARIO}
   --peer-like-ours     run the peer with the service's memory settings (those of npm start)
                        instead of Node's defaults; implies --peer
   --help`;
@@ -70,6 +91,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       profile: { type: 'string' },
       peer: { type: 'boolean', default: false },
       'peer-like-ours': { type: 'boolean', default: false },
+      'cache-ttl': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -83,12 +105,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const peerLikeOurs = values['peer-like-ours'] ?? false;
   const peer = (values.peer ?? false) || peerLikeOurs;
   const everyScenario = peer ? PEER_SCENARIO_NAMES : SCENARIO_NAMES;
-  const scenarios = (values.scenario ?? [...everyScenario]).map((name) => {
-    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
-      throw new Error(`unknown scenario ${name}; one of ${SCENARIO_NAMES.join(', ')}`);
-    }
-    return name as ScenarioName;
-  });
+  const named = values.scenario ?? [...everyScenario, CACHED_SCENARIO];
+  const scenarios = named
+    .filter((name) => name !== CACHED_SCENARIO)
+    .map((name) => {
+      if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+        throw new Error(
+          `unknown scenario ${name}; one of ${[...SCENARIO_NAMES, CACHED_SCENARIO].join(', ')}`,
+        );
+      }
+      return name as ScenarioName;
+    });
   return {
     quick,
     latencyMs: number(values.latency, 'latency', 5, 0),
@@ -104,5 +131,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     profileDir: values.profile ?? null,
     peer,
     peerLikeOurs,
+    cached: named.includes(CACHED_SCENARIO),
+    cacheTtlMs: Math.round(number(values['cache-ttl'], 'cache-ttl', DEFAULT_CACHE_TTL_MS, 1)),
   };
 }

@@ -120,7 +120,7 @@ function peerFigures(result: ScenarioResult, peer: SideResult): PeerFigures {
   };
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
@@ -407,10 +407,14 @@ export function targetLines(inputs: TargetInputs): string[] {
   return lines;
 }
 
-export function jsonLine(results: readonly ScenarioResult[]): string {
+/** The figures per scenario, then `extra` (list20-cached's, which has no floor), as one line. */
+export function jsonLine(
+  results: readonly ScenarioResult[],
+  extra: Readonly<Record<string, unknown>> = {},
+): string {
   const out: Partial<Record<ScenarioName, JsonFigures>> = {};
   for (const result of results) {
     out[result.scenario.name] = figures(result);
   }
-  return JSON.stringify(out);
+  return JSON.stringify({ ...out, ...extra });
 }

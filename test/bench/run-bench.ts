@@ -8,6 +8,14 @@ import { CONFIG_ENV_VARIABLES, type ProviderConfig } from '../../src/config.js';
 import { freePort } from '../helpers/free-port.js';
 import { describeRuntime, startRuntime } from '../helpers/start-script.js';
 import {
+  type CacheResult,
+  cacheFailures,
+  cacheFigures,
+  cacheTable,
+  cacheTargetLine,
+  runCachedScenario,
+} from './cache-bench.js';
+import {
   type Child,
   cpuSeconds,
   killAllChildrenNow,
@@ -18,7 +26,7 @@ import {
   stopAllChildren,
 } from './children.js';
 import { pooledLoad, runLoad } from './load.js';
-import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, CACHED_SCENARIO, parseOptions, USAGE } from './options.js';
 import {
   composePeerSupergraph,
   ensurePeerInstalled,
@@ -76,14 +84,18 @@ const progress = (message: string) => process.stderr.write(`[bench] ${message}\n
 
 let tempDir: string | null = null;
 let cleaningUp: Promise<void> | null = null;
+/** What else to stop on the way out (the redis-server of list20-cached). */
+const cleanups: (() => Promise<void>)[] = [];
 
 function cleanup(): Promise<void> {
-  cleaningUp ??= stopAllChildren().finally(() => {
-    if (tempDir) {
-      rmSync(tempDir, { recursive: true, force: true });
-      tempDir = null;
-    }
-  });
+  cleaningUp ??= Promise.all([stopAllChildren(), ...cleanups.map((stop) => stop().catch(() => {}))])
+    .then(() => {})
+    .finally(() => {
+      if (tempDir) {
+        rmSync(tempDir, { recursive: true, force: true });
+        tempDir = null;
+      }
+    });
   return cleaningUp;
 }
 
@@ -491,8 +503,12 @@ async function main(): Promise<number> {
   const c1PerSide = options.durationC1S + C1_SLICES * options.warmupC1S;
   const peerS = options.peer ? atN + PEER_CN_SLICES * options.warmupS + c1PerSide : 0;
   const perScenarioS = 2 * atN + 2 * c1PerSide + peerS;
+  // list20-cached: three more services started, then ours twice (and the peer) at c=N.
+  const cachedS = options.cached ? 30 + (options.peer ? 4 : 2) * atN : 0;
   const plannedS =
-    (options.scenarios.length * perScenarioS + atN) * options.runs + (options.peer ? 60 : 30);
+    (options.scenarios.length * perScenarioS + atN) * options.runs +
+    cachedS +
+    (options.peer ? 60 : 30);
   installExitHandlers(Math.max(90_000, plannedS * 2_000));
 
   progress(`starting the emulators (fixed upstream latency ${options.latencyMs} ms)`);
@@ -522,31 +538,37 @@ async function main(): Promise<number> {
   progress('building the service (npm run build, as npm start does first)');
   execFileSync('npm', ['run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   progress('starting the service and the floor');
-  const service = startChild(
-    'service',
-    `../../${runtime.script}`,
-    [],
-    serviceEnv({
-      CONFIG_FILE: configFile,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      // One access line per request at info would measure the log writer, not the service;
-      // warnings and errors still show.
-      LOG_LEVEL: 'warn',
-      // The memory settings of `npm start` (package.json), so the figures are the service's.
-      ...runtime.env,
-    }),
-    // --expose-gc only so the bench can ask for a full GC between runs (service-hooks.mjs).
-    [
-      ...runtime.nodeFlags,
-      '--expose-gc',
-      '--import',
-      new URL('./service-hooks.mjs', import.meta.url).href,
-      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profileDir)] : []),
-    ],
-    false,
-  );
+  /** The service as `npm start` runs it, on `servicePort`, with `extra` in its environment. */
+  const startService = (name: string, servicePort: number, extra: Record<string, string> = {}) =>
+    startChild(
+      name,
+      `../../${runtime.script}`,
+      [],
+      serviceEnv({
+        CONFIG_FILE: configFile,
+        PORT: String(servicePort),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+        // One access line per request at info would measure the log writer, not the service;
+        // warnings and errors still show.
+        LOG_LEVEL: 'warn',
+        // The memory settings of `npm start` (package.json), so the figures are the service's.
+        ...runtime.env,
+        ...extra,
+      }),
+      // --expose-gc only so the bench can ask for a full GC between runs (service-hooks.mjs).
+      [
+        ...runtime.nodeFlags,
+        '--expose-gc',
+        '--import',
+        new URL('./service-hooks.mjs', import.meta.url).href,
+        ...(options.profileDir && name === 'service'
+          ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.profileDir)]
+          : []),
+      ],
+      false,
+    );
+  const service = startService('service', port);
   const floor = startChild('floor', './floor-server.ts');
   const serviceOrigin = `http://127.0.0.1:${port}`;
   const serviceUrl = `${serviceOrigin}/graphql`;
@@ -611,8 +633,10 @@ async function main(): Promise<number> {
   const rssAfterRunsMb: number[] = [];
   const heapAfterGcMb: number[] = [];
   let results: ScenarioResult[] = [];
-  for (let run = 1; run <= options.runs; run++) {
-    progress(`run ${run} of ${options.runs}`);
+  // With only list20-cached asked for, there is nothing to run here.
+  const runs = scenarios.length > 0 ? options.runs : 0;
+  for (let run = 1; run <= runs; run++) {
+    progress(`run ${run} of ${runs}`);
     results = [];
     for (const scenario of scenarios) {
       results.push(await runScenario(bench, scenario));
@@ -623,7 +647,7 @@ async function main(): Promise<number> {
     const memory = await service.request<MemoryAfterGc>({ type: 'gc' });
     rssAfterRunsMb.push(after);
     heapAfterGcMb.push(memory.heapUsedMb);
-    console.log(`\nRun ${run} of ${options.runs}:\n`);
+    console.log(`\nRun ${run} of ${runs}:\n`);
     console.log(resultTable(results, options.concurrency));
     const peers = results.flatMap((result) => (result.peer ? [result] : []));
     if (peers.length > 0) {
@@ -646,15 +670,53 @@ async function main(): Promise<number> {
   rss.stop();
   bench.peer?.rss.stop();
 
+  let cached: CacheResult | null = null;
+  if (options.cached) {
+    if (bench.seedsStale) {
+      await reseedConferences(bench);
+    }
+    const list20 = results.find((result) => result.scenario.name === 'list20');
+    cached = await runCachedScenario(
+      {
+        options,
+        seeds: bench.seeds,
+        emulators,
+        peerOrigin: bench.peer?.origin ?? null,
+        startService: async (name, env) => {
+          const servicePort = await freePort();
+          const child = startService(name, servicePort, env);
+          const origin = `http://127.0.0.1:${servicePort}`;
+          await waitForService(`${origin}/graphql`, child, 30_000);
+          return { child, origin };
+        },
+        onCleanup: (stop) => cleanups.push(stop),
+        progress,
+      },
+      list20 ? list20.ours.cN : null,
+    );
+    console.log(
+      `\n${CACHED_SCENARIO}: list20 repeated at c=${options.concurrency} for ${options.durationS} s per side, ` +
+        `against services started with CACHE_TTL_MS=${cached.ttlMs} (upstream calls counted at the emulator; ` +
+        `"no upstream call" = 1 - upstream calls / requests; GET sharing ${options.shareInflightGets ? 'on' : 'off'}, ` +
+        'so in the rows without a cache it shows requests that shared a call already in flight):\n',
+    );
+    console.log(cacheTable(cached, options.concurrency));
+  }
+
   console.log('\nTargets (2 cores, 5 ms upstream latency):');
-  for (const line of targetLines({
-    results,
-    concurrency: options.concurrency,
-    rssAfterRunsMb,
-    heapAfterGcMb,
-    peakRssMb,
-  })) {
-    console.log(`  ${line}`);
+  if (results.length > 0) {
+    for (const line of targetLines({
+      results,
+      concurrency: options.concurrency,
+      rssAfterRunsMb,
+      heapAfterGcMb,
+      peakRssMb,
+    })) {
+      console.log(`  ${line}`);
+    }
+  }
+  if (cached) {
+    console.log(`  ${cacheTargetLine(cached)}`);
   }
   if (bench.peer) {
     for (const line of peerTargetLines(results, options.concurrency, options.shareInflightGets)) {
@@ -704,8 +766,11 @@ async function main(): Promise<number> {
       `A CPU profile of the service (slowed by profiling) goes to ${resolve(options.profileDir)} when it stops.`,
     );
   }
-  console.log(jsonLine(results));
-  return results.some((result) => figures(result).failures > 0) ? 1 : 0;
+  console.log(jsonLine(results, cached ? { [CACHED_SCENARIO]: cacheFigures(cached) } : {}));
+  const failed =
+    results.some((result) => figures(result).failures > 0) ||
+    (cached !== null && cacheFailures(cached) > 0);
+  return failed ? 1 : 0;
 }
 
 main()
