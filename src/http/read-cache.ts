@@ -5,6 +5,11 @@
  * credentials as well, so a rotated credential never reads what the old one was answered.
  */
 export interface ReadCache {
+  /**
+   * Whether entries stay in this process: then what is read back is the very value this
+   * process's schema made, and needs no second check.
+   */
+  readonly inProcess: boolean;
   get(account: string, key: string): Promise<unknown | undefined>;
   set(account: string, key: string, value: unknown, ttlMs: number): Promise<void>;
   /** Forgets everything kept for one account (a write went through, or an event says so). */
@@ -15,6 +20,7 @@ export interface ReadCache {
 const MEMORY_ENTRIES = 2_000;
 
 export class MemoryReadCache implements ReadCache {
+  readonly inProcess = true;
   readonly #scopes = new Map<string, Map<string, { value: unknown; expiresAt: number }>>();
 
   constructor(private readonly now: () => number = Date.now) {}

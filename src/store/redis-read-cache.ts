@@ -7,6 +7,7 @@ import type { ReadCache } from '../http/read-cache.js';
  * one DEL, whichever instance wrote or saw the change.
  */
 export class RedisReadCache implements ReadCache {
+  readonly inProcess = false;
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'vrg:',
