@@ -13,15 +13,46 @@ export const DEFAULT_MAX_IN_FLIGHT = 8;
  * in flight, answers in input order. A missing room, or one past the operation's allowance of
  * upstream calls, is its own entry; any other failure fails the whole batch, as the contract says.
  */
-export async function getRoomsOneByOne(
+export function getRoomsOneByOne(
   nativeIds: readonly string[],
   concurrency: number,
   fetchOne: (nativeId: string) => Promise<Room>,
 ): Promise<(Room | RoomNotFoundError | UpstreamCallLimitError)[]> {
-  const batch: Batch = {
+  return oneByOne(nativeIds, concurrency, fetchOne, isRoomEntryError);
+}
+
+/**
+ * Any other per-room answer of a batch (a room's live session) asked one call per handle, at
+ * most `concurrency` in flight, in input order: a handle past the operation's allowance of
+ * upstream calls is its own entry; any other failure fails the whole batch.
+ */
+export function askOneByOne<R>(
+  nativeIds: readonly string[],
+  concurrency: number,
+  fetchOne: (nativeId: string) => Promise<R>,
+): Promise<(R | UpstreamCallLimitError)[]> {
+  return oneByOne(nativeIds, concurrency, fetchOne, isOverAllowance);
+}
+
+function isRoomEntryError(error: unknown): error is RoomNotFoundError | UpstreamCallLimitError {
+  return error instanceof RoomNotFoundError || error instanceof UpstreamCallLimitError;
+}
+
+function isOverAllowance(error: unknown): error is UpstreamCallLimitError {
+  return error instanceof UpstreamCallLimitError;
+}
+
+async function oneByOne<R, E extends Error>(
+  nativeIds: readonly string[],
+  concurrency: number,
+  fetchOne: (nativeId: string) => Promise<R>,
+  isEntry: (error: unknown) => error is E,
+): Promise<(R | E)[]> {
+  const batch: Batch<R, E> = {
     nativeIds,
     fetchOne,
-    results: new Array<Room | RoomNotFoundError | UpstreamCallLimitError>(nativeIds.length),
+    isEntry,
+    results: new Array<R | E>(nativeIds.length),
     next: 0,
   };
   const workers: Promise<void>[] = [];
@@ -32,10 +63,12 @@ export async function getRoomsOneByOne(
   return batch.results;
 }
 
-interface Batch {
+interface Batch<R, E> {
   readonly nativeIds: readonly string[];
-  readonly fetchOne: (nativeId: string) => Promise<Room>;
-  readonly results: (Room | RoomNotFoundError | UpstreamCallLimitError)[];
+  readonly fetchOne: (nativeId: string) => Promise<R>;
+  /** The failures that are one handle's entry rather than the whole batch's. */
+  readonly isEntry: (error: unknown) => error is E;
+  readonly results: (R | E)[];
   /** The next handle no worker has taken yet. */
   next: number;
 }
@@ -44,14 +77,14 @@ interface Batch {
  * One worker: takes the next handle until none is left. Module-level rather than a closure per
  * batch, which tsx's esbuild (keepNames) would name with a defineProperty call each time.
  */
-async function work(batch: Batch): Promise<void> {
+async function work<R, E>(batch: Batch<R, E>): Promise<void> {
   while (batch.next < batch.nativeIds.length) {
     const index = batch.next++;
     const nativeId = batch.nativeIds[index] as string;
     try {
       batch.results[index] = await batch.fetchOne(nativeId);
     } catch (error) {
-      if (!(error instanceof RoomNotFoundError || error instanceof UpstreamCallLimitError)) {
+      if (!batch.isEntry(error)) {
         throw error;
       }
       batch.results[index] = error;

@@ -8,6 +8,7 @@ import type { RoomSession } from '../../domain/room-life.js';
 import type { CallContext } from '../../http/call-context.js';
 import type { SecretRedactor } from '../../http/secret-redactor.js';
 import type { CursorKey } from '../cursor-key.js';
+import { askOneByOne } from '../get-rooms-one-by-one.js';
 import type { RoomProvider } from '../room-provider.js';
 import { HMS_ROOM_LIFE_ASSUMPTIONS as ASSUMED } from './hms-assumptions.js';
 import type { HmsLifeClient } from './hms-life-client.js';
@@ -171,17 +172,14 @@ export function createHmsRoomLife(options: HmsRoomLifeOptions): RoomLifeMembers 
           unseen.clear();
         }
       }
-      await eachBounded([...unseen], PER_ROOM_IN_FLIGHT, async (id) => {
-        try {
-          const live = await activeSessionOf(id, context);
-          if (live) {
-            found.set(id, live);
-          }
-        } catch (error) {
-          if (!(error instanceof UpstreamCallLimitError)) {
-            throw error;
-          }
-          found.set(id, error);
+      const rest = [...unseen];
+      const answers = await askOneByOne(rest, PER_ROOM_IN_FLIGHT, (id) =>
+        activeSessionOf(id, context),
+      );
+      rest.forEach((id, index) => {
+        const answer = answers[index];
+        if (answer) {
+          found.set(id, answer);
         }
       });
       return results.map((entry, index) => {
@@ -389,20 +387,4 @@ function nextStart(
 ) {
   const count = page.data?.length ?? 0;
   return count >= asked && page.last ? page.last : null;
-}
-
-/** Runs `task` over `items`, at most `limit` at once. */
-async function eachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -2,6 +2,7 @@ import { ProviderError, RoomNotFoundError, UpstreamCallLimitError } from '../../
 import type { Recording, RoomSession } from '../../domain/room-life.js';
 import type { CallContext } from '../../http/call-context.js';
 import type { CursorKey } from '../cursor-key.js';
+import { askOneByOne } from '../get-rooms-one-by-one.js';
 import type { Page, RoomProvider } from '../room-provider.js';
 import { SIGNALWIRE_ASSUMPTIONS } from './signalwire-assumptions.js';
 import type { SignalWireClient, SignalWirePageRef } from './signalwire-client.js';
@@ -125,17 +126,13 @@ export function createSignalWireRoomLife(options: SignalWireRoomLifeOptions): Si
     } while (page && found.size < roomIds.size && pages < LIVE_PAGES_MAX);
     if (page && found.size < roomIds.size) {
       const rest = [...roomIds].filter((roomId) => !found.has(roomId));
-      await eachBounded(rest, options.maxInFlight, async (roomId) => {
-        try {
-          const session = await liveOfOne(roomId, context);
-          if (session) {
-            found.set(roomId, session);
-          }
-        } catch (error) {
-          if (!(error instanceof UpstreamCallLimitError)) {
-            throw error;
-          }
-          found.set(roomId, error);
+      const answers = await askOneByOne(rest, options.maxInFlight, (roomId) =>
+        liveOfOne(roomId, context),
+      );
+      rest.forEach((roomId, index) => {
+        const answer = answers[index];
+        if (answer) {
+          found.set(roomId, answer);
         }
       });
     }
@@ -411,22 +408,4 @@ export function createSignalWireRoomLife(options: SignalWireRoomLifeOptions): Si
       return { url: fresh.uri, expiresAt: new Date(askedAt + seconds * 1000) };
     },
   };
-}
-
-/** Runs `task` over `items`, at most `concurrency` at once. */
-async function eachBounded<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker),
-  );
 }
