@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionSource } from './signalwire-life-store.js';
 import type { RoomTokenSigner } from './signalwire-room-tokens.js';
-import type { SignalWireConference, SignalWireRoom, SignalWireStore } from './signalwire-store.js';
+import {
+  ROOM_DEFAULTS,
+  type SignalWireConference,
+  type SignalWireRoom,
+  type SignalWireStore,
+} from './signalwire-store.js';
 import { problem, signalWireErrorBody } from './signalwire-wire.js';
 
 // A client joining and leaving, as the emulator's admin routes `POST /__emulator/join` and
@@ -220,24 +225,12 @@ function fromConference(conference: SignalWireConference): SessionSource {
 /** A room a token made on the fly: the defaults of a created room (§4.1), no record of its own. */
 function autoCreated(name: string, displayName: string, previews: boolean): SessionSource {
   return {
+    ...ROOM_DEFAULTS,
     room_id: null,
     name,
     display_name: displayName,
-    max_members: 20,
-    quality: '720p',
-    fps: 20,
-    join_from: null,
-    join_until: null,
-    remove_at: null,
-    remove_after_seconds_elapsed: null,
-    layout: 'grid-responsive',
-    record_on_start: false,
-    tone_on_entry_and_exit: true,
-    room_join_video_off: false,
-    user_join_video_off: false,
-    prioritize_handraise: false,
-    sync_audio_video: null,
     enable_room_previews: previews,
+    prioritize_handraise: false,
   };
 }
 

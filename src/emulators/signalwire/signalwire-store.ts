@@ -150,6 +150,29 @@ export function toWireTime(milliseconds: number): string {
   return new Date(Math.floor(milliseconds / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * What a room created without them has (§4.1). UNCONFIRMED (§4.2): fps 20, tone true, video-off
+ * false are the spec's examples; meta starts as {} like the §4.2 example; sync_audio_video stays
+ * null until set. A room a token makes on the fly has them too. `prioritize_handraise` (false)
+ * is set where each room is made: the wire puts it after `meta`.
+ */
+export const ROOM_DEFAULTS = {
+  max_members: 20,
+  quality: '720p',
+  fps: 20,
+  join_from: null,
+  join_until: null,
+  remove_at: null,
+  remove_after_seconds_elapsed: null,
+  layout: 'grid-responsive',
+  record_on_start: false,
+  tone_on_entry_and_exit: true,
+  room_join_video_off: false,
+  user_join_video_off: false,
+  enable_room_previews: false,
+  sync_audio_video: null,
+} as const;
+
 export class SignalWireStore {
   readonly #now: () => number;
   readonly #conferences = new Map<string, SignalWireConference>();
@@ -290,27 +313,12 @@ export class SignalWireStore {
 
   createRoom(fields: RoomFields & { name: string }): SignalWireRoom {
     const at = toWireTime(this.#now());
-    // Defaults from §4.1. UNCONFIRMED (§4.2): fps 20, tone true, video-off false are the spec's
-    // examples; meta starts as {} like the §4.2 example; sync_audio_video stays null until set.
     const room: SignalWireRoom = {
       id: this.issueId(),
       name: fields.name,
       display_name: fields.name,
       description: null,
-      max_members: 20,
-      quality: '720p',
-      fps: 20,
-      join_from: null,
-      join_until: null,
-      remove_at: null,
-      remove_after_seconds_elapsed: null,
-      layout: 'grid-responsive',
-      record_on_start: false,
-      tone_on_entry_and_exit: true,
-      room_join_video_off: false,
-      user_join_video_off: false,
-      enable_room_previews: false,
-      sync_audio_video: null,
+      ...ROOM_DEFAULTS,
       meta: {},
       prioritize_handraise: false,
       created_at: at,
