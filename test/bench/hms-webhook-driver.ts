@@ -4,6 +4,7 @@ import { type RoomEventType, roomEventId } from '../../src/domain/room-event.js'
 import type { HmsEmulator } from '../../src/emulators/hms/hms-emulator.js';
 import type { HmsPeerRecord, HmsSessionRecord } from '../../src/emulators/hms/hms-life-store.js';
 import type { HmsRoomRecord } from '../../src/emulators/hms/hms-store.js';
+import { peerWebhookData, sessionWebhookData } from '../../src/emulators/hms/hms-webhook-data.js';
 import { formatTime } from '../../src/emulators/hms/hms-wire.js';
 
 // `npm run bench:events` acting as 100ms: people join and leave rooms of the emulated workspace
@@ -86,12 +87,12 @@ export class HmsWebhookDriver {
         }
         if (index === 0) {
           await this.#deliver(room, session.id, 'session.open.success', {
-            ...sessionData(room, session),
+            ...sessionWebhookData(room, session),
           });
         }
         joined.push({ session, peer });
         await this.#deliver(room, peer.id, 'peer.join.success', {
-          ...peerData(room, session, peer),
+          ...peerWebhookData(room, session, peer),
           type: 'regular',
         });
       }
@@ -99,7 +100,7 @@ export class HmsWebhookDriver {
         emulator.life.leave(room, session, peer, 'client request');
         const leftAt = peer.leftAt ?? Date.now();
         await this.#deliver(room, peer.id, 'peer.leave.success', {
-          ...peerData(room, session, peer),
+          ...peerWebhookData(room, session, peer),
           left_at: formatTime(leftAt),
           duration: Math.round((leftAt - peer.joinedAt) / 1000),
           reason: 'client request',
@@ -108,7 +109,7 @@ export class HmsWebhookDriver {
         });
         if (!session.active) {
           await this.#deliver(room, session.id, 'session.close.success', {
-            ...sessionData(room, session),
+            ...sessionWebhookData(room, session),
             session_duration: Math.round((session.updatedAt - session.createdAt) / 1000),
             session_stopped_at: formatTime(session.updatedAt),
           });
@@ -184,32 +185,4 @@ export class HmsWebhookDriver {
       published: typeof answer?.published === 'number' ? answer.published : null,
     };
   }
-}
-
-/** What `session.open.success` carries (§4); `session.close.success` adds two keys. */
-function sessionData(room: HmsRoomRecord, session: HmsSessionRecord) {
-  return {
-    room_id: room.id,
-    room_name: room.name,
-    session_id: session.id,
-    template_id: room.templateId,
-    session_started_at: formatTime(session.createdAt),
-  };
-}
-
-/** What `peer.join.success` carries (§4), less `type`; `peer.leave.success` adds five keys. */
-function peerData(room: HmsRoomRecord, session: HmsSessionRecord, peer: HmsPeerRecord) {
-  return {
-    room_id: room.id,
-    room_name: room.name,
-    session_id: session.id,
-    peer_id: peer.id,
-    user_id: peer.userId,
-    template_id: room.templateId,
-    user_name: peer.name,
-    user_data: '',
-    role: peer.role,
-    joined_at: formatTime(peer.joinedAt),
-    session_started_at: formatTime(session.createdAt),
-  };
 }

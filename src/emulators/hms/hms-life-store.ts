@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { HmsRoomRecord, HmsStore } from './hms-store.js';
+import { peerWebhookData, sessionWebhookData } from './hms-webhook-data.js';
 import { formatTime } from './hms-wire.js';
 
 // What happens inside the emulated rooms (hms-room-life.md): sessions and their peers,
@@ -160,13 +161,7 @@ export class HmsLifeStore {
         peers: new Map(),
       };
       this.#sessions.set(session.id, session);
-      this.options.emit(room, 'session.open.success', {
-        room_id: room.id,
-        room_name: room.name,
-        session_id: session.id,
-        template_id: room.templateId,
-        session_started_at: formatTime(session.createdAt),
-      });
+      this.options.emit(room, 'session.open.success', sessionWebhookData(room, session));
     }
     const peer: HmsPeerRecord = {
       id: randomUUID(),
@@ -181,7 +176,7 @@ export class HmsLifeStore {
     session.peers.set(peer.id, peer);
     session.updatedAt = peer.joinedAt;
     this.options.emit(room, 'peer.join.success', {
-      ...this.#peerData(room, session, peer),
+      ...peerWebhookData(room, session, peer),
       type: 'regular',
     });
     return peer;
@@ -213,7 +208,7 @@ export class HmsLifeStore {
     peer.leftAt = at;
     session.updatedAt = at;
     this.options.emit(room, 'peer.leave.success', {
-      ...this.#peerData(room, session, peer),
+      ...peerWebhookData(room, session, peer),
       left_at: formatTime(at),
       duration: Math.round((at - peer.joinedAt) / 1000),
       reason,
@@ -254,7 +249,7 @@ export class HmsLifeStore {
       // kicked" is the one for peers removed through the server API (§4).
       peer.leftAt = this.#now;
       this.options.emit(room, 'peer.leave.success', {
-        ...this.#peerData(room, session, peer),
+        ...peerWebhookData(room, session, peer),
         left_at: formatTime(peer.leftAt),
         duration: Math.round((peer.leftAt - peer.joinedAt) / 1000),
         reason: 'peer kicked',
@@ -417,12 +412,8 @@ export class HmsLifeStore {
     session.active = false;
     session.updatedAt = at;
     this.options.emit(room, 'session.close.success', {
-      room_id: room.id,
-      room_name: room.name,
-      session_id: session.id,
-      template_id: room.templateId,
+      ...sessionWebhookData(room, session),
       session_duration: Math.round((at - session.createdAt) / 1000),
-      session_started_at: formatTime(session.createdAt),
       session_stopped_at: formatTime(at),
     });
     // A beam stops when its room ends (§4's stop reasons: `room ended`); 100ms waits up to a
@@ -466,22 +457,6 @@ export class HmsLifeStore {
     };
     this.#assets.set(asset.id, asset);
     return asset;
-  }
-
-  #peerData(room: HmsRoomRecord, session: HmsSessionRecord, peer: HmsPeerRecord) {
-    return {
-      room_id: room.id,
-      room_name: room.name,
-      session_id: session.id,
-      peer_id: peer.id,
-      user_id: peer.userId,
-      template_id: room.templateId,
-      user_name: peer.name,
-      user_data: '',
-      role: peer.role,
-      joined_at: formatTime(peer.joinedAt),
-      session_started_at: formatTime(session.createdAt),
-    };
   }
 
   /** What every `beam.*` webhook carries (§4); started, stopped and failure add `job_id`. */
